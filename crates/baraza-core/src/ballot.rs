@@ -1,0 +1,226 @@
+//! Ballots and their validation.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::ErrorCode;
+use crate::poll::{Poll, PollNotOpen, write_joined};
+use crate::slug::{OptionId, Slug};
+use crate::v1::BallotSubmission;
+
+/// Shortest accepted voter token, in characters.
+pub const MIN_VOTER_TOKEN_LEN: usize = 16;
+/// Longest accepted voter token, in characters.
+pub const MAX_VOTER_TOKEN_LEN: usize = 128;
+
+/// A random token a device generates once and sends with each ballot, so that the same device
+/// cannot vote twice in one poll by accident (a double click, a retry after a lost response).
+///
+/// It identifies a browser, not a person: it is a guard against accidents, not against fraud,
+/// and carries no personal data. 16–128 characters of `A-Z a-z 0-9 - _`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct VoterToken(String);
+
+/// Why a string is not a [`VoterToken`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "voter token must be {MIN_VOTER_TOKEN_LEN} to {MAX_VOTER_TOKEN_LEN} characters of A-Z, a-z, 0-9, '-' and '_'"
+)]
+pub struct VoterTokenError;
+
+impl VoterToken {
+    /// Checks `token` and wraps it.
+    pub fn parse(token: impl Into<String>) -> Result<Self, VoterTokenError> {
+        let token = token.into();
+        let shape_ok = (MIN_VOTER_TOKEN_LEN..=MAX_VOTER_TOKEN_LEN).contains(&token.len())
+            && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if shape_ok { Ok(Self(token)) } else { Err(VoterTokenError) }
+    }
+
+    /// The token as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for VoterToken {
+    type Error = VoterTokenError;
+    fn try_from(token: String) -> Result<Self, Self::Error> {
+        Self::parse(token)
+    }
+}
+
+impl From<VoterToken> for String {
+    fn from(token: VoterToken) -> Self {
+        token.0
+    }
+}
+
+/// A valid ballot for one poll: its selections exist, are distinct and respect the poll's
+/// selection bounds. Built only by [`Poll::validate_ballot`] or [`Poll::check_ballot`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ballot {
+    poll: Slug,
+    voter: VoterToken,
+    selections: Vec<OptionId>,
+}
+
+impl Ballot {
+    /// The poll this ballot was validated against.
+    pub fn poll(&self) -> &Slug {
+        &self.poll
+    }
+
+    /// The device token that cast it.
+    pub fn voter(&self) -> &VoterToken {
+        &self.voter
+    }
+
+    /// The selected options, distinct, in the order the citizen gave them.
+    pub fn selections(&self) -> &[OptionId] {
+        &self.selections
+    }
+}
+
+/// One problem with a ballot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BallotError {
+    /// The poll does not take ballots now.
+    #[error("{0}")]
+    PollNotOpen(PollNotOpen),
+    /// A selection names no option of the poll.
+    #[error("the poll has no option {id:?}")]
+    UnknownOption {
+        /// The unknown id, as submitted.
+        id: String,
+    },
+    /// An option is selected more than once.
+    #[error("option {id:?} is selected more than once")]
+    DuplicateSelection {
+        /// The repeated id.
+        id: String,
+    },
+    /// Too few selections.
+    #[error("select at least {min} option(s); {given} selected")]
+    TooFewSelections {
+        /// The poll's minimum.
+        min: u32,
+        /// How many distinct options were selected.
+        given: usize,
+    },
+    /// Too many selections.
+    #[error("select at most {max} option(s); {given} selected")]
+    TooManySelections {
+        /// The poll's maximum.
+        max: u32,
+        /// How many distinct options were selected.
+        given: usize,
+    },
+    /// The voter token is malformed.
+    #[error(transparent)]
+    InvalidVoterToken(#[from] VoterTokenError),
+}
+
+impl BallotError {
+    /// The stable code for this problem.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::PollNotOpen(_) => ErrorCode::PollNotOpen,
+            Self::UnknownOption { .. } => ErrorCode::UnknownOption,
+            Self::DuplicateSelection { .. } => ErrorCode::DuplicateSelection,
+            Self::TooFewSelections { .. } => ErrorCode::TooFewSelections,
+            Self::TooManySelections { .. } => ErrorCode::TooManySelections,
+            Self::InvalidVoterToken(_) => ErrorCode::InvalidVoterToken,
+        }
+    }
+}
+
+/// Every problem found in a ballot, in a stable order (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotErrors(Vec<BallotError>);
+
+impl BallotErrors {
+    /// The problems, most fundamental first.
+    pub fn errors(&self) -> &[BallotError] {
+        &self.0
+    }
+
+    /// The first problem's code: the one a client should act on first.
+    pub fn primary_code(&self) -> ErrorCode {
+        self.0.first().map_or(ErrorCode::InvalidRequest, BallotError::code)
+    }
+}
+
+impl fmt::Display for BallotErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_joined(f, &self.0)
+    }
+}
+
+impl std::error::Error for BallotErrors {}
+
+impl Poll {
+    /// Checks a submitted ballot against this poll at instant `now` and reports every problem.
+    ///
+    /// ```
+    /// # use baraza_core::{Poll, v1::BallotSubmission, ErrorCode};
+    /// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    /// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
+    /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let ok = BallotSubmission { selections: vec!["a".into()], voter: "device-0123456789ab".into() };
+    /// assert!(poll.validate_ballot(&ok, now).is_ok());
+    ///
+    /// let bad = BallotSubmission { selections: vec!["a".into(), "z".into()], voter: "x".into() };
+    /// let errors = poll.validate_ballot(&bad, now).unwrap_err();
+    /// let codes: Vec<_> = errors.errors().iter().map(|e| e.code()).collect();
+    /// assert_eq!(codes, [ErrorCode::UnknownOption, ErrorCode::TooManySelections, ErrorCode::InvalidVoterToken]);
+    /// ```
+    pub fn validate_ballot(&self, submission: &BallotSubmission, now: OffsetDateTime) -> Result<Ballot, BallotErrors> {
+        let open = self.check_open_at(now).map_err(BallotError::PollNotOpen);
+        self.build_ballot(open.err(), &submission.selections, &submission.voter)
+    }
+
+    /// Checks a ballot's contents without regard to time, e.g. to re-read stored ballots of a
+    /// poll that has since closed.
+    pub fn check_ballot(&self, selections: &[String], voter: &str) -> Result<Ballot, BallotErrors> {
+        self.build_ballot(None, selections, voter)
+    }
+
+    fn build_ballot(
+        &self,
+        not_open: Option<BallotError>,
+        selections: &[String],
+        voter: &str,
+    ) -> Result<Ballot, BallotErrors> {
+        let mut errors: Vec<BallotError> = not_open.into_iter().collect();
+        let mut chosen: Vec<OptionId> = Vec::with_capacity(selections.len());
+        for id in selections {
+            match self.options().iter().find(|o| o.id.as_str() == id) {
+                None => errors.push(BallotError::UnknownOption { id: id.clone() }),
+                Some(option) if chosen.contains(&option.id) => {
+                    errors.push(BallotError::DuplicateSelection { id: id.clone() })
+                }
+                Some(option) => chosen.push(option.id.clone()),
+            }
+        }
+        let (min, max) = self.kind().selection_range();
+        // Count what was asked for, not only what matched, so "too many" is reported even when
+        // some of the ids were also unknown.
+        let given = selections.len();
+        if given < min as usize {
+            errors.push(BallotError::TooFewSelections { min, given });
+        } else if given > max as usize {
+            errors.push(BallotError::TooManySelections { max, given });
+        }
+        let voter = VoterToken::parse(voter).map_err(|e| errors.push(e.into())).ok();
+        match voter {
+            Some(voter) if errors.is_empty() => Ok(Ballot { poll: self.slug().clone(), voter, selections: chosen }),
+            _ => Err(BallotErrors(errors)),
+        }
+    }
+}

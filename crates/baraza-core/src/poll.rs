@@ -1,0 +1,397 @@
+//! Poll definitions and their life cycle.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::slug::{OptionId, Slug, SlugError};
+use crate::text::{LanguageTag, LanguageTagError, LocalizedText};
+
+/// The fewest options a poll may offer.
+pub const MIN_OPTIONS: usize = 2;
+/// The most options a poll may offer; more would not fit a phone screen as a list.
+pub const MAX_OPTIONS: usize = 20;
+
+/// How citizens answer a poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PollKind {
+    /// Exactly one option.
+    SingleChoice,
+    /// Between `min_selections` and `max_selections` options, inclusive.
+    MultipleChoice {
+        /// The fewest options a ballot must select (at least 1).
+        min_selections: u32,
+        /// The most options a ballot may select (at most the number of options).
+        max_selections: u32,
+    },
+}
+
+impl PollKind {
+    /// The inclusive range of how many options a ballot selects.
+    pub fn selection_range(self) -> (u32, u32) {
+        match self {
+            Self::SingleChoice => (1, 1),
+            Self::MultipleChoice { min_selections, max_selections } => (min_selections, max_selections),
+        }
+    }
+
+    /// Whether a ballot selects exactly one option.
+    pub fn is_single_choice(self) -> bool {
+        matches!(self, Self::SingleChoice)
+    }
+}
+
+/// The status an official sets on a poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollStatus {
+    /// Being prepared; invisible to citizens.
+    Draft,
+    /// Published; takes ballots between its opening and closing instants.
+    Open,
+    /// Closed early or by hand; shows results only.
+    Closed,
+}
+
+/// Where a poll stands at a given instant, combining its [`PollStatus`] with its schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollPhase {
+    /// Not published.
+    Draft,
+    /// Published, but its opening instant has not come yet.
+    Upcoming,
+    /// Taking ballots.
+    Open,
+    /// No longer taking ballots: closed by status or past its closing instant.
+    Closed,
+}
+
+/// One answer a citizen can choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollOption {
+    /// Stable id used by ballots.
+    pub id: OptionId,
+    /// The text shown to citizens.
+    pub label: LocalizedText,
+}
+
+/// A poll definition as written by an official or stored: the unchecked shape of a [`Poll`].
+///
+/// ```
+/// use baraza_core::{Poll, PollSpec};
+/// let spec: PollSpec = serde_json::from_str(r#"{
+///     "slug": "water-tariffs-2027",
+///     "default_language": "en",
+///     "question": {"en": "Which tariff do you prefer?", "sw": "Unapendelea ushuru upi?"},
+///     "kind": {"type": "single_choice"},
+///     "options": [
+///         {"id": "flat", "label": {"en": "A flat rate"}},
+///         {"id": "tiered", "label": {"en": "Tiers by use"}}
+///     ],
+///     "status": "open"
+/// }"#).unwrap();
+/// let poll = Poll::try_from(spec).unwrap();
+/// assert_eq!(poll.options().len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollSpec {
+    /// URL-safe identifier, see [`Slug`].
+    pub slug: String,
+    /// Language every citizen-facing text must have; the last resort of the fallback chain.
+    pub default_language: String,
+    /// The question asked.
+    pub question: LocalizedText,
+    /// How citizens answer.
+    pub kind: PollKind,
+    /// The answers offered, in display order.
+    pub options: Vec<PollOptionSpec>,
+    /// The official's status.
+    pub status: PollStatus,
+    /// When ballots start being accepted (RFC 3339); absent means as soon as the status is open.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<OffsetDateTime>,
+    /// When ballots stop being accepted (RFC 3339, exclusive); absent means never.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<OffsetDateTime>,
+}
+
+/// One option of a [`PollSpec`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollOptionSpec {
+    /// Stable id, same rules as [`Slug`].
+    pub id: String,
+    /// The text shown to citizens.
+    pub label: LocalizedText,
+}
+
+/// A problem with a poll definition.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PollDefinitionError {
+    /// The slug is not URL-safe.
+    #[error("slug {slug:?} {source}")]
+    InvalidSlug {
+        /// The rejected slug.
+        slug: String,
+        /// Which rule it breaks.
+        source: SlugError,
+    },
+    /// The default language is not a language tag.
+    #[error("default_language: {0}")]
+    InvalidDefaultLanguage(LanguageTagError),
+    /// A text lacks the default language.
+    #[error("{field} has no text in the default language {language}")]
+    MissingDefaultLanguage {
+        /// Which text, e.g. `question` or `options[2].label`.
+        field: String,
+        /// The default language.
+        language: String,
+    },
+    /// Fewer than [`MIN_OPTIONS`] or more than [`MAX_OPTIONS`] options.
+    #[error("a poll needs {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has {count}")]
+    OptionCount {
+        /// How many options the definition has.
+        count: usize,
+    },
+    /// An option id is not URL-safe.
+    #[error("options[{index}].id {id:?} {source}")]
+    InvalidOptionId {
+        /// Position of the option.
+        index: usize,
+        /// The rejected id.
+        id: String,
+        /// Which rule it breaks.
+        source: SlugError,
+    },
+    /// Two options share an id.
+    #[error("option id {id:?} is used twice")]
+    DuplicateOptionId {
+        /// The repeated id.
+        id: String,
+    },
+    /// The multiple-choice bounds are impossible.
+    #[error(
+        "selections must satisfy 1 <= min_selections <= max_selections <= number of options; \
+         got min {min}, max {max} with {options} options"
+    )]
+    InvalidSelectionRange {
+        /// `min_selections` as given.
+        min: u32,
+        /// `max_selections` as given.
+        max: u32,
+        /// Number of options.
+        options: usize,
+    },
+    /// The poll closes before (or when) it opens.
+    #[error("closes_at must be after opens_at")]
+    ClosesBeforeOpening,
+}
+
+/// Every problem found in a poll definition (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollDefinitionErrors(pub Vec<PollDefinitionError>);
+
+impl fmt::Display for PollDefinitionErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_joined(f, &self.0)
+    }
+}
+
+impl std::error::Error for PollDefinitionErrors {}
+
+pub(crate) fn write_joined<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+/// Why a poll does not take ballots at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PollNotOpen {
+    /// The poll is a draft.
+    #[error("the poll is not published")]
+    Draft,
+    /// The poll opens later.
+    #[error("the poll has not opened yet")]
+    NotYetOpen,
+    /// The poll is closed.
+    #[error("the poll is closed")]
+    Closed,
+}
+
+/// A checked poll definition: every invariant of [`PollSpec`] holds.
+///
+/// Fields are private so a `Poll` cannot be made invalid after it was checked; read them with
+/// the getters. Serialises to, and deserialises (with checks) from, the [`PollSpec`] shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PollSpec", into = "PollSpec")]
+pub struct Poll {
+    slug: Slug,
+    default_language: LanguageTag,
+    question: LocalizedText,
+    kind: PollKind,
+    options: Vec<PollOption>,
+    status: PollStatus,
+    opens_at: Option<OffsetDateTime>,
+    closes_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<PollSpec> for Poll {
+    type Error = PollDefinitionErrors;
+
+    fn try_from(spec: PollSpec) -> Result<Self, Self::Error> {
+        let mut errors = Vec::new();
+        let slug = Slug::parse(spec.slug.clone())
+            .map_err(|source| errors.push(PollDefinitionError::InvalidSlug { slug: spec.slug, source }))
+            .ok();
+        let default_language = LanguageTag::parse(spec.default_language)
+            .map_err(|e| errors.push(PollDefinitionError::InvalidDefaultLanguage(e)))
+            .ok();
+        if let Some(language) = &default_language {
+            let labels = spec.options.iter().enumerate().map(|(i, o)| (format!("options[{i}].label"), &o.label));
+            for (field, text) in std::iter::once(("question".to_owned(), &spec.question)).chain(labels) {
+                if !text.has(language) {
+                    errors.push(PollDefinitionError::MissingDefaultLanguage {
+                        field,
+                        language: language.to_string(),
+                    });
+                }
+            }
+        }
+        if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&spec.options.len()) {
+            errors.push(PollDefinitionError::OptionCount { count: spec.options.len() });
+        }
+        let mut options: Vec<PollOption> = Vec::with_capacity(spec.options.len());
+        for (index, option) in spec.options.into_iter().enumerate() {
+            match OptionId::parse(option.id.clone()) {
+                Ok(id) if options.iter().any(|o| o.id == id) => {
+                    errors.push(PollDefinitionError::DuplicateOptionId { id: option.id });
+                }
+                Ok(id) => options.push(PollOption { id, label: option.label }),
+                Err(source) => {
+                    errors.push(PollDefinitionError::InvalidOptionId { index, id: option.id, source })
+                }
+            }
+        }
+        if let PollKind::MultipleChoice { min_selections: min, max_selections: max } = spec.kind {
+            let count = u32::try_from(options.len()).unwrap_or(u32::MAX);
+            if min < 1 || min > max || max > count {
+                errors.push(PollDefinitionError::InvalidSelectionRange { min, max, options: options.len() });
+            }
+        }
+        if let (Some(opens), Some(closes)) = (spec.opens_at, spec.closes_at) {
+            if closes <= opens {
+                errors.push(PollDefinitionError::ClosesBeforeOpening);
+            }
+        }
+        match (slug, default_language) {
+            (Some(slug), Some(default_language)) if errors.is_empty() => Ok(Self {
+                slug,
+                default_language,
+                question: spec.question,
+                kind: spec.kind,
+                options,
+                status: spec.status,
+                opens_at: spec.opens_at,
+                closes_at: spec.closes_at,
+            }),
+            _ => Err(PollDefinitionErrors(errors)),
+        }
+    }
+}
+
+impl From<Poll> for PollSpec {
+    fn from(poll: Poll) -> Self {
+        Self {
+            slug: poll.slug.into(),
+            default_language: poll.default_language.into(),
+            question: poll.question,
+            kind: poll.kind,
+            options: poll
+                .options
+                .into_iter()
+                .map(|o| PollOptionSpec { id: o.id.as_str().to_owned(), label: o.label })
+                .collect(),
+            status: poll.status,
+            opens_at: poll.opens_at,
+            closes_at: poll.closes_at,
+        }
+    }
+}
+
+impl Poll {
+    /// The poll's URL-safe identifier.
+    pub fn slug(&self) -> &Slug {
+        &self.slug
+    }
+
+    /// The language every text is guaranteed to have.
+    pub fn default_language(&self) -> &LanguageTag {
+        &self.default_language
+    }
+
+    /// The question asked.
+    pub fn question(&self) -> &LocalizedText {
+        &self.question
+    }
+
+    /// How citizens answer.
+    pub fn kind(&self) -> PollKind {
+        self.kind
+    }
+
+    /// The options, in display order.
+    pub fn options(&self) -> &[PollOption] {
+        &self.options
+    }
+
+    /// The official's status.
+    pub fn status(&self) -> PollStatus {
+        self.status
+    }
+
+    /// When ballots start being accepted, if scheduled.
+    pub fn opens_at(&self) -> Option<OffsetDateTime> {
+        self.opens_at
+    }
+
+    /// When ballots stop being accepted (exclusive), if scheduled.
+    pub fn closes_at(&self) -> Option<OffsetDateTime> {
+        self.closes_at
+    }
+
+    /// The position of the option with this id.
+    pub fn option_index(&self, id: &str) -> Option<usize> {
+        self.options.iter().position(|o| o.id.as_str() == id)
+    }
+
+    /// Where the poll stands at `now`. Opening is inclusive, closing exclusive.
+    pub fn phase_at(&self, now: OffsetDateTime) -> PollPhase {
+        match self.status {
+            PollStatus::Draft => PollPhase::Draft,
+            PollStatus::Closed => PollPhase::Closed,
+            PollStatus::Open if self.closes_at.is_some_and(|closes| now >= closes) => PollPhase::Closed,
+            PollStatus::Open if self.opens_at.is_some_and(|opens| now < opens) => PollPhase::Upcoming,
+            PollStatus::Open => PollPhase::Open,
+        }
+    }
+
+    /// `Ok` when the poll takes ballots at `now`, otherwise why not.
+    pub fn check_open_at(&self, now: OffsetDateTime) -> Result<(), PollNotOpen> {
+        match self.phase_at(now) {
+            PollPhase::Open => Ok(()),
+            PollPhase::Draft => Err(PollNotOpen::Draft),
+            PollPhase::Upcoming => Err(PollNotOpen::NotYetOpen),
+            PollPhase::Closed => Err(PollNotOpen::Closed),
+        }
+    }
+}

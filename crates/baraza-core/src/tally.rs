@@ -1,0 +1,197 @@
+//! Counting ballots.
+//!
+//! # Percentages
+//! Each option's share is exact: `count / total_ballots` (see [`OptionCount::count`] and
+//! [`PollTally::total_ballots`]). For display, [`OptionCount::percent_tenths`] gives the share in
+//! tenths of a percent (`425` means 42.5 %), rounded by this rule:
+//!
+//! * **single choice** — largest remainder (Hamilton): every option gets the floor of its exact
+//!   value, then the options with the largest remainders (ties: earlier option first) get one
+//!   more tenth until the total is exactly 1000. Displayed percentages therefore always add up
+//!   to 100.0 %.
+//! * **multiple choice** — each option independently, half rounded up. A ballot may select
+//!   several options, so the percentages (of ballots, not of selections) can exceed 100 % in sum.
+//!
+//! With no ballots every percentage is 0.
+
+use crate::ballot::Ballot;
+use crate::poll::Poll;
+use crate::slug::{OptionId, Slug};
+
+/// Running counts for one poll. Add ballots one at a time with [`PollTally::record`], so a
+/// tally never needs all ballots in memory at once.
+///
+/// ```
+/// use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+/// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+/// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
+/// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
+/// let now = time::OffsetDateTime::UNIX_EPOCH;
+/// let mut tally = PollTally::new(&poll);
+/// for (choice, voter) in [("a", "voter-000000000001"), ("a", "voter-000000000002"), ("b", "voter-000000000003")] {
+///     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into() };
+///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
+/// }
+/// assert_eq!(tally.total_ballots(), 3);
+/// let percents: Vec<u32> = tally.options().iter().map(|o| o.percent_tenths).collect();
+/// assert_eq!(percents, [667, 333]); // 66.7 % + 33.3 % = 100.0 %
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollTally {
+    poll: Slug,
+    single_choice: bool,
+    option_ids: Vec<OptionId>,
+    counts: Vec<u64>,
+    total_ballots: u64,
+}
+
+/// The count for one option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionCount {
+    /// The option.
+    pub id: OptionId,
+    /// Ballots that selected it.
+    pub count: u64,
+    /// Its share of all ballots in tenths of a percent, rounded by the rule in the module docs.
+    pub percent_tenths: u32,
+}
+
+/// A ballot that cannot be added to this tally.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TallyError {
+    /// The ballot was validated against another poll.
+    #[error("ballot for poll {ballot_poll} given to the tally of poll {tally_poll}")]
+    WrongPoll {
+        /// The tally's poll.
+        tally_poll: Slug,
+        /// The ballot's poll.
+        ballot_poll: Slug,
+    },
+    /// The ballot names an option this poll does not have (its definition changed).
+    #[error("ballot selects {id}, which poll {poll} does not have")]
+    UnknownOption {
+        /// The poll.
+        poll: Slug,
+        /// The unknown option.
+        id: OptionId,
+    },
+}
+
+impl PollTally {
+    /// An empty tally for `poll`.
+    pub fn new(poll: &Poll) -> Self {
+        let option_ids: Vec<OptionId> = poll.options().iter().map(|o| o.id.clone()).collect();
+        Self {
+            poll: poll.slug().clone(),
+            single_choice: poll.kind().is_single_choice(),
+            counts: vec![0; option_ids.len()],
+            option_ids,
+            total_ballots: 0,
+        }
+    }
+
+    /// Adds one ballot. Nothing is counted if it is rejected.
+    pub fn record(&mut self, ballot: &Ballot) -> Result<(), TallyError> {
+        if *ballot.poll() != self.poll {
+            return Err(TallyError::WrongPoll { tally_poll: self.poll.clone(), ballot_poll: ballot.poll().clone() });
+        }
+        let mut indices = Vec::with_capacity(ballot.selections().len());
+        for id in ballot.selections() {
+            let index = self
+                .option_ids
+                .iter()
+                .position(|known| known == id)
+                .ok_or_else(|| TallyError::UnknownOption { poll: self.poll.clone(), id: id.clone() })?;
+            indices.push(index);
+        }
+        for index in indices {
+            self.counts[index] += 1;
+        }
+        self.total_ballots += 1;
+        Ok(())
+    }
+
+    /// The poll counted.
+    pub fn poll(&self) -> &Slug {
+        &self.poll
+    }
+
+    /// Ballots recorded.
+    pub fn total_ballots(&self) -> u64 {
+        self.total_ballots
+    }
+
+    /// Per-option counts and percentages, in the poll's option order.
+    pub fn options(&self) -> Vec<OptionCount> {
+        let percents = if self.single_choice {
+            largest_remainder_tenths(&self.counts, self.total_ballots)
+        } else {
+            self.counts.iter().map(|&count| half_up_tenths(count, self.total_ballots)).collect()
+        };
+        self.option_ids
+            .iter()
+            .zip(&self.counts)
+            .zip(percents)
+            .map(|((id, &count), percent_tenths)| OptionCount { id: id.clone(), count, percent_tenths })
+            .collect()
+    }
+}
+
+/// Tallies `ballots` for `poll` in one go; see [`PollTally`] for the streaming form.
+pub fn tally<'a>(poll: &Poll, ballots: impl IntoIterator<Item = &'a Ballot>) -> Result<PollTally, TallyError> {
+    let mut tally = PollTally::new(poll);
+    for ballot in ballots {
+        tally.record(ballot)?;
+    }
+    Ok(tally)
+}
+
+fn half_up_tenths(count: u64, total: u64) -> u32 {
+    if total == 0 {
+        return 0;
+    }
+    let tenths = (u128::from(count) * 2000 + u128::from(total)) / (u128::from(total) * 2);
+    u32::try_from(tenths).unwrap_or(u32::MAX)
+}
+
+fn largest_remainder_tenths(counts: &[u64], total: u64) -> Vec<u32> {
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let total = u128::from(total);
+    let mut floors: Vec<u32> = Vec::with_capacity(counts.len());
+    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(counts.len());
+    for (index, &count) in counts.iter().enumerate() {
+        let scaled = u128::from(count) * 1000;
+        floors.push(u32::try_from(scaled / total).unwrap_or(u32::MAX));
+        remainders.push((scaled % total, index));
+    }
+    let assigned: u32 = floors.iter().sum();
+    // Largest remainder first; the stable sort keeps earlier options first among equals.
+    remainders.sort_by(|a, b| b.0.cmp(&a.0));
+    for &(_, index) in remainders.iter().take(1000_u32.saturating_sub(assigned) as usize) {
+        floors[index] += 1;
+    }
+    floors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_sums_to_one_thousand() {
+        assert_eq!(largest_remainder_tenths(&[1, 1, 1], 3), [334, 333, 333]);
+        assert_eq!(largest_remainder_tenths(&[2, 1], 3), [667, 333]);
+        assert_eq!(largest_remainder_tenths(&[0, 5], 5), [0, 1000]);
+        assert_eq!(largest_remainder_tenths(&[0, 0], 0), [0, 0]);
+    }
+
+    #[test]
+    fn half_up_rounds_halves_up() {
+        assert_eq!(half_up_tenths(1, 2000), 1); // 0.05 % -> 0.1 %
+        assert_eq!(half_up_tenths(1, 2001), 0);
+        assert_eq!(half_up_tenths(2, 3), 667);
+        assert_eq!(half_up_tenths(3, 3), 1000);
+    }
+}

@@ -1,0 +1,149 @@
+//! The HTTP application: routes, CORS, compression and static files.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{self, AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+use crate::api;
+
+/// Which web origins may embed the widgets and call the API from their pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedOrigins {
+    /// Any origin (`*`): for demos and for deployments whose widgets are meant for everyone.
+    Any,
+    /// Only these origins, e.g. `https://water.example.go.ke`. Empty means same-origin only.
+    List(Vec<HeaderValue>),
+}
+
+impl AllowedOrigins {
+    /// Parses `*` or a comma-separated list of origins (`scheme://host[:port]`, no path).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text == "*" {
+            return Ok(Self::Any);
+        }
+        let mut origins = Vec::new();
+        for origin in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+            let (scheme, rest) = origin
+                .split_once("://")
+                .ok_or_else(|| format!("allowed origin {origin:?} lacks a scheme such as https://"))?;
+            if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains('/') {
+                return Err(format!(
+                    "allowed origin {origin:?} must look like https://example.org (scheme, host, optional port; no path)"
+                ));
+            }
+            origins.push(
+                HeaderValue::from_str(origin).map_err(|_| format!("allowed origin {origin:?} has invalid characters"))?,
+            );
+        }
+        Ok(Self::List(origins))
+    }
+}
+
+/// Settings of the HTTP application.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Origins whose pages may load the widgets and call the API.
+    pub allowed_origins: AllowedOrigins,
+    /// Folder served at `/`: the demo site.
+    pub www_dir: PathBuf,
+    /// Folder served at `/widgets/`: the built widget bundle (`cargo xtask dist`).
+    pub widgets_dir: PathBuf,
+}
+
+/// Builds the router. Tests drive it in-process; `baraza serve` puts it on a socket.
+pub fn app(state: AppState, config: &HttpConfig) -> Router {
+    let widgets = Router::new()
+        .fallback_service(ServeDir::new(&config.widgets_dir).precompressed_br().precompressed_gzip())
+        .layer(middleware::from_fn(widget_cache_headers));
+    Router::new()
+        .route("/api/v1/polls/{slug}", get(api::get_poll))
+        .route(
+            "/api/v1/polls/{slug}/ballots",
+            post(api::submit_ballot).layer(DefaultBodyLimit::max(api::MAX_BALLOT_BODY_BYTES)),
+        )
+        .route("/api/v1/polls/{slug}/results", get(api::get_results))
+        .route("/api/v1/health", get(|| async { "ok" }))
+        .route("/api", any(api::api_not_found))
+        .route("/api/{*rest}", any(api::api_not_found))
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .nest("/widgets", widgets)
+        .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
+        .layer(CompressionLayer::new())
+        .layer(cors_layer(&config.allowed_origins))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// CORS covers the API and the bundle alike: a `<script type="module">` and a wasm fetch from
+/// another origin are CORS requests, so the embedding site gets nothing without these headers.
+fn cors_layer(origins: &AllowedOrigins) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(24 * 60 * 60));
+    match origins {
+        AllowedOrigins::Any => layer.allow_origin(cors::Any),
+        AllowedOrigins::List(list) => layer.allow_origin(AllowOrigin::list(list.iter().cloned())),
+    }
+}
+
+/// Content-hashed files never change, so browsers may keep them for a year; the loader keeps a
+/// stable URL that host pages hard-code, so it is revalidated after five minutes.
+async fn widget_cache_headers(request: Request, next: Next) -> Response {
+    let immutable = is_content_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        let value = if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Whether a file name carries a content hash: `name-<16 hex digits>.ext`, as `xtask dist` writes.
+fn is_content_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_content_hashed_names() {
+        assert!(is_content_hashed("/baraza_widgets_bg-0123456789abcdef.wasm"));
+        assert!(is_content_hashed("/baraza_widgets-0123456789abcdef.js"));
+        assert!(!is_content_hashed("/baraza.js"));
+        assert!(!is_content_hashed("/water-tariffs-2027.js"));
+    }
+
+    #[test]
+    fn parses_allowed_origins() {
+        assert_eq!(AllowedOrigins::parse("*"), Ok(AllowedOrigins::Any));
+        assert_eq!(AllowedOrigins::parse(""), Ok(AllowedOrigins::List(vec![])));
+        assert_eq!(
+            AllowedOrigins::parse("https://a.example, http://127.0.0.1:8081"),
+            Ok(AllowedOrigins::List(vec![
+                HeaderValue::from_static("https://a.example"),
+                HeaderValue::from_static("http://127.0.0.1:8081")
+            ]))
+        );
+        assert!(AllowedOrigins::parse("a.example").is_err());
+        assert!(AllowedOrigins::parse("https://a.example/path").is_err());
+        assert!(AllowedOrigins::parse("ftp://a.example").is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! The one error type of the HTTP layer, and the JSON extractor that reports bad bodies with it.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use baraza_core::v1::{ApiError, ErrorBody, ErrorDetail};
+use baraza_core::{BallotErrors, ErrorCode};
+use serde::de::DeserializeOwned;
+
+/// An error that becomes a `{"error": {...}}` response.
+#[derive(Debug)]
+pub enum AppError {
+    /// The client's fault: a 4xx with a code and a message meant for the client.
+    Client {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The error's body.
+        error: ApiError,
+    },
+    /// Our fault: logged in full, answered with a generic 500.
+    Internal(anyhow::Error),
+}
+
+impl AppError {
+    /// A client error with one code.
+    pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Client { status, error: ApiError { code, message: message.into(), details: Vec::new() } }
+    }
+
+    /// No poll by that slug (or a draft, which citizens must not learn exists).
+    pub fn poll_not_found(slug: &str) -> Self {
+        Self::client(StatusCode::NOT_FOUND, ErrorCode::PollNotFound, format!("there is no poll {slug:?}"))
+    }
+}
+
+impl From<BallotErrors> for AppError {
+    fn from(errors: BallotErrors) -> Self {
+        let code = errors.primary_code();
+        // A closed poll is a conflict with the poll's state; every other problem is in the ballot.
+        let status = if code == ErrorCode::PollNotOpen {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let details = if errors.errors().len() > 1 {
+            errors.errors().iter().map(|e| ErrorDetail { code: e.code(), message: e.to_string() }).collect()
+        } else {
+            Vec::new()
+        };
+        Self::Client { status, error: ApiError { code, message: errors.to_string(), details } }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Internal(error)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Client { status, error } => (status, Json(ErrorBody { error })).into_response(),
+            Self::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error");
+                let error = ApiError {
+                    code: ErrorCode::Internal,
+                    message: "the server failed; the problem has been logged".into(),
+                    details: Vec::new(),
+                };
+                (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error })).into_response()
+            }
+        }
+    }
+}
+
+/// Like [`axum::Json`], but a body it cannot read becomes an [`AppError`] in the API's envelope.
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    let (status, code, message) = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "send the body as JSON with the header Content-Type: application/json".to_owned(),
+        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            (StatusCode::BAD_REQUEST, ErrorCode::MalformedJson, format!("the body is not valid JSON: {}", e.body_text()))
+        }
+        JsonRejection::JsonDataError(e) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest, e.body_text()),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than the {} bytes this endpoint accepts", crate::api::MAX_BALLOT_BODY_BYTES),
+        ),
+        other => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, other.body_text()),
+    };
+    AppError::client(status, code, message)
+}

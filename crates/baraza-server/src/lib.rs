@@ -1,0 +1,78 @@
+//! # baraza-server
+//!
+//! The Baraza HTTP server: the v1 JSON API over [`baraza_core`], SQLite storage, and static
+//! hosting of the widget bundle (`/widgets/`) and the demo site (`/`).
+//!
+//! Most users run the `baraza` binary (`baraza serve`). The library exists so the router can be
+//! driven in-process, e.g. by tests:
+//!
+//! ```
+//! use baraza_server::{AllowedOrigins, AppState, HttpConfig, app, storage::Database};
+//! use tower::ServiceExt as _;
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let database = Database::connect("sqlite::memory:").await?;
+//! baraza_server::seed::seed_demo(&database, time::OffsetDateTime::now_utc()).await?;
+//! let config = HttpConfig {
+//!     allowed_origins: AllowedOrigins::Any,
+//!     www_dir: "www".into(),
+//!     widgets_dir: "target/widgets".into(),
+//! };
+//! let router = app(AppState::new(database), &config);
+//! let request = axum::http::Request::get("/api/v1/polls/water-tariffs-2027").body(axum::body::Body::empty())?;
+//! let response = router.oneshot(request).await?;
+//! assert_eq!(response.status(), 200);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+mod api;
+mod app;
+mod error;
+pub mod seed;
+pub mod storage;
+
+pub use api::MAX_BALLOT_BODY_BYTES;
+pub use app::{AllowedOrigins, HttpConfig, app};
+pub use error::AppError;
+
+/// A source of the current time; tests substitute a fixed one.
+pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// Shared state of every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where polls and ballots live.
+    pub database: storage::Database,
+    clock: Clock,
+}
+
+impl AppState {
+    /// State reading the system clock.
+    pub fn new(database: storage::Database) -> Self {
+        Self { database, clock: Arc::new(OffsetDateTime::now_utc) }
+    }
+
+    /// State with a custom clock, for tests of opening and closing times.
+    pub fn with_clock(database: storage::Database, clock: Clock) -> Self {
+        Self { database, clock }
+    }
+
+    /// The current instant by this state's clock.
+    pub fn now(&self) -> OffsetDateTime {
+        (self.clock)()
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState").field("database", &self.database).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,52 @@
+//! Demo data: the polls of the www/ demo ministry page.
+
+use anyhow::Context as _;
+use baraza_core::{Poll, PollSpec, PollStatus};
+use time::{Duration, OffsetDateTime};
+
+use crate::storage::{Database, InsertBallotError};
+
+/// The slug of the demo's main poll, embedded by `www/index.html`.
+pub const DEMO_POLL: &str = "water-tariffs-2027";
+
+/// The demo polls, scheduled around `now` so the demo never goes stale: open polls close in 60
+/// days; the closed one ran until 30 days ago.
+pub fn demo_polls(now: OffsetDateTime) -> anyhow::Result<Vec<Poll>> {
+    let specs: Vec<PollSpec> = serde_json::from_str(include_str!("demo_polls.json")).context("demo polls JSON")?;
+    specs
+        .into_iter()
+        .map(|mut spec| {
+            if spec.status == PollStatus::Closed {
+                spec.opens_at = Some(now - Duration::days(90));
+                spec.closes_at = Some(now - Duration::days(30));
+            } else {
+                spec.closes_at = Some(now + Duration::days(60));
+            }
+            let slug = spec.slug.clone();
+            Poll::try_from(spec).with_context(|| format!("demo poll {slug}"))
+        })
+        .collect()
+}
+
+/// Stores the demo polls, and for the closed one a fixed set of past ballots so its results are
+/// not empty. Safe to run twice: polls are replaced and repeated ballots are skipped.
+pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Result<()> {
+    for poll in demo_polls(now)? {
+        database.save_poll(&poll, now).await?;
+        if poll.status() != PollStatus::Closed {
+            continue;
+        }
+        let options: Vec<String> = poll.options().iter().map(|o| o.id.as_str().to_owned()).collect();
+        // 23 past ballots, split 12 / 7 / 4 over the options.
+        for (index, choice) in [0usize; 12].into_iter().chain([1; 7]).chain([2; 4]).enumerate() {
+            let selections = vec![options[choice % options.len()].clone()];
+            let voter = format!("demo-seed-ballot-{index:04}");
+            let ballot = poll.check_ballot(&selections, &voter).map_err(|e| anyhow::anyhow!("demo ballot: {e}"))?;
+            match database.insert_ballot(&ballot, now - Duration::days(45)).await {
+                Ok(()) | Err(InsertBallotError::AlreadyVoted) => {}
+                Err(InsertBallotError::Database(e)) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
