@@ -36,8 +36,14 @@ impl VoterToken {
     pub fn parse(token: impl Into<String>) -> Result<Self, VoterTokenError> {
         let token = token.into();
         let shape_ok = (MIN_VOTER_TOKEN_LEN..=MAX_VOTER_TOKEN_LEN).contains(&token.len())
-            && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if shape_ok { Ok(Self(token)) } else { Err(VoterTokenError) }
+            && token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if shape_ok {
+            Ok(Self(token))
+        } else {
+            Err(VoterTokenError)
+        }
     }
 
     /// The token as a string slice.
@@ -109,7 +115,7 @@ pub enum BallotError {
     TooFewSelections {
         /// The poll's minimum.
         min: u32,
-        /// How many distinct options were selected.
+        /// How many selections were submitted, counting unknown and repeated ids.
         given: usize,
     },
     /// Too many selections.
@@ -117,7 +123,7 @@ pub enum BallotError {
     TooManySelections {
         /// The poll's maximum.
         max: u32,
-        /// How many distinct options were selected.
+        /// How many selections were submitted, counting unknown and repeated ids.
         given: usize,
     },
     /// The voter token is malformed.
@@ -151,7 +157,9 @@ impl BallotErrors {
 
     /// The first problem's code: the one a client should act on first.
     pub fn primary_code(&self) -> ErrorCode {
-        self.0.first().map_or(ErrorCode::InvalidRequest, BallotError::code)
+        self.0
+            .first()
+            .map_or(ErrorCode::InvalidRequest, BallotError::code)
     }
 }
 
@@ -180,7 +188,11 @@ impl Poll {
     /// let codes: Vec<_> = errors.errors().iter().map(|e| e.code()).collect();
     /// assert_eq!(codes, [ErrorCode::UnknownOption, ErrorCode::TooManySelections, ErrorCode::InvalidVoterToken]);
     /// ```
-    pub fn validate_ballot(&self, submission: &BallotSubmission, now: OffsetDateTime) -> Result<Ballot, BallotErrors> {
+    pub fn validate_ballot(
+        &self,
+        submission: &BallotSubmission,
+        now: OffsetDateTime,
+    ) -> Result<Ballot, BallotErrors> {
         let open = self.check_open_at(now).map_err(BallotError::PollNotOpen);
         self.build_ballot(open.err(), &submission.selections, &submission.voter)
     }
@@ -217,9 +229,15 @@ impl Poll {
         } else if given > max as usize {
             errors.push(BallotError::TooManySelections { max, given });
         }
-        let voter = VoterToken::parse(voter).map_err(|e| errors.push(e.into())).ok();
+        let voter = VoterToken::parse(voter)
+            .map_err(|e| errors.push(e.into()))
+            .ok();
         match voter {
-            Some(voter) if errors.is_empty() => Ok(Ballot { poll: self.slug().clone(), voter, selections: chosen }),
+            Some(voter) if errors.is_empty() => Ok(Ballot {
+                poll: self.slug().clone(),
+                voter,
+                selections: chosen,
+            }),
             _ => Err(BallotErrors(errors)),
         }
     }

@@ -67,12 +67,13 @@ mod text;
 pub mod v1;
 
 pub use ballot::{
-    Ballot, BallotError, BallotErrors, MAX_VOTER_TOKEN_LEN, MIN_VOTER_TOKEN_LEN, VoterToken, VoterTokenError,
+    Ballot, BallotError, BallotErrors, MAX_VOTER_TOKEN_LEN, MIN_VOTER_TOKEN_LEN, VoterToken,
+    VoterTokenError,
 };
 pub use error::ErrorCode;
 pub use poll::{
-    MAX_OPTIONS, MIN_OPTIONS, Poll, PollDefinitionError, PollDefinitionErrors, PollKind, PollNotOpen, PollOption,
-    PollOptionSpec, PollPhase, PollSpec, PollStatus,
+    MAX_OPTIONS, MIN_OPTIONS, Poll, PollDefinitionError, PollDefinitionErrors, PollKind,
+    PollNotOpen, PollOption, PollOptionSpec, PollPhase, PollSpec, PollStatus,
 };
 pub use slug::{MAX_SLUG_LEN, OptionId, Slug, SlugError};
 pub use tally::{OptionCount, PollTally, TallyError, tally};

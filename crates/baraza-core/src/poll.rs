@@ -15,7 +15,7 @@ pub const MAX_OPTIONS: usize = 20;
 
 /// How citizens answer a poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PollKind {
     /// Exactly one option.
     SingleChoice,
@@ -33,7 +33,10 @@ impl PollKind {
     pub fn selection_range(self) -> (u32, u32) {
         match self {
             Self::SingleChoice => (1, 1),
-            Self::MultipleChoice { min_selections, max_selections } => (min_selections, max_selections),
+            Self::MultipleChoice {
+                min_selections,
+                max_selections,
+            } => (min_selections, max_selections),
         }
     }
 
@@ -112,10 +115,18 @@ pub struct PollSpec {
     /// The official's status.
     pub status: PollStatus,
     /// When ballots start being accepted (RFC 3339); absent means as soon as the status is open.
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub opens_at: Option<OffsetDateTime>,
     /// When ballots stop being accepted (RFC 3339, exclusive); absent means never.
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closes_at: Option<OffsetDateTime>,
 }
 
@@ -204,7 +215,10 @@ impl fmt::Display for PollDefinitionErrors {
 
 impl std::error::Error for PollDefinitionErrors {}
 
-pub(crate) fn write_joined<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
+pub(crate) fn write_joined<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: &[T],
+) -> fmt::Result {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             f.write_str("; ")?;
@@ -251,14 +265,25 @@ impl TryFrom<PollSpec> for Poll {
     fn try_from(spec: PollSpec) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
         let slug = Slug::parse(spec.slug.clone())
-            .map_err(|source| errors.push(PollDefinitionError::InvalidSlug { slug: spec.slug, source }))
+            .map_err(|source| {
+                errors.push(PollDefinitionError::InvalidSlug {
+                    slug: spec.slug,
+                    source,
+                })
+            })
             .ok();
         let default_language = LanguageTag::parse(spec.default_language)
             .map_err(|e| errors.push(PollDefinitionError::InvalidDefaultLanguage(e)))
             .ok();
         if let Some(language) = &default_language {
-            let labels = spec.options.iter().enumerate().map(|(i, o)| (format!("options[{i}].label"), &o.label));
-            for (field, text) in std::iter::once(("question".to_owned(), &spec.question)).chain(labels) {
+            let labels = spec
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (format!("options[{i}].label"), &o.label));
+            for (field, text) in
+                std::iter::once(("question".to_owned(), &spec.question)).chain(labels)
+            {
                 if !text.has(language) {
                     errors.push(PollDefinitionError::MissingDefaultLanguage {
                         field,
@@ -267,8 +292,11 @@ impl TryFrom<PollSpec> for Poll {
                 }
             }
         }
-        if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&spec.options.len()) {
-            errors.push(PollDefinitionError::OptionCount { count: spec.options.len() });
+        let spec_option_count = spec.options.len();
+        if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&spec_option_count) {
+            errors.push(PollDefinitionError::OptionCount {
+                count: spec.options.len(),
+            });
         }
         let mut options: Vec<PollOption> = Vec::with_capacity(spec.options.len());
         for (index, option) in spec.options.into_iter().enumerate() {
@@ -276,22 +304,37 @@ impl TryFrom<PollSpec> for Poll {
                 Ok(id) if options.iter().any(|o| o.id == id) => {
                     errors.push(PollDefinitionError::DuplicateOptionId { id: option.id });
                 }
-                Ok(id) => options.push(PollOption { id, label: option.label }),
-                Err(source) => {
-                    errors.push(PollDefinitionError::InvalidOptionId { index, id: option.id, source })
-                }
+                Ok(id) => options.push(PollOption {
+                    id,
+                    label: option.label,
+                }),
+                Err(source) => errors.push(PollDefinitionError::InvalidOptionId {
+                    index,
+                    id: option.id,
+                    source,
+                }),
             }
         }
-        if let PollKind::MultipleChoice { min_selections: min, max_selections: max } = spec.kind {
-            let count = u32::try_from(options.len()).unwrap_or(u32::MAX);
+        if let PollKind::MultipleChoice {
+            min_selections: min,
+            max_selections: max,
+        } = spec.kind
+        {
+            // Judged against the options as listed, so a duplicate id is reported once, as such.
+            let listed = spec_option_count;
+            let count = u32::try_from(listed).unwrap_or(u32::MAX);
             if min < 1 || min > max || max > count {
-                errors.push(PollDefinitionError::InvalidSelectionRange { min, max, options: options.len() });
+                errors.push(PollDefinitionError::InvalidSelectionRange {
+                    min,
+                    max,
+                    options: listed,
+                });
             }
         }
-        if let (Some(opens), Some(closes)) = (spec.opens_at, spec.closes_at) {
-            if closes <= opens {
-                errors.push(PollDefinitionError::ClosesBeforeOpening);
-            }
+        if let (Some(opens), Some(closes)) = (spec.opens_at, spec.closes_at)
+            && closes <= opens
+        {
+            errors.push(PollDefinitionError::ClosesBeforeOpening);
         }
         match (slug, default_language) {
             (Some(slug), Some(default_language)) if errors.is_empty() => Ok(Self {
@@ -319,7 +362,10 @@ impl From<Poll> for PollSpec {
             options: poll
                 .options
                 .into_iter()
-                .map(|o| PollOptionSpec { id: o.id.as_str().to_owned(), label: o.label })
+                .map(|o| PollOptionSpec {
+                    id: o.id.as_str().to_owned(),
+                    label: o.label,
+                })
                 .collect(),
             status: poll.status,
             opens_at: poll.opens_at,
@@ -379,8 +425,12 @@ impl Poll {
         match self.status {
             PollStatus::Draft => PollPhase::Draft,
             PollStatus::Closed => PollPhase::Closed,
-            PollStatus::Open if self.closes_at.is_some_and(|closes| now >= closes) => PollPhase::Closed,
-            PollStatus::Open if self.opens_at.is_some_and(|opens| now < opens) => PollPhase::Upcoming,
+            PollStatus::Open if self.closes_at.is_some_and(|closes| now >= closes) => {
+                PollPhase::Closed
+            }
+            PollStatus::Open if self.opens_at.is_some_and(|opens| now < opens) => {
+                PollPhase::Upcoming
+            }
             PollStatus::Open => PollPhase::Open,
         }
     }

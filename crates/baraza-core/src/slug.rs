@@ -147,11 +147,22 @@ mod tests {
         assert_eq!(Slug::parse(""), Err(SlugError::Empty));
         assert_eq!(
             Slug::parse("a".repeat(MAX_SLUG_LEN + 1)),
-            Err(SlugError::TooLong { len: MAX_SLUG_LEN + 1 })
+            Err(SlugError::TooLong {
+                len: MAX_SLUG_LEN + 1
+            })
         );
-        assert_eq!(Slug::parse("Water"), Err(SlugError::InvalidCharacter { found: 'W' }));
-        assert_eq!(Slug::parse("a b"), Err(SlugError::InvalidCharacter { found: ' ' }));
-        assert_eq!(Slug::parse("a/../b"), Err(SlugError::InvalidCharacter { found: '/' }));
+        assert_eq!(
+            Slug::parse("Water"),
+            Err(SlugError::InvalidCharacter { found: 'W' })
+        );
+        assert_eq!(
+            Slug::parse("a b"),
+            Err(SlugError::InvalidCharacter { found: ' ' })
+        );
+        assert_eq!(
+            Slug::parse("a/../b"),
+            Err(SlugError::InvalidCharacter { found: '/' })
+        );
         assert_eq!(Slug::parse("-a"), Err(SlugError::EdgeHyphen));
         assert_eq!(Slug::parse("a-"), Err(SlugError::EdgeHyphen));
     }

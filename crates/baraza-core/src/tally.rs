@@ -93,7 +93,10 @@ impl PollTally {
     /// Adds one ballot. Nothing is counted if it is rejected.
     pub fn record(&mut self, ballot: &Ballot) -> Result<(), TallyError> {
         if *ballot.poll() != self.poll {
-            return Err(TallyError::WrongPoll { tally_poll: self.poll.clone(), ballot_poll: ballot.poll().clone() });
+            return Err(TallyError::WrongPoll {
+                tally_poll: self.poll.clone(),
+                ballot_poll: ballot.poll().clone(),
+            });
         }
         let mut indices = Vec::with_capacity(ballot.selections().len());
         for id in ballot.selections() {
@@ -101,7 +104,10 @@ impl PollTally {
                 .option_ids
                 .iter()
                 .position(|known| known == id)
-                .ok_or_else(|| TallyError::UnknownOption { poll: self.poll.clone(), id: id.clone() })?;
+                .ok_or_else(|| TallyError::UnknownOption {
+                    poll: self.poll.clone(),
+                    id: id.clone(),
+                })?;
             indices.push(index);
         }
         for index in indices {
@@ -126,19 +132,29 @@ impl PollTally {
         let percents = if self.single_choice {
             largest_remainder_tenths(&self.counts, self.total_ballots)
         } else {
-            self.counts.iter().map(|&count| half_up_tenths(count, self.total_ballots)).collect()
+            self.counts
+                .iter()
+                .map(|&count| half_up_tenths(count, self.total_ballots))
+                .collect()
         };
         self.option_ids
             .iter()
             .zip(&self.counts)
             .zip(percents)
-            .map(|((id, &count), percent_tenths)| OptionCount { id: id.clone(), count, percent_tenths })
+            .map(|((id, &count), percent_tenths)| OptionCount {
+                id: id.clone(),
+                count,
+                percent_tenths,
+            })
             .collect()
     }
 }
 
 /// Tallies `ballots` for `poll` in one go; see [`PollTally`] for the streaming form.
-pub fn tally<'a>(poll: &Poll, ballots: impl IntoIterator<Item = &'a Ballot>) -> Result<PollTally, TallyError> {
+pub fn tally<'a>(
+    poll: &Poll,
+    ballots: impl IntoIterator<Item = &'a Ballot>,
+) -> Result<PollTally, TallyError> {
     let mut tally = PollTally::new(poll);
     for ballot in ballots {
         tally.record(ballot)?;
@@ -168,8 +184,11 @@ fn largest_remainder_tenths(counts: &[u64], total: u64) -> Vec<u32> {
     }
     let assigned: u32 = floors.iter().sum();
     // Largest remainder first; the stable sort keeps earlier options first among equals.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0));
-    for &(_, index) in remainders.iter().take(1000_u32.saturating_sub(assigned) as usize) {
+    remainders.sort_by_key(|&(remainder, _)| std::cmp::Reverse(remainder));
+    for &(_, index) in remainders
+        .iter()
+        .take(1000_u32.saturating_sub(assigned) as usize)
+    {
         floors[index] += 1;
     }
     floors

@@ -25,10 +25,11 @@ impl LanguageTag {
     pub fn parse(tag: impl Into<String>) -> Result<Self, LanguageTagError> {
         let tag = tag.into();
         let mut subtags = tag.split('-');
-        let primary_ok = subtags
-            .next()
-            .is_some_and(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-        let rest_ok = subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()));
+        let primary_ok = subtags.next().is_some_and(|p| {
+            (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+        });
+        let rest_ok = subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()));
         if primary_ok && rest_ok {
             Ok(Self(tag))
         } else {
@@ -91,7 +92,10 @@ impl fmt::Display for LanguageTag {
 /// assert_eq!(text.resolve(&["fr"], &english), "Water"); // falls back to the default language
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "BTreeMap<String, String>", into = "BTreeMap<String, String>")]
+#[serde(
+    try_from = "BTreeMap<String, String>",
+    into = "BTreeMap<String, String>"
+)]
 pub struct LocalizedText(Vec<(LanguageTag, String)>);
 
 /// Why a [`LocalizedText`] could not be built.
@@ -124,25 +128,38 @@ impl LocalizedText {
     }
 
     /// Adds a translation.
-    pub fn with(mut self, language: &str, text: impl Into<String>) -> Result<Self, LocalizedTextError> {
+    pub fn with(
+        mut self,
+        language: &str,
+        text: impl Into<String>,
+    ) -> Result<Self, LocalizedTextError> {
         let language = LanguageTag::parse(language)?;
         let text = text.into();
         if text.trim().is_empty() {
-            return Err(LocalizedTextError::Blank { language: language.0 });
+            return Err(LocalizedTextError::Blank {
+                language: language.0,
+            });
         }
         if self.0.iter().any(|(existing, _)| *existing == language) {
-            return Err(LocalizedTextError::DuplicateLanguage { language: language.0 });
+            return Err(LocalizedTextError::DuplicateLanguage {
+                language: language.0,
+            });
         }
         // Kept sorted so equal texts compare equal however they were built.
         let key = language.0.to_ascii_lowercase();
-        let position = self.0.partition_point(|(tag, _)| tag.0.to_ascii_lowercase() < key);
+        let position = self
+            .0
+            .partition_point(|(tag, _)| tag.0.to_ascii_lowercase() < key);
         self.0.insert(position, (language, text));
         Ok(self)
     }
 
     /// The text in exactly `language` (case-insensitive), if present.
     pub fn get(&self, language: &str) -> Option<&str> {
-        self.0.iter().find(|(tag, _)| tag.matches(language)).map(|(_, text)| text.as_str())
+        self.0
+            .iter()
+            .find(|(tag, _)| tag.matches(language))
+            .map(|(_, text)| text.as_str())
     }
 
     /// Whether a translation exists for exactly `language`.
@@ -166,8 +183,10 @@ impl LocalizedText {
                 return text;
             }
             let primary = wanted.split('-').next().unwrap_or(wanted);
-            if let Some((_, text)) =
-                self.0.iter().find(|(tag, _)| tag.primary().eq_ignore_ascii_case(primary))
+            if let Some((_, text)) = self
+                .0
+                .iter()
+                .find(|(tag, _)| tag.primary().eq_ignore_ascii_case(primary))
             {
                 return text;
             }
@@ -184,13 +203,19 @@ impl TryFrom<BTreeMap<String, String>> for LocalizedText {
         if map.is_empty() {
             return Err(LocalizedTextError::Empty);
         }
-        map.into_iter().try_fold(Self(Vec::new()), |text, (language, value)| text.with(&language, value))
+        map.into_iter()
+            .try_fold(Self(Vec::new()), |text, (language, value)| {
+                text.with(&language, value)
+            })
     }
 }
 
 impl From<LocalizedText> for BTreeMap<String, String> {
     fn from(text: LocalizedText) -> Self {
-        text.0.into_iter().map(|(tag, value)| (tag.0, value)).collect()
+        text.0
+            .into_iter()
+            .map(|(tag, value)| (tag.0, value))
+            .collect()
     }
 }
 
@@ -236,17 +261,24 @@ mod tests {
         assert!(empty.is_err());
         assert_eq!(
             LocalizedText::new("en", "  "),
-            Err(LocalizedTextError::Blank { language: "en".into() })
+            Err(LocalizedTextError::Blank {
+                language: "en".into()
+            })
         );
         assert_eq!(
             LocalizedText::new("en", "a").unwrap().with("EN", "b"),
-            Err(LocalizedTextError::DuplicateLanguage { language: "EN".into() })
+            Err(LocalizedTextError::DuplicateLanguage {
+                language: "EN".into()
+            })
         );
     }
 
     #[test]
     fn json_shape_is_an_object_of_tags() {
-        let text = LocalizedText::new("sw", "Maji").unwrap().with("en", "Water").unwrap();
+        let text = LocalizedText::new("sw", "Maji")
+            .unwrap()
+            .with("en", "Water")
+            .unwrap();
         let json = serde_json::to_string(&text).unwrap();
         assert_eq!(json, r#"{"en":"Water","sw":"Maji"}"#);
         assert_eq!(serde_json::from_str::<LocalizedText>(&json).unwrap(), text);

@@ -3,7 +3,7 @@
 //! Every type here is a public API: fields are added only as optional, never renamed or removed
 //! within `v1`. JSON shapes, by endpoint:
 //!
-//! | request | success body | 
+//! | request | success body |
 //! |---|---|
 //! | `GET /api/v1/polls/{slug}` | [`PollView`] |
 //! | `POST /api/v1/polls/{slug}/ballots` with [`BallotSubmission`] | `201` [`BallotReceipt`] |
@@ -37,10 +37,18 @@ pub struct PollView {
     /// Where the poll stands at the time of the response (never `draft`: drafts are not found).
     pub phase: PollPhase,
     /// When ballots start being accepted, if scheduled.
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub opens_at: Option<OffsetDateTime>,
     /// When ballots stop being accepted, if scheduled.
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closes_at: Option<OffsetDateTime>,
 }
 
@@ -64,7 +72,10 @@ impl PollView {
             options: poll
                 .options()
                 .iter()
-                .map(|o| OptionView { id: o.id.clone(), label: o.label.clone() })
+                .map(|o| OptionView {
+                    id: o.id.clone(),
+                    label: o.label.clone(),
+                })
                 .collect(),
             phase: poll.phase_at(now),
             opens_at: poll.opens_at(),
@@ -129,7 +140,11 @@ impl PollResults {
             options: tally
                 .options()
                 .into_iter()
-                .map(|o| OptionResult { id: o.id, count: o.count, percent_tenths: o.percent_tenths })
+                .map(|o| OptionResult {
+                    id: o.id,
+                    count: o.count,
+                    percent_tenths: o.percent_tenths,
+                })
                 .collect(),
         }
     }

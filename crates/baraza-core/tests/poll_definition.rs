@@ -224,7 +224,9 @@ fn option_id_that_is_not_url_safe_names_its_index_and_rule() {
         }]
     );
     assert!(
-        errors[0].to_string().starts_with("options[1].id \"Tiered\" "),
+        errors[0]
+            .to_string()
+            .starts_with("options[1].id \"Tiered\" "),
         "{}",
         errors[0]
     );
@@ -245,7 +247,8 @@ fn repeated_option_id_is_rejected() {
 #[test]
 fn multiple_choice_minimum_of_zero_is_rejected() {
     let mut definition = good_definition();
-    definition["kind"] = json!({"type": "multiple_choice", "min_selections": 0, "max_selections": 2});
+    definition["kind"] =
+        json!({"type": "multiple_choice", "min_selections": 0, "max_selections": 2});
     assert_eq!(
         definition_errors(definition),
         [PollDefinitionError::InvalidSelectionRange {
@@ -259,7 +262,8 @@ fn multiple_choice_minimum_of_zero_is_rejected() {
 #[test]
 fn multiple_choice_minimum_above_maximum_is_rejected() {
     let mut definition = good_definition();
-    definition["kind"] = json!({"type": "multiple_choice", "min_selections": 3, "max_selections": 2});
+    definition["kind"] =
+        json!({"type": "multiple_choice", "min_selections": 3, "max_selections": 2});
     assert_eq!(
         definition_errors(definition),
         [PollDefinitionError::InvalidSelectionRange {
@@ -273,7 +277,8 @@ fn multiple_choice_minimum_above_maximum_is_rejected() {
 #[test]
 fn multiple_choice_maximum_above_option_count_is_rejected() {
     let mut definition = good_definition();
-    definition["kind"] = json!({"type": "multiple_choice", "min_selections": 1, "max_selections": 4});
+    definition["kind"] =
+        json!({"type": "multiple_choice", "min_selections": 1, "max_selections": 4});
     assert_eq!(
         definition_errors(definition),
         [PollDefinitionError::InvalidSelectionRange {
@@ -322,10 +327,7 @@ fn closing_at_the_opening_instant_is_rejected() {
 fn schedule_with_only_one_end_is_accepted() {
     for (key, removed) in [("opens_at", "closes_at"), ("closes_at", "opens_at")] {
         let mut definition = good_definition();
-        definition
-            .as_object_mut()
-            .expect("object")
-            .remove(removed);
+        definition.as_object_mut().expect("object").remove(removed);
         let poll = poll_from(definition);
         assert_eq!(
             poll.opens_at().is_some(),
@@ -477,10 +479,7 @@ fn multiple_choice_definition_without_schedule_round_trips_unchanged() {
     });
     let poll = poll_from(definition.clone());
     let written = serde_json::to_value(&poll).expect("a poll serialises");
-    assert_eq!(
-        written, definition,
-        "absent opens_at/closes_at stay absent"
-    );
+    assert_eq!(written, definition, "absent opens_at/closes_at stay absent");
 }
 
 #[test]

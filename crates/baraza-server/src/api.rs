@@ -23,7 +23,10 @@ async fn visible_poll(state: &AppState, slug: &str) -> Result<Poll, AppError> {
 }
 
 /// `GET /api/v1/polls/{slug}`
-pub(crate) async fn get_poll(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<PollView>, AppError> {
+pub(crate) async fn get_poll(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<PollView>, AppError> {
     let poll = visible_poll(&state, &slug).await?;
     Ok(Json(PollView::new(&poll, state.now())))
 }
@@ -37,18 +40,28 @@ pub(crate) async fn submit_ballot(
     let poll = visible_poll(&state, &slug).await?;
     let now = state.now();
     let ballot = poll.validate_ballot(&submission, now)?;
-    state.database.insert_ballot(&ballot, now).await.map_err(|e| match e {
-        InsertBallotError::AlreadyVoted => AppError::client(
-            StatusCode::CONFLICT,
-            ErrorCode::AlreadyVoted,
-            "this device has already voted in this poll; a ballot cannot be changed once cast",
-        ),
-        InsertBallotError::Database(cause) => AppError::Internal(cause),
-    })?;
+    state
+        .database
+        .insert_ballot(&ballot, now)
+        .await
+        .map_err(|e| match e {
+            InsertBallotError::AlreadyVoted => AppError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyVoted,
+                "this device has already voted in this poll; a ballot cannot be changed once cast",
+            ),
+            InsertBallotError::Database(cause) => AppError::Internal(cause),
+        })?;
     tracing::info!(poll = %poll.slug(), "ballot stored");
     let tally = state.database.tally(&poll).await?;
     let results = PollResults::new(&tally, poll.phase_at(now));
-    Ok((StatusCode::CREATED, Json(BallotReceipt { poll: poll.slug().clone(), results })))
+    Ok((
+        StatusCode::CREATED,
+        Json(BallotReceipt {
+            poll: poll.slug().clone(),
+            results,
+        }),
+    ))
 }
 
 /// `GET /api/v1/polls/{slug}/results`
@@ -63,10 +76,18 @@ pub(crate) async fn get_results(
 
 /// Any other path under `/api`.
 pub(crate) async fn api_not_found() -> AppError {
-    AppError::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such API endpoint")
+    AppError::client(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such API endpoint",
+    )
 }
 
 /// A known API path with the wrong method.
 pub(crate) async fn method_not_allowed() -> AppError {
-    AppError::client(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "this endpoint does not take that method")
+    AppError::client(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this endpoint does not take that method",
+    )
 }

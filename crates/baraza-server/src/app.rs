@@ -35,16 +35,17 @@ impl AllowedOrigins {
         }
         let mut origins = Vec::new();
         for origin in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-            let (scheme, rest) = origin
-                .split_once("://")
-                .ok_or_else(|| format!("allowed origin {origin:?} lacks a scheme such as https://"))?;
+            let (scheme, rest) = origin.split_once("://").ok_or_else(|| {
+                format!("allowed origin {origin:?} lacks a scheme such as https://")
+            })?;
             if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains('/') {
                 return Err(format!(
                     "allowed origin {origin:?} must look like https://example.org (scheme, host, optional port; no path)"
                 ));
             }
             origins.push(
-                HeaderValue::from_str(origin).map_err(|_| format!("allowed origin {origin:?} has invalid characters"))?,
+                HeaderValue::from_str(origin)
+                    .map_err(|_| format!("allowed origin {origin:?} has invalid characters"))?,
             );
         }
         Ok(Self::List(origins))
@@ -65,7 +66,11 @@ pub struct HttpConfig {
 /// Builds the router. Tests drive it in-process; `baraza serve` puts it on a socket.
 pub fn app(state: AppState, config: &HttpConfig) -> Router {
     let widgets = Router::new()
-        .fallback_service(ServeDir::new(&config.widgets_dir).precompressed_br().precompressed_gzip())
+        .fallback_service(
+            ServeDir::new(&config.widgets_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(middleware::from_fn(widget_cache_headers));
     Router::new()
         .route("/api/v1/polls/{slug}", get(api::get_poll))
@@ -105,8 +110,14 @@ async fn widget_cache_headers(request: Request, next: Next) -> Response {
     let immutable = is_content_hashed(request.uri().path());
     let mut response = next.run(request).await;
     if response.status().is_success() {
-        let value = if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let value = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=300"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     response
 }
@@ -125,7 +136,9 @@ mod tests {
 
     #[test]
     fn recognises_content_hashed_names() {
-        assert!(is_content_hashed("/baraza_widgets_bg-0123456789abcdef.wasm"));
+        assert!(is_content_hashed(
+            "/baraza_widgets_bg-0123456789abcdef.wasm"
+        ));
         assert!(is_content_hashed("/baraza_widgets-0123456789abcdef.js"));
         assert!(!is_content_hashed("/baraza.js"));
         assert!(!is_content_hashed("/water-tariffs-2027.js"));

@@ -26,12 +26,23 @@ pub enum AppError {
 impl AppError {
     /// A client error with one code.
     pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::Client { status, error: ApiError { code, message: message.into(), details: Vec::new() } }
+        Self::Client {
+            status,
+            error: ApiError {
+                code,
+                message: message.into(),
+                details: Vec::new(),
+            },
+        }
     }
 
     /// No poll by that slug (or a draft, which citizens must not learn exists).
     pub fn poll_not_found(slug: &str) -> Self {
-        Self::client(StatusCode::NOT_FOUND, ErrorCode::PollNotFound, format!("there is no poll {slug:?}"))
+        Self::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::PollNotFound,
+            format!("there is no poll {slug:?}"),
+        )
     }
 }
 
@@ -45,11 +56,25 @@ impl From<BallotErrors> for AppError {
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let details = if errors.errors().len() > 1 {
-            errors.errors().iter().map(|e| ErrorDetail { code: e.code(), message: e.to_string() }).collect()
+            errors
+                .errors()
+                .iter()
+                .map(|e| ErrorDetail {
+                    code: e.code(),
+                    message: e.to_string(),
+                })
+                .collect()
         } else {
             Vec::new()
         };
-        Self::Client { status, error: ApiError { code, message: errors.to_string(), details } }
+        Self::Client {
+            status,
+            error: ApiError {
+                code,
+                message: errors.to_string(),
+                details,
+            },
+        }
     }
 }
 
@@ -102,16 +127,29 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
             ErrorCode::UnsupportedMediaType,
             "send the body as JSON with the header Content-Type: application/json".to_owned(),
         ),
-        JsonRejection::JsonSyntaxError(e) => {
-            (StatusCode::BAD_REQUEST, ErrorCode::MalformedJson, format!("the body is not valid JSON: {}", e.body_text()))
-        }
-        JsonRejection::JsonDataError(e) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest, e.body_text()),
+        JsonRejection::JsonSyntaxError(e) => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson,
+            format!("the body is not valid JSON: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidRequest,
+            e.body_text(),
+        ),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
-            format!("the body is larger than the {} bytes this endpoint accepts", crate::api::MAX_BALLOT_BODY_BYTES),
+            format!(
+                "the body is larger than the {} bytes this endpoint accepts",
+                crate::api::MAX_BALLOT_BODY_BYTES
+            ),
         ),
-        other => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, other.body_text()),
+        other => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
+            other.body_text(),
+        ),
     };
     AppError::client(status, code, message)
 }

@@ -57,7 +57,10 @@ pub struct AppState {
 impl AppState {
     /// State reading the system clock.
     pub fn new(database: storage::Database) -> Self {
-        Self { database, clock: Arc::new(OffsetDateTime::now_utc) }
+        Self {
+            database,
+            clock: Arc::new(OffsetDateTime::now_utc),
+        }
     }
 
     /// State with a custom clock, for tests of opening and closing times.
@@ -73,6 +76,8 @@ impl AppState {
 
 impl fmt::Debug for AppState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppState").field("database", &self.database).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("database", &self.database)
+            .finish_non_exhaustive()
     }
 }

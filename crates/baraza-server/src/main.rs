@@ -37,7 +37,11 @@ enum SeedWhat {
 #[derive(Debug, Args)]
 struct DatabaseArg {
     /// Database URL: `sqlite:PATH` (or a plain file path). Created and migrated on first start.
-    #[arg(long = "database", env = "BARAZA_DATABASE_URL", default_value = "sqlite:baraza.sqlite3")]
+    #[arg(
+        long = "database",
+        env = "BARAZA_DATABASE_URL",
+        default_value = "sqlite:baraza.sqlite3"
+    )]
     url: String,
 }
 
@@ -63,12 +67,16 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("BARAZA_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_env("BARAZA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
-        Command::Seed { what: SeedWhat::Demo(database) } => {
+        Command::Seed {
+            what: SeedWhat::Demo(database),
+        } => {
             let database = Database::connect(&database.url).await?;
             seed::seed_demo(&database, OffsetDateTime::now_utc()).await?;
             println!("seeded the demo polls");
@@ -89,7 +97,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no widget bundle found; build it with `cargo xtask dist` or widgets will not load"
         );
     }
-    let config = HttpConfig { allowed_origins: args.allowed_origins, www_dir: args.www_dir, widgets_dir: args.widgets_dir };
+    let config = HttpConfig {
+        allowed_origins: args.allowed_origins,
+        www_dir: args.www_dir,
+        widgets_dir: args.widgets_dir,
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

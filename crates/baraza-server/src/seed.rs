@@ -12,7 +12,8 @@ pub const DEMO_POLL: &str = "water-tariffs-2027";
 /// The demo polls, scheduled around `now` so the demo never goes stale: open polls close in 60
 /// days; the closed one ran until 30 days ago.
 pub fn demo_polls(now: OffsetDateTime) -> anyhow::Result<Vec<Poll>> {
-    let specs: Vec<PollSpec> = serde_json::from_str(include_str!("demo_polls.json")).context("demo polls JSON")?;
+    let specs: Vec<PollSpec> =
+        serde_json::from_str(include_str!("demo_polls.json")).context("demo polls JSON")?;
     specs
         .into_iter()
         .map(|mut spec| {
@@ -36,13 +37,27 @@ pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Resu
         if poll.status() != PollStatus::Closed {
             continue;
         }
-        let options: Vec<String> = poll.options().iter().map(|o| o.id.as_str().to_owned()).collect();
+        let options: Vec<String> = poll
+            .options()
+            .iter()
+            .map(|o| o.id.as_str().to_owned())
+            .collect();
         // 23 past ballots, split 12 / 7 / 4 over the options.
-        for (index, choice) in [0usize; 12].into_iter().chain([1; 7]).chain([2; 4]).enumerate() {
+        for (index, choice) in [0usize; 12]
+            .into_iter()
+            .chain([1; 7])
+            .chain([2; 4])
+            .enumerate()
+        {
             let selections = vec![options[choice % options.len()].clone()];
             let voter = format!("demo-seed-ballot-{index:04}");
-            let ballot = poll.check_ballot(&selections, &voter).map_err(|e| anyhow::anyhow!("demo ballot: {e}"))?;
-            match database.insert_ballot(&ballot, now - Duration::days(45)).await {
+            let ballot = poll
+                .check_ballot(&selections, &voter)
+                .map_err(|e| anyhow::anyhow!("demo ballot: {e}"))?;
+            match database
+                .insert_ballot(&ballot, now - Duration::days(45))
+                .await
+            {
                 Ok(()) | Err(InsertBallotError::AlreadyVoted) => {}
                 Err(InsertBallotError::Database(e)) => return Err(e),
             }

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use baraza_core::{Ballot, Poll, PollTally, Slug};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use futures_util::TryStreamExt as _;
 use sqlx::Row as _;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -36,7 +38,8 @@ fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         anyhow::bail!("PostgreSQL is not supported yet; use a sqlite: URL or a file path");
     }
     let options = if url.starts_with("sqlite:") {
-        SqliteConnectOptions::from_str(url).with_context(|| format!("invalid SQLite URL {url:?}"))?
+        SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("invalid SQLite URL {url:?}"))?
     } else {
         SqliteConnectOptions::new().filename(url)
     };
@@ -58,7 +61,10 @@ impl Database {
             .connect_with(sqlite_options(url)?)
             .await
             .with_context(|| format!("cannot open database {url:?}"))?;
-        MIGRATOR.run(&pool).await.context("cannot migrate the database")?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .context("cannot migrate the database")?;
         Ok(Self { pool })
     }
 
@@ -70,7 +76,8 @@ impl Database {
             .await?;
         row.map(|row| {
             let definition: String = row.try_get("definition")?;
-            serde_json::from_str(&definition).with_context(|| format!("stored poll {slug} is invalid"))
+            serde_json::from_str(&definition)
+                .with_context(|| format!("stored poll {slug} is invalid"))
         })
         .transpose()
     }
@@ -91,11 +98,18 @@ impl Database {
 
     /// How many polls exist.
     pub async fn poll_count(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM polls").fetch_one(&self.pool).await?.try_get(0)?)
+        Ok(sqlx::query("SELECT COUNT(*) FROM polls")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
     }
 
     /// Stores a validated ballot. Returns once the row is committed durably.
-    pub async fn insert_ballot(&self, ballot: &Ballot, now: OffsetDateTime) -> Result<(), InsertBallotError> {
+    pub async fn insert_ballot(
+        &self,
+        ballot: &Ballot,
+        now: OffsetDateTime,
+    ) -> Result<(), InsertBallotError> {
         let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
         let result = sqlx::query(
             "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) VALUES (?, ?, ?, ?)",
@@ -108,7 +122,9 @@ impl Database {
         .await;
         match result {
             Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(InsertBallotError::AlreadyVoted),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(InsertBallotError::AlreadyVoted)
+            }
             Err(e) => Err(anyhow::Error::new(e).context("cannot store ballot").into()),
         }
     }
@@ -116,15 +132,20 @@ impl Database {
     /// Counts every stored ballot of `poll`, streaming rows so memory stays flat.
     pub async fn tally(&self, poll: &Poll) -> anyhow::Result<PollTally> {
         let mut tally = PollTally::new(poll);
-        let mut rows = sqlx::query("SELECT voter_token, selections FROM ballots WHERE poll_slug = ? ORDER BY id")
-            .bind(poll.slug().as_str())
-            .fetch(&self.pool);
+        let mut rows = sqlx::query(
+            "SELECT voter_token, selections FROM ballots WHERE poll_slug = ? ORDER BY id",
+        )
+        .bind(poll.slug().as_str())
+        .fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {
             let voter: String = row.try_get("voter_token")?;
             let selections: Vec<String> = serde_json::from_str(row.try_get("selections")?)?;
-            let ballot = poll
-                .check_ballot(&selections, &voter)
-                .map_err(|e| anyhow::anyhow!("stored ballot of poll {} no longer fits it: {e}", poll.slug()))?;
+            let ballot = poll.check_ballot(&selections, &voter).map_err(|e| {
+                anyhow::anyhow!(
+                    "stored ballot of poll {} no longer fits it: {e}",
+                    poll.slug()
+                )
+            })?;
             tally.record(&ballot)?;
         }
         Ok(tally)
@@ -136,6 +157,8 @@ impl Database {
             .bind(poll.as_str())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|row| Ok(serde_json::from_str(row.try_get("selections")?)?)).collect()
+        rows.iter()
+            .map(|row| Ok(serde_json::from_str(row.try_get("selections")?)?))
+            .collect()
     }
 }

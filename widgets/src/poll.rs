@@ -1,0 +1,458 @@
+//! The `<baraza-poll>` widget: load a poll, let the citizen answer, show the results.
+
+use std::rc::Rc;
+
+use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
+use baraza_core::{OffsetDateTime, PollPhase};
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::i18n::{Lang, Problem, Texts};
+use crate::{api, device};
+
+/// The loader's in-flight `fetch` of the poll, handed over at mount time.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingResponse(pub(crate) js_sys::Promise);
+
+impl PartialEq for PendingResponse {
+    fn eq(&self, other: &Self) -> bool {
+        // The same request object, not an equal-looking one.
+        wasm_bindgen::JsValue::from(&self.0) == wasm_bindgen::JsValue::from(&other.0)
+    }
+}
+
+/// Attributes of `<baraza-poll>`, as resolved by the loader.
+#[derive(Debug, Properties, PartialEq)]
+pub(crate) struct PollProps {
+    /// The poll's slug (`poll` attribute).
+    pub(crate) slug: AttrValue,
+    /// The server's base URL without a trailing slash (`server` attribute or the loader's origin).
+    pub(crate) server: AttrValue,
+    /// The reader's preferred language (`lang` attribute, else the page's language).
+    pub(crate) language: AttrValue,
+    /// The poll request the loader started.
+    pub(crate) poll_response: PendingResponse,
+}
+
+/// Why results are shown instead of the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Thanks,
+    AlreadyVoted,
+    Closed,
+}
+
+#[derive(Debug)]
+enum Stage {
+    Loading,
+    LoadFailed(Problem),
+    Upcoming,
+    Choosing {
+        problem: Option<String>,
+        sending: bool,
+    },
+    ResultsLoading(Outcome),
+    ResultsFailed(Outcome, Problem),
+    Results {
+        results: PollResults,
+        outcome: Outcome,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) enum Msg {
+    PollLoaded(Result<PollView, Problem>),
+    Toggle(usize),
+    Submit,
+    Submitted(Result<BallotReceipt, Problem>),
+    ResultsLoaded(Outcome, Result<PollResults, Problem>),
+    Retry,
+}
+
+/// The poll widget component.
+#[derive(Debug)]
+pub(crate) struct PollApp {
+    stage: Stage,
+    poll: Option<Rc<PollView>>,
+    selected: Vec<bool>,
+    texts: Texts,
+    voter: String,
+    announcement: String,
+    focus_target: NodeRef,
+    move_focus: bool,
+}
+
+impl Component for PollApp {
+    type Message = Msg;
+    type Properties = PollProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let pending = ctx.props().poll_response.0.clone();
+        ctx.link()
+            .send_future(async move { Msg::PollLoaded(api::decode(pending).await) });
+        Self {
+            stage: Stage::Loading,
+            poll: None,
+            selected: Vec::new(),
+            texts: Texts::new(Lang::from_tag(&ctx.props().language)),
+            voter: device::voter_token(),
+            announcement: String::new(),
+            focus_target: NodeRef::default(),
+            move_focus: false,
+        }
+    }
+
+    fn changed(&mut self, _ctx: &Context<Self>, _old: &Self::Properties) -> bool {
+        // The loader remounts the widget when an attribute changes.
+        false
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        let props = ctx.props();
+        match msg {
+            Msg::PollLoaded(Ok(view)) => {
+                self.selected = vec![false; view.options.len()];
+                let phase = view.phase;
+                self.poll = Some(Rc::new(view));
+                if phase == PollPhase::Closed {
+                    self.show_results(ctx, Outcome::Closed);
+                } else if phase == PollPhase::Upcoming {
+                    self.stage = Stage::Upcoming;
+                } else if device::has_voted(&props.server, &props.slug) {
+                    self.show_results(ctx, Outcome::AlreadyVoted);
+                } else {
+                    self.stage = Stage::Choosing {
+                        problem: None,
+                        sending: false,
+                    };
+                }
+                self.announcement.clear();
+            }
+            Msg::PollLoaded(Err(problem)) => {
+                self.stage = Stage::LoadFailed(problem);
+                self.announcement = self.texts.problem(problem).to_owned();
+            }
+            Msg::Toggle(index) => {
+                let single = self
+                    .poll
+                    .as_ref()
+                    .is_some_and(|p| p.kind.is_single_choice());
+                if single {
+                    self.selected.iter_mut().for_each(|s| *s = false);
+                }
+                if let Some(slot) = self.selected.get_mut(index) {
+                    *slot = single || !*slot;
+                }
+                if let Stage::Choosing { problem, .. } = &mut self.stage {
+                    *problem = None;
+                }
+            }
+            Msg::Submit => self.submit(ctx),
+            Msg::Submitted(Ok(receipt)) => {
+                device::remember_vote(&props.server, &props.slug);
+                self.announcement = format!(
+                    "{} {}",
+                    self.texts.thanks(),
+                    self.texts.total(receipt.results.total_ballots)
+                );
+                self.stage = Stage::Results {
+                    results: receipt.results,
+                    outcome: Outcome::Thanks,
+                };
+                self.move_focus = true;
+            }
+            Msg::Submitted(Err(Problem::AlreadyVoted)) => {
+                device::remember_vote(&props.server, &props.slug);
+                self.show_results(ctx, Outcome::AlreadyVoted);
+                self.move_focus = true;
+            }
+            Msg::Submitted(Err(Problem::Closed)) => {
+                self.show_results(ctx, Outcome::Closed);
+                self.move_focus = true;
+            }
+            Msg::Submitted(Err(problem)) => {
+                self.stage = Stage::Choosing {
+                    problem: Some(self.texts.problem(problem).to_owned()),
+                    sending: false,
+                };
+                self.announcement.clear();
+            }
+            Msg::ResultsLoaded(outcome, Ok(results)) => {
+                self.announcement = format!(
+                    "{} {}",
+                    self.outcome_text(outcome),
+                    self.texts.total(results.total_ballots)
+                );
+                self.stage = Stage::Results { results, outcome };
+            }
+            Msg::ResultsLoaded(outcome, Err(problem)) => {
+                self.stage = Stage::ResultsFailed(outcome, problem);
+            }
+            Msg::Retry => match self.stage {
+                Stage::ResultsFailed(outcome, _) => self.show_results(ctx, outcome),
+                _ => {
+                    self.stage = Stage::Loading;
+                    self.announcement = self.texts.loading().to_owned();
+                    let (server, slug) = (props.server.to_string(), props.slug.to_string());
+                    ctx.link().send_future(async move {
+                        Msg::PollLoaded(api::load_poll(&server, &slug).await)
+                    });
+                }
+            },
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let busy = matches!(self.stage, Stage::Loading | Stage::ResultsLoading(_));
+        html! {
+            <section class="baraza" part="container" lang={self.texts.tag()} aria-busy={busy.to_string()}>
+                { self.body(ctx) }
+                <p class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+                    { &self.announcement }
+                </p>
+            </section>
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if self.move_focus {
+            if let Some(target) = self.focus_target.cast::<HtmlElement>() {
+                // Keyboard and screen-reader users land on what replaced the form they were in.
+                let _ = target.focus();
+                self.move_focus = false;
+            }
+        }
+    }
+}
+
+impl PollApp {
+    fn language(&self, ctx: &Context<Self>) -> [String; 1] {
+        [ctx.props().language.to_string()]
+    }
+
+    fn text<'a>(
+        &self,
+        ctx: &Context<Self>,
+        poll: &'a PollView,
+        text: &'a baraza_core::LocalizedText,
+    ) -> &'a str {
+        let language = self.language(ctx);
+        let preferred: Vec<&str> = language.iter().map(String::as_str).collect();
+        text.resolve(&preferred, &poll.default_language)
+    }
+
+    fn outcome_text(&self, outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Thanks => self.texts.thanks(),
+            Outcome::AlreadyVoted => self.texts.already_voted(),
+            Outcome::Closed => self.texts.closed(),
+        }
+    }
+
+    fn show_results(&mut self, ctx: &Context<Self>, outcome: Outcome) {
+        self.stage = Stage::ResultsLoading(outcome);
+        let (server, slug) = (ctx.props().server.to_string(), ctx.props().slug.to_string());
+        ctx.link().send_future(async move {
+            Msg::ResultsLoaded(outcome, api::load_results(&server, &slug).await)
+        });
+    }
+
+    fn submit(&mut self, ctx: &Context<Self>) {
+        let Some(poll) = self.poll.clone() else {
+            return;
+        };
+        let Stage::Choosing { problem, sending } = &mut self.stage else {
+            return;
+        };
+        if *sending {
+            return;
+        }
+        let chosen: Vec<String> = poll
+            .options
+            .iter()
+            .zip(&self.selected)
+            .filter(|(_, selected)| **selected)
+            .map(|(option, _)| option.id.as_str().to_owned())
+            .collect();
+        let (min, max) = poll.kind.selection_range();
+        if chosen.len() < min as usize {
+            *problem = Some(self.texts.too_few(min));
+            return;
+        }
+        if chosen.len() > max as usize {
+            *problem = Some(self.texts.too_many(max));
+            return;
+        }
+        *problem = None;
+        *sending = true;
+        self.announcement = self.texts.submitting().to_owned();
+        let submission = BallotSubmission {
+            selections: chosen,
+            voter: self.voter.clone(),
+        };
+        let (server, slug) = (ctx.props().server.to_string(), ctx.props().slug.to_string());
+        ctx.link().send_future(async move {
+            Msg::Submitted(api::submit_ballot(&server, &slug, &submission).await)
+        });
+    }
+
+    fn body(&self, ctx: &Context<Self>) -> Html {
+        let texts = self.texts;
+        match (&self.stage, &self.poll) {
+            (Stage::Loading, _) => html! { <p class="state">{ texts.loading() }</p> },
+            (Stage::LoadFailed(problem), _) => self.problem_view(ctx, *problem),
+            (Stage::Upcoming, Some(poll)) => {
+                let opens = poll
+                    .opens_at
+                    .map(|at| texts.opens_on(&format_date(at, texts.tag())))
+                    .unwrap_or_default();
+                html! {
+                    <>
+                        <p class="question" part="question">{ self.text(ctx, poll, &poll.question) }</p>
+                        <p class="state">{ opens }</p>
+                    </>
+                }
+            }
+            (Stage::Choosing { problem, sending }, Some(poll)) => {
+                self.form_view(ctx, poll, problem.as_deref(), *sending)
+            }
+            (Stage::ResultsLoading(outcome), _) => html! {
+                <>
+                    <p class="outcome">{ self.outcome_text(*outcome) }</p>
+                    <p class="state">{ texts.loading() }</p>
+                </>
+            },
+            (Stage::ResultsFailed(outcome, problem), _) => html! {
+                <>
+                    <p class="outcome" tabindex="-1" ref={self.focus_target.clone()}>{ self.outcome_text(*outcome) }</p>
+                    { self.problem_view(ctx, *problem) }
+                </>
+            },
+            (Stage::Results { results, outcome }, Some(poll)) => {
+                self.results_view(ctx, poll, results, *outcome)
+            }
+            (_, None) => self.problem_view(ctx, Problem::Server),
+        }
+    }
+
+    fn problem_view(&self, ctx: &Context<Self>, problem: Problem) -> Html {
+        let retry = problem.is_retryable().then(|| {
+            let onclick = ctx.link().callback(|_| Msg::Retry);
+            html! { <button type="button" class="secondary" {onclick}>{ self.texts.retry() }</button> }
+        });
+        html! {
+            <div class="problem" role="alert">
+                <p>{ self.texts.problem(problem) }</p>
+                { for retry }
+            </div>
+        }
+    }
+
+    fn form_view(
+        &self,
+        ctx: &Context<Self>,
+        poll: &PollView,
+        problem: Option<&str>,
+        sending: bool,
+    ) -> Html {
+        let texts = self.texts;
+        let single = poll.kind.is_single_choice();
+        let (min, max) = poll.kind.selection_range();
+        let onsubmit = ctx.link().callback(|event: SubmitEvent| {
+            event.prevent_default();
+            Msg::Submit
+        });
+        let options = poll.options.iter().enumerate().map(|(index, option)| {
+            let id = format!("option-{index}");
+            let onchange = ctx.link().callback(move |_| Msg::Toggle(index));
+            let checked = self.selected.get(index).copied().unwrap_or(false);
+            html! {
+                <div class="option" part="option">
+                    <input
+                        type={if single { "radio" } else { "checkbox" }}
+                        id={id.clone()}
+                        name="answer"
+                        value={option.id.as_str().to_owned()}
+                        {checked}
+                        {onchange}
+                    />
+                    <label for={id}>{ self.text(ctx, poll, &option.label) }</label>
+                </div>
+            }
+        });
+        let closes = poll
+            .closes_at
+            .map(|at| texts.closes_on(&format_date(at, texts.tag())));
+        html! {
+            <form {onsubmit} novalidate=true>
+                <fieldset aria-describedby={if problem.is_some() { "hint problem" } else { "hint" }}>
+                    <legend part="question">{ self.text(ctx, poll, &poll.question) }</legend>
+                    <p class="hint" id="hint">{ texts.selection_hint(min, max) }</p>
+                    { for options }
+                </fieldset>
+                if let Some(problem) = problem {
+                    <p class="problem" id="problem" role="alert">{ problem }</p>
+                }
+                <div class="actions">
+                    <button type="submit" part="submit" aria-disabled={sending.to_string()}>
+                        { if sending { texts.submitting() } else { texts.submit() } }
+                    </button>
+                    if let Some(closes) = closes {
+                        <p class="meta">{ closes }</p>
+                    }
+                </div>
+            </form>
+        }
+    }
+
+    fn results_view(
+        &self,
+        ctx: &Context<Self>,
+        poll: &PollView,
+        results: &PollResults,
+        outcome: Outcome,
+    ) -> Html {
+        let texts = self.texts;
+        let heading = if outcome == Outcome::Closed {
+            texts.final_results_heading()
+        } else {
+            texts.results_heading()
+        };
+        let rows = results.options.iter().map(|result| {
+            let label = poll
+                .options
+                .iter()
+                .find(|o| o.id == result.id)
+                .map_or(result.id.as_str(), |o| self.text(ctx, poll, &o.label));
+            html! {
+                <li part="result">
+                    <span class="label">{ label }</span>
+                    <span class="figure">
+                        { texts.percent(result.percent_tenths) }
+                        <span class="count">{ format!(" ({})", texts.votes(result.count)) }</span>
+                    </span>
+                    <meter aria-hidden="true" min="0" max="1000" value={result.percent_tenths.to_string()}></meter>
+                </li>
+            }
+        });
+        html! {
+            <div class="results" part="results">
+                <p class="outcome" tabindex="-1" ref={self.focus_target.clone()}>{ self.outcome_text(outcome) }</p>
+                <p class="question" part="question">{ self.text(ctx, poll, &poll.question) }</p>
+                <p class="results-title" id="results-title">{ heading }</p>
+                <ul aria-labelledby="results-title">{ for rows }</ul>
+                <p class="total">{ texts.total(results.total_ballots) }</p>
+            </div>
+        }
+    }
+}
+
+/// A date in the reader's language, by the browser's `Intl` (no locale data in the wasm).
+fn format_date(at: OffsetDateTime, language: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.unix_timestamp() as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    date.to_locale_date_string(language, &options).into()
+}
