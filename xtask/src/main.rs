@@ -1,0 +1,104 @@
+//! Baraza's development tasks, run as `cargo xtask <task>`. Each task does its own set-up
+//! (toolchain target, wasm-bindgen CLI, npm tools, Chromium), idempotently, so a fresh machine
+//! needs no other step.
+//!
+//! * `cargo xtask demo` – build everything and serve the demo site until stopped.
+//! * `cargo xtask test` – every check and test: format, lints, unit, API and browser tests.
+//! * `cargo xtask dist` – build the widget bundle into `target/widgets` and report its size.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+
+mod dist;
+mod setup;
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Build the widgets and the server, then serve the demo site (honours BARAZA_LISTEN).
+    Demo,
+    /// Run every check and test, as CI does.
+    Test,
+    /// Build the widget bundle into target/widgets and check it against the size budget.
+    Dist,
+}
+
+fn main() -> anyhow::Result<()> {
+    let root = workspace_root()?;
+    std::env::set_current_dir(&root)?;
+    match Cli::parse().task {
+        Task::Demo => demo(&root),
+        Task::Test => test(&root),
+        Task::Dist => {
+            setup::wasm_toolchain(&root)?;
+            setup::npm_tools(&root)?;
+            dist::build(&root).map(drop)
+        }
+    }
+}
+
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(Path::to_path_buf).context("xtask lives inside the workspace")
+}
+
+/// Runs a command to completion, failing with the command line if it fails.
+pub(crate) fn run(command: &mut Command) -> anyhow::Result<()> {
+    eprintln!("xtask: {}", describe(command));
+    let status = command.status().with_context(|| format!("cannot start {}", describe(command)))?;
+    if !status.success() {
+        bail!("{} failed with {status}", describe(command));
+    }
+    Ok(())
+}
+
+pub(crate) fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn demo(root: &Path) -> anyhow::Result<()> {
+    setup::wasm_toolchain(root)?;
+    setup::npm_tools(root)?;
+    dist::build(root)?;
+    // The server reads BARAZA_LISTEN, BARAZA_DATABASE_URL... itself; the demo lets any site embed.
+    run(cargo()
+        .args(["run", "--quiet", "--package", "baraza-server", "--bin", "baraza", "--", "serve"])
+        .env("BARAZA_ALLOWED_ORIGINS", std::env::var("BARAZA_ALLOWED_ORIGINS").unwrap_or_else(|_| "*".into())))
+}
+
+fn test(root: &Path) -> anyhow::Result<()> {
+    setup::wasm_toolchain(root)?;
+    setup::npm_tools(root)?;
+    setup::chromium()?;
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The core must stay portable: it is also compiled for browsers.
+    run(cargo().args(["build", "--package", "baraza-core", "--target", "wasm32-unknown-unknown"]))?;
+    dist::build(root)?;
+    run(cargo().args(["test", "--workspace"]))?;
+    run(cargo().args(["build", "--package", "baraza-server", "--bin", "baraza"]))?;
+    let target_dir = root.join("target");
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/browser/"])
+        .env("BARAZA_BIN", target_dir.join("debug").join("baraza"))
+        .env("BARAZA_WIDGETS_DIR", target_dir.join("widgets"))
+        .env("BARAZA_WWW_DIR", root.join("www"))
+        .env("CHROMIUM_PATH", setup::CHROMIUM))
+}
