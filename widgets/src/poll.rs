@@ -179,11 +179,16 @@ impl Component for PollApp {
                 self.announcement.clear();
             }
             Msg::ResultsLoaded(outcome, Ok(results)) => {
-                self.announcement = format!(
-                    "{} {}",
-                    self.outcome_text(outcome),
-                    self.texts.total(results.total_ballots)
-                );
+                // Announce only what the citizen caused; results shown on page load stay quiet.
+                self.announcement = if self.move_focus {
+                    format!(
+                        "{} {}",
+                        self.outcome_text(outcome),
+                        self.texts.total(results.total_ballots)
+                    )
+                } else {
+                    String::new()
+                };
                 self.stage = Stage::Results { results, outcome };
             }
             Msg::ResultsLoaded(outcome, Err(problem)) => {

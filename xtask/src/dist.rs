@@ -45,7 +45,13 @@ pub(crate) fn build(root: &Path) -> anyhow::Result<()> {
     let bindgen_dir = target.join("wasm-bindgen");
     recreate_dir(&bindgen_dir)?;
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+        ])
         .arg(&bindgen_dir)
         .arg(&compiled))?;
     let optimised = bindgen_dir.join("baraza_widgets_bg.opt.wasm");
@@ -64,15 +70,23 @@ pub(crate) fn build(root: &Path) -> anyhow::Result<()> {
     let out = target.join("widgets");
     recreate_dir(&out)?;
     let mut measured = Vec::new();
-    for (name, role, bytes) in
-        [("baraza.js".to_owned(), "loader", loader.into_bytes()), (glue_name, "JS glue", glue), (wasm_name, "wasm", wasm)]
-    {
+    for (name, role, bytes) in [
+        ("baraza.js".to_owned(), "loader", loader.into_bytes()),
+        (glue_name, "JS glue", glue),
+        (wasm_name, "wasm", wasm),
+    ] {
         let gzip = gzip(&bytes)?;
         let brotli = brotli(&bytes)?;
         fs::write(out.join(&name), &bytes)?;
         fs::write(out.join(format!("{name}.gz")), &gzip)?;
         fs::write(out.join(format!("{name}.br")), &brotli)?;
-        measured.push(Measured { name, role, raw: bytes.len(), gzip: gzip.len(), brotli: brotli.len() });
+        measured.push(Measured {
+            name,
+            role,
+            raw: bytes.len(),
+            gzip: gzip.len(),
+            brotli: brotli.len(),
+        });
     }
     report(root, &measured)
 }
@@ -89,12 +103,16 @@ fn loader(root: &Path, glue_name: &str, wasm_name: &str) -> anyhow::Result<Strin
     let template = fs::read_to_string(root.join("widgets/js/baraza.js"))?;
     let styles = fs::read_to_string(root.join("widgets/js/baraza.css"))?;
     if styles.contains('`') || styles.contains("${") || styles.contains('\\') {
-        bail!("widgets/js/baraza.css must not contain ` or ${{ or \\: it is embedded in a JS template literal");
+        bail!(
+            "widgets/js/baraza.css must not contain ` or ${{ or \\: it is embedded in a JS template literal"
+        );
     }
     let mut loader = template;
-    for (placeholder, value) in
-        [("__BARAZA_GLUE_FILE__", glue_name), ("__BARAZA_WASM_FILE__", wasm_name), ("__BARAZA_STYLES__", styles.trim())]
-    {
+    for (placeholder, value) in [
+        ("__BARAZA_GLUE_FILE__", glue_name),
+        ("__BARAZA_WASM_FILE__", wasm_name),
+        ("__BARAZA_STYLES__", styles.trim()),
+    ] {
         if !loader.contains(placeholder) {
             bail!("widgets/js/baraza.js lacks the placeholder {placeholder}");
         }
@@ -105,9 +123,9 @@ fn loader(root: &Path, glue_name: &str, wasm_name: &str) -> anyhow::Result<Strin
 
 /// FNV-1a, 64 bits: enough to give each build's files distinct cache-busting names.
 fn content_hash(bytes: &[u8]) -> String {
-    let hash = bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
     format!("{hash:016x}")
 }
 
@@ -128,13 +146,25 @@ fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
 
 fn report(root: &Path, measured: &[Measured]) -> anyhow::Result<()> {
     println!("widget bundle (target/widgets), bytes:");
-    println!("  {:<44} {:>9} {:>9} {:>9}", "file", "raw", "gzip", "brotli");
+    println!(
+        "  {:<44} {:>9} {:>9} {:>9}",
+        "file", "raw", "gzip", "brotli"
+    );
     for m in measured {
-        println!("  {:<44} {:>9} {:>9} {:>9}", format!("{} ({})", m.name, m.role), m.raw, m.gzip, m.brotli);
+        println!(
+            "  {:<44} {:>9} {:>9} {:>9}",
+            format!("{} ({})", m.name, m.role),
+            m.raw,
+            m.gzip,
+            m.brotli
+        );
     }
     let total = |f: fn(&Measured) -> usize| measured.iter().map(f).sum::<usize>();
     let (raw, gzip, brotli) = (total(|m| m.raw), total(|m| m.gzip), total(|m| m.brotli));
-    println!("  {:<44} {:>9} {:>9} {:>9}", "first load total", raw, gzip, brotli);
+    println!(
+        "  {:<44} {:>9} {:>9} {:>9}",
+        "first load total", raw, gzip, brotli
+    );
 
     let budget_path = root.join("widgets/size-budget.json");
     let budget: Budget = serde_json::from_str(&fs::read_to_string(&budget_path)?)
@@ -144,7 +174,9 @@ fn report(root: &Path, measured: &[Measured]) -> anyhow::Result<()> {
         budget.first_load_brotli_bytes, budget.first_load_gzip_bytes
     );
     if brotli > budget.first_load_brotli_bytes || gzip > budget.first_load_gzip_bytes {
-        bail!("the widget bundle is over its size budget: shrink it, or raise the budget in a reviewed change");
+        bail!(
+            "the widget bundle is over its size budget: shrink it, or raise the budget in a reviewed change"
+        );
     }
     Ok(())
 }

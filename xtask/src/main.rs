@@ -48,13 +48,18 @@ fn main() -> anyhow::Result<()> {
 
 fn workspace_root() -> anyhow::Result<PathBuf> {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(Path::to_path_buf).context("xtask lives inside the workspace")
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask lives inside the workspace")
 }
 
 /// Runs a command to completion, failing with the command line if it fails.
 pub(crate) fn run(command: &mut Command) -> anyhow::Result<()> {
     eprintln!("xtask: {}", describe(command));
-    let status = command.status().with_context(|| format!("cannot start {}", describe(command)))?;
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {}", describe(command)))?;
     if !status.success() {
         bail!("{} failed with {status}", describe(command));
     }
@@ -79,8 +84,20 @@ fn demo(root: &Path) -> anyhow::Result<()> {
     dist::build(root)?;
     // The server reads BARAZA_LISTEN, BARAZA_DATABASE_URL... itself; the demo lets any site embed.
     run(cargo()
-        .args(["run", "--quiet", "--package", "baraza-server", "--bin", "baraza", "--", "serve"])
-        .env("BARAZA_ALLOWED_ORIGINS", std::env::var("BARAZA_ALLOWED_ORIGINS").unwrap_or_else(|_| "*".into())))
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "baraza-server",
+            "--bin",
+            "baraza",
+            "--",
+            "serve",
+        ])
+        .env(
+            "BARAZA_ALLOWED_ORIGINS",
+            std::env::var("BARAZA_ALLOWED_ORIGINS").unwrap_or_else(|_| "*".into()),
+        ))
 }
 
 fn test(root: &Path) -> anyhow::Result<()> {
@@ -88,9 +105,22 @@ fn test(root: &Path) -> anyhow::Result<()> {
     setup::npm_tools(root)?;
     setup::chromium()?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
-    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     // The core must stay portable: it is also compiled for browsers.
-    run(cargo().args(["build", "--package", "baraza-core", "--target", "wasm32-unknown-unknown"]))?;
+    run(cargo().args([
+        "build",
+        "--package",
+        "baraza-core",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
     dist::build(root)?;
     run(cargo().args(["test", "--workspace"]))?;
     run(cargo().args(["build", "--package", "baraza-server", "--bin", "baraza"]))?;

@@ -13,13 +13,20 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn output(command: &mut Command) -> Option<String> {
     let output = command.output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The wasm32 target and a wasm-bindgen CLI of exactly the version in Cargo.lock.
 pub(crate) fn wasm_toolchain(root: &Path) -> anyhow::Result<()> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|line| line.trim() == "wasm32-unknown-unknown")
+    {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     let wanted = locked_version(root, "wasm-bindgen")?;
@@ -37,7 +44,10 @@ fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{package}\"") {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(version.trim_end_matches('"').to_owned());
             }
         }
@@ -47,7 +57,9 @@ fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
 
 /// wasm-opt (npm `binaryen`), playwright-core and axe-core at the versions in package-lock.json.
 pub(crate) fn npm_tools(root: &Path) -> anyhow::Result<()> {
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(root))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(root))
 }
 
 /// Debian's Chromium and ChromeDriver, for the browser tests.
@@ -58,6 +70,13 @@ pub(crate) fn chromium() -> anyhow::Result<()> {
     run(Command::new("apt-get").arg("update").arg("-qq"))
         .context("installing Chromium needs apt-get (as root); or install Debian's chromium and chromium-driver")?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"])
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
