@@ -29,10 +29,10 @@ pub(crate) fn voter_token() -> String {
     let Some(storage) = storage() else {
         return random_token();
     };
-    if let Ok(Some(token)) = storage.get_item(VOTER_TOKEN_KEY) {
-        if baraza_core::VoterToken::parse(token.clone()).is_ok() {
-            return token;
-        }
+    if let Ok(Some(token)) = storage.get_item(VOTER_TOKEN_KEY)
+        && baraza_core::VoterToken::parse(token.clone()).is_ok()
+    {
+        return token;
     }
     let token = random_token();
     // If saving fails the token still serves this page view.

@@ -222,12 +222,12 @@ impl Component for PollApp {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
-        if self.move_focus {
-            if let Some(target) = self.focus_target.cast::<HtmlElement>() {
-                // Keyboard and screen-reader users land on what replaced the form they were in.
-                let _ = target.focus();
-                self.move_focus = false;
-            }
+        if self.move_focus
+            && let Some(target) = self.focus_target.cast::<HtmlElement>()
+        {
+            // Keyboard and screen-reader users land on what replaced the form they were in.
+            let _ = target.focus();
+            self.move_focus = false;
         }
     }
 }

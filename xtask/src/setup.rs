@@ -43,13 +43,12 @@ fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == format!("name = \"{package}\"") {
-            if let Some(version) = lines
+        if line.trim() == format!("name = \"{package}\"")
+            && let Some(version) = lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
-            {
-                return Ok(version.trim_end_matches('"').to_owned());
-            }
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
         }
     }
     bail!("{package} is not in Cargo.lock")
