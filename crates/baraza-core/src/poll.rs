@@ -14,8 +14,11 @@ pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 20;
 
 /// How citizens answer a poll.
+///
+/// JSON: `{"type": "single_choice"}` or
+/// `{"type": "multiple_choice", "min_selections": 1, "max_selections": 3}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "KindFields", into = "KindFields")]
 pub enum PollKind {
     /// Exactly one option.
     SingleChoice,
@@ -26,6 +29,72 @@ pub enum PollKind {
         /// The most options a ballot may select (at most the number of options).
         max_selections: u32,
     },
+}
+
+/// The JSON shape of [`PollKind`]. A flat struct rather than serde's internally tagged enum,
+/// whose generic input buffering costs the browser bundle several kilobytes.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindFields {
+    #[serde(rename = "type")]
+    name: KindName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_selections: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_selections: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindName {
+    SingleChoice,
+    MultipleChoice,
+}
+
+/// Why a poll kind's JSON is inconsistent.
+#[derive(Debug, thiserror::Error)]
+enum KindError {
+    #[error("single_choice takes no min_selections or max_selections")]
+    SingleChoiceWithBounds,
+    #[error("multiple_choice needs both min_selections and max_selections")]
+    MultipleChoiceWithoutBounds,
+}
+
+impl TryFrom<KindFields> for PollKind {
+    type Error = KindError;
+    fn try_from(fields: KindFields) -> Result<Self, Self::Error> {
+        match (fields.name, fields.min_selections, fields.max_selections) {
+            (KindName::SingleChoice, None, None) => Ok(Self::SingleChoice),
+            (KindName::SingleChoice, _, _) => Err(KindError::SingleChoiceWithBounds),
+            (KindName::MultipleChoice, Some(min_selections), Some(max_selections)) => {
+                Ok(Self::MultipleChoice {
+                    min_selections,
+                    max_selections,
+                })
+            }
+            (KindName::MultipleChoice, _, _) => Err(KindError::MultipleChoiceWithoutBounds),
+        }
+    }
+}
+
+impl From<PollKind> for KindFields {
+    fn from(kind: PollKind) -> Self {
+        match kind {
+            PollKind::SingleChoice => Self {
+                name: KindName::SingleChoice,
+                min_selections: None,
+                max_selections: None,
+            },
+            PollKind::MultipleChoice {
+                min_selections,
+                max_selections,
+            } => Self {
+                name: KindName::MultipleChoice,
+                min_selections: Some(min_selections),
+                max_selections: Some(max_selections),
+            },
+        }
+    }
 }
 
 impl PollKind {

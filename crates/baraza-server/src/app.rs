@@ -81,6 +81,7 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         .route("/api/v1/polls/{slug}/results", get(api::get_results))
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api", any(api::api_not_found))
+        .route("/api/", any(api::api_not_found))
         .route("/api/{*rest}", any(api::api_not_found))
         .method_not_allowed_fallback(api::method_not_allowed)
         .nest("/widgets", widgets)
@@ -115,9 +116,11 @@ async fn widget_cache_headers(request: Request, next: Next) -> Response {
         } else {
             "public, max-age=300"
         };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        // ServeDir picks a pre-compressed copy by Accept-Encoding without saying so; caches must
+        // not hand a brotli body to a client that cannot read it.
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

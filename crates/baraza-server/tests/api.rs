@@ -751,3 +751,12 @@ async fn health_endpoint_answers_ok() {
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(&response.body[..], b"ok");
 }
+
+#[tokio::test]
+async fn api_root_with_trailing_slash_is_404_not_found_json() {
+    let server = TestServer::new().await;
+    server
+        .send(get("/api/"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+}

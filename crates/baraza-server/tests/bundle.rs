@@ -4,8 +4,8 @@
 mod support;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
 use axum::http::HeaderValue;
+use axum::http::{Request, StatusCode, header};
 use baraza_server::AllowedOrigins;
 use support::{TestServer, VOTER_A, ballot, ballots_uri, get, poll_uri, single_choice_spec};
 
@@ -69,7 +69,10 @@ async fn preflight_from_an_allowed_origin_is_answered_with_that_origin() {
     let response = server.send(preflight(ALLOWED)).await;
 
     assert!(response.status.is_success(), "{}", response.status);
-    assert_eq!(response.header("access-control-allow-origin"), Some(ALLOWED));
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some(ALLOWED)
+    );
     let methods = response
         .header("access-control-allow-methods")
         .expect("allow-methods");
@@ -77,7 +80,10 @@ async fn preflight_from_an_allowed_origin_is_answered_with_that_origin() {
     let headers = response
         .header("access-control-allow-headers")
         .expect("allow-headers");
-    assert!(headers.to_ascii_lowercase().contains("content-type"), "{headers}");
+    assert!(
+        headers.to_ascii_lowercase().contains("content-type"),
+        "{headers}"
+    );
     assert!(vary(&response).contains(&"origin".to_owned()));
 }
 
@@ -112,9 +118,15 @@ async fn api_responses_to_an_allowed_origin_carry_allow_origin_and_vary() {
     assert_eq!(vote.status, StatusCode::CREATED);
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     for response in [&read, &vote, &refused] {
-        assert_eq!(response.header("access-control-allow-origin"), Some(ALLOWED));
+        assert_eq!(
+            response.header("access-control-allow-origin"),
+            Some(ALLOWED)
+        );
         // Caches must not hand one origin's response to another.
-        assert!(vary(response).contains(&"origin".to_owned()), "{response:?}");
+        assert!(
+            vary(response).contains(&"origin".to_owned()),
+            "{response:?}"
+        );
     }
     assert_eq!(from_evil.header("access-control-allow-origin"), None);
 }
@@ -131,7 +143,10 @@ async fn bundle_files_fetched_from_an_allowed_origin_carry_allow_origin() {
 
     for response in [&loader, &wasm] {
         assert_eq!(response.status, StatusCode::OK);
-        assert_eq!(response.header("access-control-allow-origin"), Some(ALLOWED));
+        assert_eq!(
+            response.header("access-control-allow-origin"),
+            Some(ALLOWED)
+        );
     }
 }
 
@@ -178,6 +193,10 @@ async fn hashed_wasm_is_served_as_application_wasm_and_cached_for_a_year() {
     let cache = response.header("cache-control").expect("cache-control");
     assert!(cache.contains("immutable"), "{cache}");
     assert!(cache.contains("max-age=31536000"), "{cache}");
+    assert!(
+        vary(&response).contains(&"accept-encoding".to_owned()),
+        "caches must key on Accept-Encoding"
+    );
 }
 
 #[tokio::test]
@@ -197,6 +216,10 @@ async fn precompressed_brotli_wasm_is_served_to_clients_accepting_br() {
     assert_eq!(response.header("content-type"), Some("application/wasm"));
     let cache = response.header("cache-control").expect("cache-control");
     assert!(cache.contains("immutable"), "{cache}");
+    assert!(
+        vary(&response).contains(&"accept-encoding".to_owned()),
+        "caches must key on Accept-Encoding"
+    );
 }
 
 #[tokio::test]
