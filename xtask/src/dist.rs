@@ -61,17 +61,19 @@ pub(crate) fn build(root: &Path) -> anyhow::Result<()> {
         .arg("-o")
         .arg(&optimised))?;
 
-    let glue = fs::read(bindgen_dir.join("baraza_widgets.js"))?;
+    let glue = minify(root, &bindgen_dir.join("baraza_widgets.js"))?;
     let wasm = fs::read(&optimised)?;
     let glue_name = format!("baraza_widgets-{}.js", content_hash(&glue));
     let wasm_name = format!("baraza_widgets_bg-{}.wasm", content_hash(&wasm));
-    let loader = loader(root, &glue_name, &wasm_name)?;
+    let loader_path = bindgen_dir.join("baraza.js");
+    fs::write(&loader_path, loader(root, &glue_name, &wasm_name)?)?;
+    let loader = minify(root, &loader_path)?;
 
     let out = target.join("widgets");
     recreate_dir(&out)?;
     let mut measured = Vec::new();
     for (name, role, bytes) in [
-        ("baraza.js".to_owned(), "loader", loader.into_bytes()),
+        ("baraza.js".to_owned(), "loader", loader),
         (glue_name, "JS glue", glue),
         (wasm_name, "wasm", wasm),
     ] {
@@ -119,6 +121,16 @@ fn loader(root: &Path, glue_name: &str, wasm_name: &str) -> anyhow::Result<Strin
         loader = loader.replace(placeholder, value);
     }
     Ok(loader)
+}
+
+/// The ES module at `path`, minified by terser (npm), which keeps module semantics intact.
+fn minify(root: &Path, path: &Path) -> anyhow::Result<Vec<u8>> {
+    let minified = path.with_extension("min.js");
+    run(Command::new(root.join("node_modules/.bin/terser"))
+        .arg(path)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(&minified))?;
+    fs::read(&minified).with_context(|| format!("reading {}", minified.display()))
 }
 
 /// FNV-1a, 64 bits: enough to give each build's files distinct cache-busting names.

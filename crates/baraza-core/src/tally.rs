@@ -75,6 +75,30 @@ pub enum TallyError {
         /// The unknown option.
         id: OptionId,
     },
+    /// Stored counts that no set of valid ballots could produce.
+    #[error("option {id} of poll {poll} has {count} ballots, more than the {total} ballots cast")]
+    ImpossibleCount {
+        /// The poll.
+        poll: Slug,
+        /// The option.
+        id: OptionId,
+        /// Its stored count.
+        count: u64,
+        /// The stored number of ballots.
+        total: u64,
+    },
+    /// A single-choice poll whose option counts do not add up to its ballots.
+    #[error(
+        "the option counts of single-choice poll {poll} add up to {sum}, not to its {total} ballots"
+    )]
+    CountsDoNotAddUp {
+        /// The poll.
+        poll: Slug,
+        /// Sum of the option counts.
+        sum: u64,
+        /// The stored number of ballots.
+        total: u64,
+    },
 }
 
 impl PollTally {
@@ -88,6 +112,46 @@ impl PollTally {
             option_ids,
             total_ballots: 0,
         }
+    }
+
+    /// A tally rebuilt from counts kept elsewhere (e.g. running totals in a database), checked
+    /// for consistency: every option known, no count above `total_ballots`, and for single
+    /// choice the counts add up to `total_ballots`. Options not listed count zero.
+    pub fn from_counts(
+        poll: &Poll,
+        total_ballots: u64,
+        counts: &[(OptionId, u64)],
+    ) -> Result<Self, TallyError> {
+        let mut tally = Self::new(poll);
+        tally.total_ballots = total_ballots;
+        for (id, count) in counts {
+            let index = tally
+                .option_ids
+                .iter()
+                .position(|known| known == id)
+                .ok_or_else(|| TallyError::UnknownOption {
+                    poll: tally.poll.clone(),
+                    id: id.clone(),
+                })?;
+            if *count > total_ballots {
+                return Err(TallyError::ImpossibleCount {
+                    poll: tally.poll.clone(),
+                    id: id.clone(),
+                    count: *count,
+                    total: total_ballots,
+                });
+            }
+            tally.counts[index] += count;
+        }
+        let sum: u64 = tally.counts.iter().sum();
+        if tally.single_choice && sum != total_ballots {
+            return Err(TallyError::CountsDoNotAddUp {
+                poll: tally.poll.clone(),
+                sum,
+                total: total_ballots,
+            });
+        }
+        Ok(tally)
     }
 
     /// Adds one ballot. Nothing is counted if it is rejected.
@@ -204,6 +268,58 @@ mod tests {
         assert_eq!(largest_remainder_tenths(&[2, 1], 3), [667, 333]);
         assert_eq!(largest_remainder_tenths(&[0, 5], 5), [0, 1000]);
         assert_eq!(largest_remainder_tenths(&[0, 0], 0), [0, 0]);
+    }
+
+    fn two_option_poll(kind: &str) -> Poll {
+        serde_json::from_str(&format!(
+            r#"{{"slug":"p","default_language":"en","question":{{"en":"Q?"}},"kind":{kind},
+            "status":"open","options":[{{"id":"a","label":{{"en":"A"}}}},{{"id":"b","label":{{"en":"B"}}}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    fn id(text: &str) -> OptionId {
+        OptionId::parse(text).unwrap()
+    }
+
+    #[test]
+    fn from_counts_rebuilds_a_consistent_tally() {
+        let poll = two_option_poll(r#"{"type":"single_choice"}"#);
+        let tally = PollTally::from_counts(&poll, 3, &[(id("b"), 2), (id("a"), 1)]).unwrap();
+        let counts: Vec<(String, u64, u32)> = tally
+            .options()
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.count, o.percent_tenths))
+            .collect();
+        assert_eq!(counts, [("a".into(), 1, 333), ("b".into(), 2, 667)]);
+    }
+
+    #[test]
+    fn from_counts_rejects_impossible_counts() {
+        let single = two_option_poll(r#"{"type":"single_choice"}"#);
+        assert!(matches!(
+            PollTally::from_counts(&single, 3, &[(id("a"), 1)]),
+            Err(TallyError::CountsDoNotAddUp {
+                sum: 1,
+                total: 3,
+                ..
+            })
+        ));
+        assert!(matches!(
+            PollTally::from_counts(&single, 1, &[(id("z"), 1)]),
+            Err(TallyError::UnknownOption { .. })
+        ));
+        let multiple =
+            two_option_poll(r#"{"type":"multiple_choice","min_selections":1,"max_selections":2}"#);
+        assert!(PollTally::from_counts(&multiple, 2, &[(id("a"), 2), (id("b"), 2)]).is_ok());
+        assert!(matches!(
+            PollTally::from_counts(&multiple, 2, &[(id("a"), 3)]),
+            Err(TallyError::ImpossibleCount {
+                count: 3,
+                total: 2,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use baraza_core::{Ballot, Poll, PollTally, Slug};
+use baraza_core::{Ballot, OptionId, Poll, PollTally, Slug};
 use futures_util::TryStreamExt as _;
 use sqlx::Row as _;
 use sqlx::sqlite::{
@@ -104,33 +104,92 @@ impl Database {
             .try_get(0)?)
     }
 
-    /// Stores a validated ballot. Returns once the row is committed durably.
+    /// Stores a validated ballot and updates the poll's running counts in the same transaction.
+    /// Returns once that transaction is committed durably.
     pub async fn insert_ballot(
         &self,
         ballot: &Ballot,
         now: OffsetDateTime,
     ) -> Result<(), InsertBallotError> {
         let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
-        let result = sqlx::query(
+        let poll = ballot.poll().as_str();
+        let mut transaction = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        let inserted = sqlx::query(
             "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) VALUES (?, ?, ?, ?)",
         )
-        .bind(ballot.poll().as_str())
+        .bind(poll)
         .bind(ballot.voter().as_str())
         .bind(serde_json::to_string(&selections).context("cannot encode selections")?)
         .bind(now.format(&Rfc3339).context("cannot format time")?)
-        .execute(&self.pool)
+        .execute(&mut *transaction)
         .await;
-        match result {
-            Ok(_) => Ok(()),
+        match inserted {
+            Ok(_) => {}
+            // Dropping the transaction rolls it back.
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(InsertBallotError::AlreadyVoted)
+                return Err(InsertBallotError::AlreadyVoted);
             }
-            Err(e) => Err(anyhow::Error::new(e).context("cannot store ballot").into()),
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot store ballot").into()),
         }
+        for option in &selections {
+            sqlx::query(
+                "INSERT INTO poll_option_counts (poll_slug, option_id, ballots) VALUES (?, ?, 1) \
+                 ON CONFLICT (poll_slug, option_id) DO UPDATE SET ballots = ballots + 1",
+            )
+            .bind(poll)
+            .bind(option)
+            .execute(&mut *transaction)
+            .await
+            .context("cannot count ballot")?;
+        }
+        sqlx::query("UPDATE polls SET ballot_count = ballot_count + 1 WHERE slug = ?")
+            .bind(poll)
+            .execute(&mut *transaction)
+            .await
+            .context("cannot count ballot")?;
+        transaction.commit().await.context("cannot commit ballot")?;
+        Ok(())
     }
 
-    /// Counts every stored ballot of `poll`, streaming rows so memory stays flat.
+    /// The current results of `poll` from its running counts: a few rows, whatever the number
+    /// of ballots. Checked for consistency by [`PollTally::from_counts`].
     pub async fn tally(&self, poll: &Poll) -> anyhow::Result<PollTally> {
+        // One read transaction, so the total and the per-option counts are a consistent snapshot.
+        let mut transaction = self.pool.begin().await?;
+        let total: i64 = sqlx::query("SELECT ballot_count FROM polls WHERE slug = ?")
+            .bind(poll.slug().as_str())
+            .fetch_one(&mut *transaction)
+            .await?
+            .try_get(0)?;
+        let rows =
+            sqlx::query("SELECT option_id, ballots FROM poll_option_counts WHERE poll_slug = ?")
+                .bind(poll.slug().as_str())
+                .fetch_all(&mut *transaction)
+                .await?;
+        transaction.commit().await?;
+        let counts = rows
+            .iter()
+            .map(|row| {
+                let id = OptionId::parse(row.try_get::<String, _>("option_id")?)?;
+                let count = u64::try_from(row.try_get::<i64, _>("ballots")?)?;
+                Ok((id, count))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+            .with_context(|| format!("stored counts of poll {} are unreadable", poll.slug()))?;
+        Ok(PollTally::from_counts(
+            poll,
+            u64::try_from(total)?,
+            &counts,
+        )?)
+    }
+
+    /// Counts every stored ballot of `poll` from scratch, streaming rows so memory stays flat:
+    /// the audit of the running counts that [`Database::tally`] reads.
+    pub async fn recount(&self, poll: &Poll) -> anyhow::Result<PollTally> {
         let mut tally = PollTally::new(poll);
         let mut rows = sqlx::query(
             "SELECT voter_token, selections FROM ballots WHERE poll_slug = ? ORDER BY id",

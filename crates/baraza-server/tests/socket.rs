@@ -162,6 +162,22 @@ async fn twenty_citizens_voting_at_once_are_all_counted() {
     let counts: Vec<&Value> = (0..3).map(|i| &results["options"][i]["count"]).collect();
     assert_eq!(counts, [7, 7, 6]);
     assert_eq!(running.server.stored_ballots("water").await.len(), VOTERS);
+    // The running counts, updated by concurrent transactions, agree with a recount of ballots.
+    let poll = running
+        .server
+        .database
+        .poll(&Slug::parse("water").expect("slug"))
+        .await
+        .expect("poll readable")
+        .expect("poll exists");
+    let running_counts = running.server.database.tally(&poll).await.expect("tally");
+    let recount = running
+        .server
+        .database
+        .recount(&poll)
+        .await
+        .expect("recount");
+    assert_eq!(running_counts, recount);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
