@@ -60,7 +60,9 @@
 
 mod ballot;
 mod error;
+pub mod feedback;
 mod poll;
+pub mod score;
 mod slug;
 pub mod tally;
 mod text;
