@@ -617,7 +617,10 @@ impl TryFrom<FeedbackFormSpec> for FeedbackForm {
         }
         let mut questions: Vec<Question> = Vec::with_capacity(spec.questions.len());
         for (index, question) in spec.questions.into_iter().enumerate() {
-            errors.extend(missing(format!("questions[{index}].prompt"), &question.prompt));
+            errors.extend(missing(
+                format!("questions[{index}].prompt"),
+                &question.prompt,
+            ));
             let kind = match question.kind {
                 QuestionKindSpec::Useful {
                     reasons,
@@ -727,7 +730,9 @@ impl From<FeedbackForm> for FeedbackFormSpec {
                         QuestionKind::SingleChoice { options } => QuestionKindSpec::SingleChoice {
                             options: choice_specs(options),
                         },
-                        QuestionKind::FreeText { max_len } => QuestionKindSpec::FreeText { max_len },
+                        QuestionKind::FreeText { max_len } => {
+                            QuestionKindSpec::FreeText { max_len }
+                        }
                     },
                 })
                 .collect(),
@@ -1602,7 +1607,10 @@ impl FeedbackAggregate {
     /// Where an answer goes: the question's index and the positions of its choices or
     /// reasons; `None` when it does not fit.
     fn slot_for(&self, answer: &Answer) -> Option<(usize, Vec<usize>)> {
-        let index = self.questions.iter().position(|q| q.id == answer.question)?;
+        let index = self
+            .questions
+            .iter()
+            .position(|q| q.id == answer.question)?;
         let positions = match (&self.questions[index].counts, &answer.value) {
             (QuestionCounts::Useful(counts), AnswerValue::Useful { reasons, .. }) => reasons
                 .iter()
@@ -1709,7 +1717,10 @@ impl PageGroups {
 
     /// The aggregate of one page, if it has responses.
     pub fn get(&self, page: &str) -> Option<&FeedbackAggregate> {
-        self.groups.iter().find(|(k, _)| k.as_str() == page).map(|(_, v)| v)
+        self.groups
+            .iter()
+            .find(|(k, _)| k.as_str() == page)
+            .map(|(_, v)| v)
     }
 }
 
@@ -1762,8 +1773,7 @@ impl PeriodGroups {
                 count: boundaries.len(),
             });
         }
-        if let Some(index) = (1..boundaries.len()).find(|&i| boundaries[i] <= boundaries[i - 1])
-        {
+        if let Some(index) = (1..boundaries.len()).find(|&i| boundaries[i] <= boundaries[i - 1]) {
             return Err(PeriodBoundariesError::NotIncreasing { index });
         }
         Ok(Self {

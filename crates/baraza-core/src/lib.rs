@@ -59,6 +59,7 @@
 #![warn(missing_docs)]
 
 mod ballot;
+pub mod consultation;
 mod error;
 pub mod feedback;
 mod poll;

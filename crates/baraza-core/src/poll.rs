@@ -68,11 +68,11 @@ enum KindName {
 #[derive(Debug, thiserror::Error)]
 enum KindError {
     #[error("single_choice takes no min_selections or max_selections")]
-    SingleChoiceWithBounds,
+    BoundsOnSingleChoice,
     #[error("multiple_choice needs both min_selections and max_selections")]
-    MultipleChoiceWithoutBounds,
+    MissingMultipleChoiceBounds,
     #[error("approval takes no min_selections or max_selections")]
-    ApprovalWithBounds,
+    BoundsOnApproval,
 }
 
 impl TryFrom<KindFields> for PollKind {
@@ -80,16 +80,16 @@ impl TryFrom<KindFields> for PollKind {
     fn try_from(fields: KindFields) -> Result<Self, Self::Error> {
         match (fields.name, fields.min_selections, fields.max_selections) {
             (KindName::SingleChoice, None, None) => Ok(Self::SingleChoice),
-            (KindName::SingleChoice, _, _) => Err(KindError::SingleChoiceWithBounds),
+            (KindName::SingleChoice, _, _) => Err(KindError::BoundsOnSingleChoice),
             (KindName::MultipleChoice, Some(min_selections), Some(max_selections)) => {
                 Ok(Self::MultipleChoice {
                     min_selections,
                     max_selections,
                 })
             }
-            (KindName::MultipleChoice, _, _) => Err(KindError::MultipleChoiceWithoutBounds),
+            (KindName::MultipleChoice, _, _) => Err(KindError::MissingMultipleChoiceBounds),
             (KindName::Approval, None, None) => Ok(Self::Approval),
-            (KindName::Approval, _, _) => Err(KindError::ApprovalWithBounds),
+            (KindName::Approval, _, _) => Err(KindError::BoundsOnApproval),
         }
     }
 }

@@ -648,7 +648,9 @@ impl std::error::Error for ScoreBallotErrors {}
 #[non_exhaustive]
 pub enum ScoreTallyError {
     /// The ballot was validated against another question.
-    #[error("ballot for question {ballot_question} given to the tally of question {tally_question}")]
+    #[error(
+        "ballot for question {ballot_question} given to the tally of question {tally_question}"
+    )]
     WrongQuestion {
         /// The tally's question.
         tally_question: Slug,
@@ -674,7 +676,9 @@ pub enum ScoreTallyError {
         score: i64,
     },
     /// Stored counts rate an option more often than there were ballots.
-    #[error("option {id} of question {question} has {count} ratings, more than the {total} ballots")]
+    #[error(
+        "option {id} of question {question} has {count} ratings, more than the {total} ballots"
+    )]
     ImpossibleCount {
         /// The question.
         question: Slug,
@@ -757,7 +761,8 @@ impl ScoreTally {
                     score: *score,
                 })?;
             let slot = tally.scale.index(score32);
-            tally.distributions[index][slot] = tally.distributions[index][slot].saturating_add(*count);
+            tally.distributions[index][slot] =
+                tally.distributions[index][slot].saturating_add(*count);
         }
         for (id, distribution) in tally.option_ids.iter().zip(&tally.distributions) {
             let count: u64 = distribution.iter().fold(0, |a, &b| a.saturating_add(b));
@@ -868,12 +873,10 @@ impl DistributionSummary {
                 median: None,
             };
         }
-        let mut sum: i128 = 0;
-        let mut score = i128::from(first_score);
-        for &n in distribution {
-            sum += score * i128::from(n);
-            score += 1;
-        }
+        let sum: i128 = (i128::from(first_score)..)
+            .zip(distribution)
+            .map(|(score, &n)| score * i128::from(n))
+            .sum();
         // 0-based ranks of the two middle ratings (the same rank when the count is odd).
         let low = nth_score(first_score, distribution, (count - 1) / 2);
         let high = nth_score(first_score, distribution, count / 2);
@@ -888,15 +891,15 @@ impl DistributionSummary {
 /// The score of the rating with 0-based rank `rank` in ascending order.
 fn nth_score(first_score: i32, distribution: &[u64], rank: u64) -> i32 {
     let mut seen = 0u64;
-    let mut score = first_score;
-    for &n in distribution {
+    let mut last = first_score;
+    for (score, &n) in (first_score..).zip(distribution) {
         seen += n;
+        last = score;
         if seen > rank {
-            return score;
+            break;
         }
-        score += 1;
     }
-    score - 1
+    last
 }
 
 #[cfg(test)]

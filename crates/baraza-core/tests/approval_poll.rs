@@ -56,13 +56,18 @@ fn approval_json_is_a_bare_type() {
     let kind: PollKind = serde_json::from_str(r#"{"type":"approval"}"#).unwrap();
     assert_eq!(kind, PollKind::Approval);
     assert!(kind.is_approval() && !kind.is_single_choice());
-    assert_eq!(serde_json::to_string(&kind).unwrap(), r#"{"type":"approval"}"#);
+    assert_eq!(
+        serde_json::to_string(&kind).unwrap(),
+        r#"{"type":"approval"}"#
+    );
     for bad in [
         r#"{"type":"approval","min_selections":1}"#,
         r#"{"type":"approval","min_selections":0,"max_selections":2}"#,
         r#"{"type":"approval","extra":true}"#,
     ] {
-        let error = serde_json::from_str::<PollKind>(bad).unwrap_err().to_string();
+        let error = serde_json::from_str::<PollKind>(bad)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("approval takes no") || error.contains("unknown field"),
             "{bad}: {error}"
@@ -77,7 +82,10 @@ fn selection_ranges_know_the_option_count() {
     assert_eq!(PollView::new(&poll, NOW).selection_range(), (0, 4));
     assert_eq!(PollKind::Approval.selection_range_for(7), (0, 7));
     // The kind alone gives the safe bound, documented on `PollKind::selection_range`.
-    assert_eq!(PollKind::Approval.selection_range(), (0, MAX_OPTIONS as u32));
+    assert_eq!(
+        PollKind::Approval.selection_range(),
+        (0, MAX_OPTIONS as u32)
+    );
     // The old kinds answer exactly as before, with or without the option count.
     assert_eq!(PollKind::SingleChoice.selection_range(), (1, 1));
     assert_eq!(PollKind::SingleChoice.selection_range_for(9), (1, 1));
@@ -134,7 +142,9 @@ fn worked_example_counts_shares_and_tied_winners() {
     ];
     let mut running = PollTally::new(&poll);
     for (n, selections) in ballots.iter().enumerate() {
-        let ballot = poll.validate_ballot(&submission(selections, n), NOW).unwrap();
+        let ballot = poll
+            .validate_ballot(&submission(selections, n), NOW)
+            .unwrap();
         running.record(&ballot).unwrap();
     }
     assert_eq!(running.total_ballots(), 5);
