@@ -355,10 +355,11 @@ pub enum QuestionKindSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         comment_max_len: Option<u32>,
     },
-    /// 1–5 satisfaction.
-    Csat,
+    /// 1–5 satisfaction. (An empty struct variant, not a unit one, so that serde rejects
+    /// unknown fields such as `{"type": "csat", "max": 7}`.)
+    Csat {},
     /// 0–10 likelihood to recommend.
-    Nps,
+    Nps {},
     /// One of the options.
     SingleChoice {
         /// The options, in display order.
@@ -645,8 +646,8 @@ impl TryFrom<FeedbackFormSpec> for FeedbackForm {
                         comment_max_len,
                     }
                 }
-                QuestionKindSpec::Csat => QuestionKind::Csat,
-                QuestionKindSpec::Nps => QuestionKind::Nps,
+                QuestionKindSpec::Csat {} => QuestionKind::Csat,
+                QuestionKindSpec::Nps {} => QuestionKind::Nps,
                 QuestionKindSpec::SingleChoice { options } => QuestionKind::SingleChoice {
                     options: check_choices(
                         &format!("questions[{index}].kind.options"),
@@ -725,8 +726,8 @@ impl From<FeedbackForm> for FeedbackFormSpec {
                             reasons: choice_specs(reasons),
                             comment_max_len,
                         },
-                        QuestionKind::Csat => QuestionKindSpec::Csat,
-                        QuestionKind::Nps => QuestionKindSpec::Nps,
+                        QuestionKind::Csat => QuestionKindSpec::Csat {},
+                        QuestionKind::Nps => QuestionKindSpec::Nps {},
                         QuestionKind::SingleChoice { options } => QuestionKindSpec::SingleChoice {
                             options: choice_specs(options),
                         },
