@@ -149,7 +149,9 @@ fn valid_ballots_keep_their_ratings() {
 }
 
 fn single_error(q: &ScoreQuestion, ratings: &[(&str, i64)]) -> ScoreBallotError {
-    let errors = q.validate_ballot(&submission(ratings, VOTER)).unwrap_err();
+    let errors = q
+        .validate_ballot(&submission(ratings, VOTER))
+        .expect_err("the ballot is invalid");
     assert_eq!(errors.errors().len(), 1, "{errors}");
     errors.errors()[0].clone()
 }
@@ -250,11 +252,14 @@ fn parse_ratio(text: &str) -> Option<Ratio> {
         return None;
     }
     let (n, d) = text.split_once('/').expect("P/Q");
-    Some(Ratio::new(n.parse().unwrap(), d.parse().unwrap()))
+    Some(Ratio::new(
+        n.parse().expect("a fraction P/Q"),
+        d.parse().expect("a fraction P/Q"),
+    ))
 }
 
 fn check_example(path: &Path) {
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = std::fs::read_to_string(path).expect("a well-formed example file");
     let name = path.display();
     let mut scale = (0, 0);
     let mut options: Vec<String> = Vec::new();
@@ -263,14 +268,26 @@ fn check_example(path: &Path) {
     let mut expectations: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let mut total = None;
     for line in text.lines().map(str::trim) {
-        let line = line.split('#').next().unwrap().trim();
+        let line = line
+            .split('#')
+            .next()
+            .expect("a well-formed example file")
+            .trim();
         let mut words = line.split_whitespace();
         match words.next() {
             None => {}
             Some("scale") => {
                 scale = (
-                    words.next().unwrap().parse().unwrap(),
-                    words.next().unwrap().parse().unwrap(),
+                    words
+                        .next()
+                        .expect("a well-formed example file")
+                        .parse()
+                        .expect("a well-formed example file"),
+                    words
+                        .next()
+                        .expect("a well-formed example file")
+                        .parse()
+                        .expect("a well-formed example file"),
                 )
             }
             Some("options") => options = words.map(str::to_owned).collect(),
@@ -278,17 +295,28 @@ fn check_example(path: &Path) {
             Some("ballot") => ballots.push(
                 words
                     .map(|w| {
-                        let (id, score) = w.split_once('=').unwrap();
-                        (id.to_owned(), score.parse().unwrap())
+                        let (id, score) = w.split_once('=').expect("a well-formed example file");
+                        (
+                            id.to_owned(),
+                            score.parse().expect("a well-formed example file"),
+                        )
                     })
                     .collect(),
             ),
-            Some("total") => total = Some(words.next().unwrap().parse::<u64>().unwrap()),
+            Some("total") => {
+                total = Some(
+                    words
+                        .next()
+                        .expect("a well-formed example file")
+                        .parse::<u64>()
+                        .expect("a well-formed example file"),
+                )
+            }
             Some("expect") => {
-                let id = words.next().unwrap().to_owned();
+                let id = words.next().expect("a well-formed example file").to_owned();
                 let fields = words
                     .map(|w| {
-                        let (k, v) = w.split_once('=').unwrap();
+                        let (k, v) = w.split_once('=').expect("a well-formed example file");
                         (k.to_owned(), v.to_owned())
                     })
                     .collect();
@@ -305,7 +333,7 @@ fn check_example(path: &Path) {
         let valid = q
             .validate_ballot(&submission(&ratings, &format!("voter-{n:016}")))
             .unwrap_or_else(|e| panic!("{name}: ballot {n}: {e}"));
-        tally.record(&valid).unwrap();
+        tally.record(&valid).expect("a well-formed example file");
     }
     assert_eq!(Some(tally.total_ballots()), total, "{name}: total");
     let results = tally.options();
