@@ -7,12 +7,12 @@
 //! questions with distinct slug-shaped ids. Question kinds ([`QuestionKind`]):
 //!
 //! * **useful** — "Is this page useful?" yes/no, the GOV.UK pattern. Optionally a list of
-//!   "what went wrong" reasons (0 to [`MAX_OPTIONS`](crate::MAX_OPTIONS), any number may be
+//!   "what went wrong" reasons (0 to [`MAX_OPTIONS`], any number may be
 //!   picked, **only with a "no"**) and optionally a comment box of at most `comment_max_len`
 //!   characters;
 //! * **csat** — customer satisfaction on 1–5;
 //! * **nps** — Net Promoter "how likely are you to recommend" on 0–10;
-//! * **single_choice** — one of 2 to [`MAX_OPTIONS`](crate::MAX_OPTIONS) options;
+//! * **single_choice** — one of 2 to [`MAX_OPTIONS`] options;
 //! * **free_text** — text of at most `max_len` characters (1 to [`MAX_TEXT_LIMIT`]).
 //!
 //! # Responses

@@ -52,7 +52,7 @@
 //!   multiple choice and approval ([`PollKind`]), with [`Poll::selection_range`].
 //! * [`Ballot`], [`Poll::validate_ballot`]: turning a submission into a valid ballot, reporting
 //!   every problem at once as [`BallotErrors`].
-//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in [`tally`]);
+//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in [`tally`](mod@tally));
 //!   [`PollTally::leaders`] gives the approval winners, every tied option included.
 //! * [`score`]: rating questions on a small integer scale, with exact means, medians and full
 //!   distributions.

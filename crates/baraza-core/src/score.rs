@@ -4,7 +4,7 @@
 //! # Method
 //! A [`ScoreQuestion`] has a [`Scale`] (`min < max`, both within
 //! [`MIN_SCALE_VALUE`]`..=`[`MAX_SCALE_VALUE`], so at most 201 points) and 1 to
-//! [`MAX_OPTIONS`](crate::MAX_OPTIONS) options. A ballot rates some or all of the options, at
+//! [`MAX_OPTIONS`] options. A ballot rates some or all of the options, at
 //! most once each; with `require_all` set it must rate every option, and without it it must
 //! rate at least one (a ballot that rates nothing says nothing and is refused, code
 //! `too_few_selections`). Validation ([`ScoreQuestion::validate_ballot`]) reports every

@@ -132,7 +132,7 @@ pub struct OptionResult {
     pub id: OptionId,
     /// Ballots that selected it.
     pub count: u64,
-    /// Share of all ballots in tenths of a percent; rounding rule in [`crate::tally`].
+    /// Share of all ballots in tenths of a percent; rounding rule in [`crate::tally`](mod@crate::tally).
     pub percent_tenths: u32,
 }
 
