@@ -73,6 +73,10 @@
 //! replies and reactions; pending, rejected and hidden ones are never counted) and "we did"
 //! (the official responses and the outcome).
 //!
+//! # Storage
+//! A `Consultation` serialises to JSON and deserialises with every invariant re-checked
+//! ([`ConsultationRecord`] lists the checks), so storage can keep it as one document.
+//!
 //! ```
 //! use baraza_core::consultation::*;
 //! use baraza_core::LocalizedText;
@@ -200,9 +204,25 @@ impl fmt::Display for CommentId {
 /// The text of a comment or reply: not blank, no control characters other than `\n`, `\r` and
 /// `\t`, at most a given number of characters (Unicode scalar values). Stored as given;
 /// redaction of personal data is the caller's job (see the module docs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+///
+/// Deserialising checks the rules against [`MAX_COMMENT_LIMIT`]; a [`Consultation`] read back
+/// from storage checks its own, possibly lower, limit as well.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CommentText(String);
+
+impl TryFrom<String> for CommentText {
+    type Error = CommentTextError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(text, MAX_COMMENT_LIMIT)
+    }
+}
+
+impl From<CommentText> for String {
+    fn from(text: CommentText) -> Self {
+        text.0
+    }
+}
 
 /// Why a text is not a valid [`CommentText`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -624,6 +644,9 @@ pub enum ConsultationError {
     /// The comment text breaks a rule.
     #[error(transparent)]
     InvalidText(#[from] CommentTextError),
+    /// A stored consultation is inconsistent (only when deserialising).
+    #[error("{0}")]
+    InconsistentRecord(String),
 }
 
 impl ConsultationError {
@@ -649,7 +672,8 @@ impl ConsultationError {
             | Self::MissingDefaultLanguage { .. }
             | Self::InvalidSetting { .. }
             | Self::InvalidSectionId { .. }
-            | Self::PositionOutOfRange { .. } => ErrorCode::InvalidRequest,
+            | Self::PositionOutOfRange { .. }
+            | Self::InconsistentRecord(_) => ErrorCode::InvalidRequest,
         }
     }
 }
@@ -671,12 +695,13 @@ impl std::error::Error for ConsultationErrors {}
 // ---------------------------------------------------------------------------------------------
 
 /// One section of the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     id: SectionId,
     title: LocalizedText,
     text: LocalizedText,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     official_response: Option<OfficialResponse>,
 }
 
@@ -703,7 +728,8 @@ impl Section {
 }
 
 /// An official's answer to what was said about a section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfficialResponse {
     /// The answer.
     pub text: LocalizedText,
@@ -713,7 +739,8 @@ pub struct OfficialResponse {
 }
 
 /// What the public body did: the "we did" of the whole consultation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The summary of decisions.
     pub summary: LocalizedText,
@@ -723,14 +750,15 @@ pub struct Outcome {
 }
 
 /// A comment or reply with its moderation state, reports and reactions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Comment {
     id: CommentId,
     section: SectionId,
     author: ParticipantId,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     parent: Option<CommentId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     stance: Option<Stance>,
     text: CommentText,
     #[serde(with = "time::serde::rfc3339")]
@@ -815,7 +843,12 @@ impl Comment {
 
 /// A consultation: document, comments, moderation, responses and outcome, with the life-cycle
 /// rules of the module docs enforced by every method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// It serialises to JSON for storage and deserialises with every invariant re-checked (see
+/// [`ConsultationRecord`]), so a stored consultation that was edited by hand into an
+/// impossible state is refused with every problem listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ConsultationRecord")]
 pub struct Consultation {
     slug: Slug,
     default_language: LanguageTag,
@@ -1439,4 +1472,183 @@ pub struct SectionSaid {
     pub disagrees: u64,
     /// Distinct authors of published top-level comments.
     pub commenters: u64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------------------------
+
+/// The stored JSON shape of a [`Consultation`], as it serialises; deserialising a
+/// `Consultation` goes through this record and [`Consultation::try_from`], which checks:
+/// slug, language, title and settings as [`Consultation::new`] does; sections (at most
+/// [`MAX_SECTIONS`], distinct ids, default-language texts, official responses only once
+/// closed); the phase against the instants (`opened_at` from open on, `closed_at` from closed
+/// on, an outcome exactly when published, in time order, at least one section once open);
+/// and comments (none in draft, ids 1, 2, 3… in order, known sections, a stance exactly on
+/// top-level comments, replies to an earlier top-level comment of the same section, texts
+/// within the consultation's limit).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationRecord {
+    slug: String,
+    default_language: String,
+    title: LocalizedText,
+    settings: ConsultationSettings,
+    phase: ConsultationPhase,
+    sections: Vec<Section>,
+    comments: Vec<Comment>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    opened_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    closed_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    outcome: Option<Outcome>,
+}
+
+impl TryFrom<ConsultationRecord> for Consultation {
+    type Error = ConsultationErrors;
+
+    fn try_from(record: ConsultationRecord) -> Result<Self, Self::Error> {
+        use ConsultationPhase as P;
+        let mut consultation = Self::new(
+            &record.slug,
+            &record.default_language,
+            record.title,
+            record.settings,
+        )?;
+        let mut errors = Vec::new();
+        let mut problem = |text: String| errors.push(ConsultationError::InconsistentRecord(text));
+        let phase = record.phase;
+
+        if record.sections.len() > MAX_SECTIONS {
+            problem(format!(
+                "a consultation may have at most {MAX_SECTIONS} sections"
+            ));
+        }
+        if phase != P::Draft && record.sections.is_empty() {
+            problem(format!(
+                "a consultation that is {phase} needs at least one section"
+            ));
+        }
+        let language = consultation.default_language.clone();
+        for (index, section) in record.sections.iter().enumerate() {
+            let id = section.id.as_str();
+            if record.sections[..index].iter().any(|s| s.id == section.id) {
+                problem(format!("section {id:?} appears twice"));
+            }
+            let texts = [
+                ("title", Some(&section.title)),
+                ("text", Some(&section.text)),
+            ];
+            let response = section.official_response.as_ref().map(|r| &r.text);
+            for (field, text) in texts.into_iter().chain([("official response", response)]) {
+                if let Some(text) = text
+                    && !text.has(&language)
+                {
+                    problem(format!(
+                        "section {id:?} {field} has no text in the default language {language}"
+                    ));
+                }
+            }
+            if section.official_response.is_some() && phase < P::Closed {
+                problem(format!(
+                    "section {id:?} has an official response, but the consultation is {phase}"
+                ));
+            }
+        }
+
+        match (phase >= P::Open, record.opened_at) {
+            (true, None) => problem(format!("a consultation that is {phase} needs opened_at")),
+            (false, Some(_)) => problem("a draft has no opened_at".to_owned()),
+            _ => {}
+        }
+        match (phase >= P::Closed, record.closed_at) {
+            (true, None) => problem(format!("a consultation that is {phase} needs closed_at")),
+            (false, Some(_)) => problem(format!("a consultation that is {phase} has no closed_at")),
+            _ => {}
+        }
+        match (phase == P::OutcomePublished, &record.outcome) {
+            (true, None) => problem("a published outcome is missing".to_owned()),
+            (false, Some(_)) => problem(format!("a consultation that is {phase} has no outcome")),
+            _ => {}
+        }
+        let instants = [
+            record.opened_at,
+            record.closed_at,
+            record.outcome.as_ref().map(|o| o.published_at),
+        ];
+        if instants
+            .windows(2)
+            .any(|w| matches!(w, [Some(a), Some(b)] if b < a))
+        {
+            problem(
+                "opened_at, closed_at and the outcome's published_at must be in time order"
+                    .to_owned(),
+            );
+        }
+        if let Some(outcome) = &record.outcome
+            && !outcome.summary.has(&language)
+        {
+            problem(format!(
+                "the outcome summary has no text in the default language {language}"
+            ));
+        }
+
+        if phase == P::Draft && !record.comments.is_empty() {
+            problem("a draft has no comments".to_owned());
+        }
+        let max_len = consultation.settings.max_comment_len as usize;
+        for (index, comment) in record.comments.iter().enumerate() {
+            let id = comment.id;
+            if id.0 != index as u64 + 1 {
+                problem(format!(
+                    "comment {id} is at position {}; ids run 1, 2, 3… in order",
+                    index + 1
+                ));
+            }
+            if !record.sections.iter().any(|s| s.id == comment.section) {
+                problem(format!(
+                    "comment {id} is on unknown section {:?}",
+                    comment.section.as_str()
+                ));
+            }
+            match (comment.parent, comment.stance) {
+                (None, None) => problem(format!("comment {id} is top-level but has no stance")),
+                (Some(_), Some(_)) => problem(format!("reply {id} has a stance")),
+                (None, Some(_)) => {}
+                (Some(parent), None) => {
+                    let earlier = &record.comments[..index];
+                    match earlier.iter().find(|c| c.id == parent) {
+                        None => problem(format!(
+                            "reply {id} answers comment {parent}, which does not come before it"
+                        )),
+                        Some(p) if p.parent.is_some() => {
+                            problem(format!("reply {id} answers reply {parent}"))
+                        }
+                        Some(p) if p.section != comment.section => problem(format!(
+                            "reply {id} is on another section than comment {parent}"
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+            let length = comment.text.as_str().chars().count();
+            if length > max_len {
+                problem(format!(
+                    "comment {id} is {length} characters; the limit is {max_len}"
+                ));
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(ConsultationErrors(errors));
+        }
+        consultation.phase = phase;
+        consultation.sections = record.sections;
+        consultation.comments = record.comments;
+        consultation.opened_at = record.opened_at;
+        consultation.closed_at = record.closed_at;
+        consultation.outcome = record.outcome;
+        Ok(consultation)
+    }
 }

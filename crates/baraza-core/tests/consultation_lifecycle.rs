@@ -842,3 +842,106 @@ proptest! {
         prop_assert_eq!(replies, c.published_comments().filter(|x| x.parent().is_some()).count() as u64);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------------------------
+
+/// A consultation with every kind of record: sections, a published comment with a reply and
+/// reactions, a hidden and a pending comment, an official response and the outcome.
+fn full_record() -> Consultation {
+    let mut c = in_phase(ConsultationPhase::Open);
+    let reply = c
+        .reply(PUBLISHED, &who("official"), "Thank you", at(4))
+        .expect("reply");
+    c.moderate(reply, ModerationAction::Publish, at(4))
+        .expect("publish");
+    c.report(PUBLISHED, &who("r1")).expect("report");
+    c.close(at(20)).expect("close");
+    c.respond("route", en("Approved"), at(21)).expect("respond");
+    c.publish_outcome(en("Lanes go ahead"), at(30))
+        .expect("outcome");
+    c
+}
+
+#[test]
+fn consultations_survive_a_json_round_trip() {
+    for c in [
+        in_phase(ConsultationPhase::Draft),
+        in_phase(ConsultationPhase::Open),
+        in_phase(ConsultationPhase::Closed),
+        full_record(),
+    ] {
+        let json = serde_json::to_string(&c).expect("serialises");
+        let back: Consultation = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(back, c);
+    }
+    let json = serde_json::to_value(full_record()).expect("serialises");
+    assert_eq!(json["phase"], "outcome_published");
+    assert_eq!(json["comments"][3]["parent"], 1);
+    assert_eq!(json["comments"][0]["reactions"]["zawadi"], "disagree");
+    assert_eq!(
+        json["comments"][2]["state"],
+        serde_json::json!({"state": "hidden"})
+    );
+}
+
+#[test]
+fn inconsistent_stored_consultations_are_refused_with_every_problem() {
+    let good = serde_json::to_value(full_record()).expect("serialises");
+    let check = |edit: &dyn Fn(&mut serde_json::Value), expected: &[&str]| {
+        let mut value = good.clone();
+        edit(&mut value);
+        let error = serde_json::from_value::<Consultation>(value)
+            .expect_err("inconsistent")
+            .to_string();
+        for part in expected {
+            assert!(error.contains(part), "{error:?} should mention {part:?}");
+        }
+    };
+    check(
+        &|v| v["phase"] = "draft".into(),
+        &[
+            "section \"route\" has an official response, but the consultation is draft",
+            "a draft has no opened_at",
+            "a draft has no comments",
+        ],
+    );
+    check(
+        &|v| v["comments"][3]["parent"] = 4.into(),
+        &["reply 4 answers comment 4, which does not come before it"],
+    );
+    check(
+        &|v| v["comments"][1]["parent"] = 4.into(),
+        &["reply 2 has a stance"],
+    );
+    check(
+        &|v| v["comments"][0]["id"] = 7.into(),
+        &["comment 7 is at position 1"],
+    );
+    check(
+        &|v| v["comments"][0]["section"] = "tolls".into(),
+        &["comment 1 is on unknown section \"tolls\""],
+    );
+    check(
+        &|v| v["comments"][0]["text"] = " ".into(),
+        &["the comment is blank"],
+    );
+    check(
+        &|v| v["settings"]["max_comment_len"] = 5.into(),
+        &["comment 1 is 10 characters; the limit is 5"],
+    );
+    check(
+        &|v| v["sections"][1]["id"] = "route".into(),
+        &["section \"route\" appears twice"],
+    );
+    check(
+        &|v| v["closed_at"] = "2027-01-01T00:00:00Z".into(),
+        &["must be in time order"],
+    );
+    check(
+        &|v| v["outcome"] = serde_json::Value::Null,
+        &["a published outcome is missing"],
+    );
+    check(&|v| v["slug"] = "Bad Slug".into(), &["slug \"Bad Slug\""]);
+}
