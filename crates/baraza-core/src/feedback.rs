@@ -821,6 +821,12 @@ impl From<PageKey> for String {
     }
 }
 
+impl std::borrow::Borrow<str> for PageKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for PageKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -1478,8 +1484,8 @@ pub enum FeedbackTallyError {
 }
 
 /// Running counts of the responses to one form; add responses with
-/// [`FeedbackAggregate::record`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// [`FeedbackAggregate::record`]. Serialises for publication; it is built only by counting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeedbackAggregate {
     form: Slug,
     responses: u64,
@@ -1718,10 +1724,7 @@ impl PageGroups {
 
     /// The aggregate of one page, if it has responses.
     pub fn get(&self, page: &str) -> Option<&FeedbackAggregate> {
-        self.groups
-            .iter()
-            .find(|(k, _)| k.as_str() == page)
-            .map(|(_, v)| v)
+        self.groups.get(page)
     }
 }
 
