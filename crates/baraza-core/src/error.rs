@@ -43,6 +43,46 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Something failed on the server; the details are in the server log, not in the response.
     Internal,
+    /// A score lies outside the question's scale.
+    ScoreOutOfScale,
+    /// An option is left unrated where every option must be rated.
+    MissingRating,
+    /// The page or service key of a feedback response is missing or malformed.
+    InvalidPageKey,
+    /// An answer names a question the form does not have.
+    UnknownQuestion,
+    /// The same question is answered twice.
+    DuplicateAnswer,
+    /// An answer is of another type than its question (e.g. text for a rating).
+    AnswerTypeMismatch,
+    /// A required question is not answered, or a response answers nothing.
+    MissingAnswer,
+    /// A rating lies outside its question's range (CSAT 1–5, NPS 0–10).
+    AnswerOutOfRange,
+    /// An answer carries a part its question does not ask for (a reason with a "yes", a comment where there is no comment box).
+    AnswerPartNotAsked,
+    /// A free text is longer than allowed.
+    TextTooLong,
+    /// A free text is empty or only whitespace.
+    BlankText,
+    /// The participant id is missing or malformed.
+    InvalidParticipant,
+    /// The action is not allowed in the consultation's current phase (e.g. a comment after closing).
+    ConsultationWrongPhase,
+    /// No section of the consultation has that id.
+    SectionNotFound,
+    /// No comment of the consultation has that id.
+    CommentNotFound,
+    /// Replies are one level deep: a reply cannot be replied to.
+    ReplyToReply,
+    /// The comment is not published, so it cannot be replied to, reacted to or reported.
+    CommentNotPublished,
+    /// This participant has already reported this comment.
+    AlreadyReported,
+    /// The moderation step is not allowed from the comment's current state (e.g. publishing a rejected comment).
+    InvalidModeration,
+    /// A section with that id already exists.
+    DuplicateSection,
 }
 
 impl ErrorCode {
@@ -64,6 +104,26 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
+            Self::ScoreOutOfScale => "score_out_of_scale",
+            Self::MissingRating => "missing_rating",
+            Self::InvalidPageKey => "invalid_page_key",
+            Self::UnknownQuestion => "unknown_question",
+            Self::DuplicateAnswer => "duplicate_answer",
+            Self::AnswerTypeMismatch => "answer_type_mismatch",
+            Self::MissingAnswer => "missing_answer",
+            Self::AnswerOutOfRange => "answer_out_of_range",
+            Self::AnswerPartNotAsked => "answer_part_not_asked",
+            Self::TextTooLong => "text_too_long",
+            Self::BlankText => "blank_text",
+            Self::InvalidParticipant => "invalid_participant",
+            Self::ConsultationWrongPhase => "consultation_wrong_phase",
+            Self::SectionNotFound => "section_not_found",
+            Self::CommentNotFound => "comment_not_found",
+            Self::ReplyToReply => "reply_to_reply",
+            Self::CommentNotPublished => "comment_not_published",
+            Self::AlreadyReported => "already_reported",
+            Self::InvalidModeration => "invalid_moderation",
+            Self::DuplicateSection => "duplicate_section",
         }
     }
 }
@@ -96,6 +156,26 @@ mod tests {
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,
+            ErrorCode::ScoreOutOfScale,
+            ErrorCode::MissingRating,
+            ErrorCode::InvalidPageKey,
+            ErrorCode::UnknownQuestion,
+            ErrorCode::DuplicateAnswer,
+            ErrorCode::AnswerTypeMismatch,
+            ErrorCode::MissingAnswer,
+            ErrorCode::AnswerOutOfRange,
+            ErrorCode::AnswerPartNotAsked,
+            ErrorCode::TextTooLong,
+            ErrorCode::BlankText,
+            ErrorCode::InvalidParticipant,
+            ErrorCode::ConsultationWrongPhase,
+            ErrorCode::SectionNotFound,
+            ErrorCode::CommentNotFound,
+            ErrorCode::ReplyToReply,
+            ErrorCode::CommentNotPublished,
+            ErrorCode::AlreadyReported,
+            ErrorCode::InvalidModeration,
+            ErrorCode::DuplicateSection,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }
