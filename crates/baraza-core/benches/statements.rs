@@ -42,10 +42,16 @@ fn planted_conversation(seed: u64) -> Conversation {
         .expect("valid text");
     for s in 0..STATEMENTS {
         conversation
-            .add_statement(StatementId(s), ParticipantId(s % PARTICIPANTS), text.clone())
+            .add_statement(
+                StatementId(s),
+                ParticipantId(s % PARTICIPANTS),
+                text.clone(),
+            )
             .expect("fresh id");
     }
-    let stances: Vec<bool> = (0..STATEMENTS * GROUPS).map(|_| rng.below(2) == 0).collect();
+    let stances: Vec<bool> = (0..STATEMENTS * GROUPS)
+        .map(|_| rng.below(2) == 0)
+        .collect();
     for p in 0..PARTICIPANTS {
         let group = p % GROUPS;
         for _ in 0..VOTES_PER_PARTICIPANT {

@@ -40,9 +40,11 @@
 //!    iteration (block power iteration, Rutishauser 1970; Saad, *Numerical Methods for Large
 //!    Eigenvalue Problems*, 2011, §5.1) with a Rayleigh–Ritz rotation each step: one pass over the
 //!    votes computes U = CV and CᵀU together, so an iteration costs O(votes + participants +
-//!    statements). The start block is pseudo-random from the seed and the statement ids; the
-//!    iteration stops when the subspace moves less than `pca_tolerance` (‖sin Θ‖ between
-//!    successive subspaces) or after `pca_max_iterations`. Each component is normalised to unit
+//!    statements). The block holds four vectors, the two wanted and two guards, so the second
+//!    component converges at the rate λ₅/λ₂ rather than λ₃/λ₂. The start block is pseudo-random
+//!    from the seed and the statement ids; the iteration stops when both Ritz vectors' residuals
+//!    ‖CᵀCv − θv‖ are at most `pca_tolerance` · θ₁, or after `pca_max_iterations`
+//!    ([`PrincipalComponents::converged`] says which). Each component is normalised to unit
 //!    length and its sign fixed so that its largest-magnitude entry (first by statement id on
 //!    ties) is positive.
 //! 5. **Projection.** Participant i is placed at √(m / vᵢ) · Σⱼ cᵢⱼ·(pc₁ⱼ, pc₂ⱼ), with m the

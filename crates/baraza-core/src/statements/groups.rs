@@ -28,8 +28,8 @@ pub struct GroupingOptions {
     pub kmeans_max_iterations: usize,
     /// Subspace iterations at most. Default 500; at least 1.
     pub pca_max_iterations: usize,
-    /// Stop the subspace iteration when the subspace moves less than this (‖sin Θ‖). Default
-    /// 1e-9; positive.
+    /// Stop the subspace iteration when both components' residuals ‖CᵀCv − θv‖ are at most
+    /// this times the largest eigenvalue θ₁. Default 1e-8; positive.
     pub pca_tolerance: f64,
     /// Representative statements kept per group. Default 5, as Polis.
     pub max_representative: usize,
@@ -53,7 +53,7 @@ impl Default for GroupingOptions {
             kmeans_restarts: 4,
             kmeans_max_iterations: 100,
             pca_max_iterations: 500,
-            pca_tolerance: 1e-9,
+            pca_tolerance: 1e-8,
             max_representative: 5,
             max_consensus: 5,
             consensus_min_probability: 0.5,
@@ -338,9 +338,11 @@ impl Conversation {
         let start = column_ids
             .iter()
             .map(|id| {
-                let h = mix(options.seed ^ mix(id.0));
-                let unit = |bits: u64| (bits >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
-                [unit(h), unit(mix(h))]
+                let mut h = mix(options.seed ^ mix(id.0));
+                [(); 4].map(|()| {
+                    h = mix(h);
+                    (h >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+                })
             })
             .collect();
         let components = pca::leading_components(

@@ -61,17 +61,18 @@ impl CenteredVotes {
         self.row_starts[i]..self.row_starts[i + 1]
     }
 
-    /// Row i of C times the two columns of `v`.
-    fn row_times(&self, i: usize, v: &[Point]) -> Point {
+    /// Row i of C times the block `v` (one row of `BLOCK` entries per column of C).
+    fn row_times<const B: usize>(&self, i: usize, v: &[[f64; B]]) -> [f64; B] {
         let range = self.row(i);
-        let mut acc = [0.0f64; 2];
+        let mut acc = [0.0f64; B];
         for (&c, &x) in self.columns[range.clone()]
             .iter()
             .zip(&self.centered[range])
         {
-            let vj = v[c as usize];
-            acc[0] += x * vj[0];
-            acc[1] += x * vj[1];
+            let vj = &v[c as usize];
+            for b in 0..B {
+                acc[b] += x * vj[b];
+            }
         }
         acc
     }
@@ -81,28 +82,41 @@ impl CenteredVotes {
         (0..self.n_rows()).map(|i| self.row_times(i, v)).collect()
     }
 
-    /// W = Cᵀ·(C·V), in one pass over the votes; also returns UᵀU for U = C·V.
-    fn gram_times(&self, v: &[Point], w: &mut [Point]) -> [f64; 3] {
-        w.fill([0.0; 2]);
-        let mut utu = [0.0f64; 3];
+    /// W = Cᵀ·(C·V) in one pass over the votes; returns H = UᵀU for U = C·V.
+    fn gram_times(&self, v: &[Block], w: &mut [Block]) -> [[f64; BLOCK]; BLOCK] {
+        w.fill([0.0; BLOCK]);
+        let mut h = [[0.0f64; BLOCK]; BLOCK];
         for i in 0..self.n_rows() {
             let u = self.row_times(i, v);
-            utu[0] += u[0] * u[0];
-            utu[1] += u[0] * u[1];
-            utu[2] += u[1] * u[1];
+            for a in 0..BLOCK {
+                for b in a..BLOCK {
+                    h[a][b] += u[a] * u[b];
+                }
+            }
             let range = self.row(i);
             for (&c, &x) in self.columns[range.clone()]
                 .iter()
                 .zip(&self.centered[range])
             {
                 let wj = &mut w[c as usize];
-                wj[0] += x * u[0];
-                wj[1] += x * u[1];
+                for b in 0..BLOCK {
+                    wj[b] += x * u[b];
+                }
             }
         }
-        utu
+        for a in 0..BLOCK {
+            for b in 0..a {
+                h[a][b] = h[b][a];
+            }
+        }
+        h
     }
 }
+
+/// Vectors iterated together: the two wanted plus two guard vectors, which make the second
+/// component converge at the rate λ₅/λ₂ instead of λ₃/λ₂.
+const BLOCK: usize = 4;
+type Block = [f64; BLOCK];
 
 /// The result of [`leading_components`].
 #[derive(Debug, Clone)]
@@ -115,150 +129,189 @@ pub(crate) struct Components {
     pub(crate) converged: bool,
 }
 
-fn dot(v: &[Point], a: usize, b: usize) -> f64 {
+fn column_dot(v: &[Block], a: usize, b: usize) -> f64 {
     v.iter().map(|p| p[a] * p[b]).sum()
 }
 
-/// Makes the two columns of `v` orthonormal (modified Gram–Schmidt). A column that is (nearly)
-/// dependent is replaced by `fallback`'s column made orthogonal, and failing that by the unit
-/// vector on which the first column is smallest. Needs at least two rows.
-fn orthonormalise(v: &mut [Point], fallback: &[Point]) {
-    let norm0 = dot(v, 0, 0).sqrt();
-    if norm0 > f64::MIN_POSITIVE && norm0.is_finite() {
-        v.iter_mut().for_each(|p| p[0] /= norm0);
-    } else {
-        for (p, f) in v.iter_mut().zip(fallback) {
-            p[0] = f[0];
-        }
-        let n = dot(v, 0, 0).sqrt();
-        v.iter_mut().for_each(|p| p[0] /= n);
-    }
-    let scale = dot(v, 1, 1).sqrt();
-    for attempt in 0..3 {
-        let proj = v.iter().map(|p| p[0] * p[1]).sum::<f64>();
-        v.iter_mut().for_each(|p| p[1] -= proj * p[0]);
-        let norm1 = dot(v, 1, 1).sqrt();
-        if norm1 > 1e-10 * scale.max(f64::MIN_POSITIVE) && norm1 > f64::MIN_POSITIVE {
-            v.iter_mut().for_each(|p| p[1] /= norm1);
-            return;
-        }
-        if attempt == 0 {
-            for (p, f) in v.iter_mut().zip(fallback) {
-                p[1] = f[1];
+/// Makes the first `width` columns of `v` orthonormal (modified Gram–Schmidt, twice for
+/// accuracy). A column that is (nearly) dependent on the earlier ones is replaced by the same
+/// column of `fallback`, then by unit vectors, whichever first stays independent. Needs
+/// `width` ≤ number of rows.
+fn orthonormalise(v: &mut [Block], width: usize, fallback: &[Block]) {
+    for col in 0..width {
+        let mut candidate = 0;
+        loop {
+            let before = column_dot(v, col, col).sqrt();
+            for _ in 0..2 {
+                for prev in 0..col {
+                    let proj = column_dot(v, prev, col);
+                    v.iter_mut().for_each(|p| p[col] -= proj * p[prev]);
+                }
             }
-        } else {
-            let smallest = v
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1[0].abs().total_cmp(&b.1[0].abs()))
-                .map_or(0, |(i, _)| i);
-            v.iter_mut().for_each(|p| p[1] = 0.0);
-            v[smallest][1] = 1.0;
+            let norm = column_dot(v, col, col).sqrt();
+            if norm.is_finite() && norm > 1e-8 * before && norm > 1e-150 {
+                v.iter_mut().for_each(|p| p[col] /= norm);
+                break;
+            }
+            // Dependent: try the fallback column, then e₀, e₁, …
+            if candidate == 0 {
+                for (p, f) in v.iter_mut().zip(fallback) {
+                    p[col] = f[col];
+                }
+            } else {
+                v.iter_mut().for_each(|p| p[col] = 0.0);
+                let at = candidate - 1;
+                if at >= v.len() {
+                    return;
+                }
+                v[at][col] = 1.0;
+            }
+            candidate += 1;
         }
     }
 }
 
-/// Eigen-decomposition of the symmetric 2×2 matrix [[a, b], [b, c]]: eigenvalues largest first
-/// and the unit eigenvector of the largest.
-fn symmetric_eigen(a: f64, b: f64, c: f64) -> ([f64; 2], [f64; 2]) {
-    let mean = (a + c) / 2.0;
-    let radius = (((a - c) / 2.0).powi(2) + b * b).sqrt();
-    let (l1, l2) = (mean + radius, mean - radius);
-    let q = if b.abs() <= f64::EPSILON * (a.abs() + c.abs()) {
-        if a >= c { [1.0, 0.0] } else { [0.0, 1.0] }
-    } else {
-        // Of the two equivalent forms, the one with the larger entries is the more accurate.
-        let first = [l1 - c, b];
-        let second = [b, l1 - a];
-        let pick = if first[0].hypot(first[1]) >= second[0].hypot(second[1]) {
-            first
-        } else {
-            second
-        };
-        let n = pick[0].hypot(pick[1]);
-        [pick[0] / n, pick[1] / n]
-    };
-    ([l1, l2], q)
+/// Eigen-decomposition of a symmetric `n`×`n` matrix (n ≤ 4) by cyclic Jacobi rotations:
+/// eigenvalues in decreasing order and the matching unit eigenvectors as columns.
+fn symmetric_eigen(
+    mut a: [[f64; BLOCK]; BLOCK],
+    n: usize,
+) -> ([f64; BLOCK], [[f64; BLOCK]; BLOCK]) {
+    let mut v = [[0.0f64; BLOCK]; BLOCK];
+    for (i, row) in v.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for _sweep in 0..64 {
+        let mut off = 0.0;
+        let mut scale = 0.0;
+        for p in 0..n {
+            scale += a[p][p] * a[p][p];
+            for q in p + 1..n {
+                off += a[p][q] * a[p][q];
+            }
+        }
+        if off <= 1e-32 * scale || off == 0.0 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q] == 0.0 {
+                    continue;
+                }
+                let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                let t = if theta >= 0.0 { 1.0 } else { -1.0 } / (theta.abs() + theta.hypot(1.0));
+                let c = 1.0 / t.hypot(1.0);
+                let s = t * c;
+                for row in a.iter_mut().take(n) {
+                    let (kp, kq) = (row[p], row[q]);
+                    row[p] = c * kp - s * kq;
+                    row[q] = s * kp + c * kq;
+                }
+                for k in 0..n {
+                    let (pk, qk) = (a[p][k], a[q][k]);
+                    a[p][k] = c * pk - s * qk;
+                    a[q][k] = s * pk + c * qk;
+                }
+                for row in v.iter_mut().take(n) {
+                    let (kp, kq) = (row[p], row[q]);
+                    row[p] = c * kp - s * kq;
+                    row[q] = s * kp + c * kq;
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&x, &y| a[y][y].total_cmp(&a[x][x]));
+    let mut values = [0.0; BLOCK];
+    let mut vectors = [[0.0; BLOCK]; BLOCK];
+    for (new, &old) in order.iter().enumerate() {
+        values[new] = a[old][old];
+        for k in 0..n {
+            vectors[k][new] = v[k][old];
+        }
+    }
+    (values, vectors)
 }
 
-/// The top two eigenvectors of CᵀC by subspace iteration with a Rayleigh–Ritz rotation each step,
-/// starting from `start` (one point per column). Stops when the spanned subspace moves less than
-/// `tolerance` (Frobenius norm of sin Θ) or after `max_iterations`. Needs at least two columns.
+/// Replaces every row r of `v` by r·Q (first `n` entries).
+fn rotate(v: &mut [Block], q: &[[f64; BLOCK]; BLOCK], n: usize) {
+    for row in v.iter_mut() {
+        let old = *row;
+        for (b, entry) in row.iter_mut().enumerate().take(n) {
+            *entry = (0..n).map(|k| old[k] * q[k][b]).sum();
+        }
+    }
+}
+
+/// The top two eigenvectors of CᵀC by subspace iteration on a block of up to four vectors, with
+/// a Rayleigh–Ritz step each iteration, starting from `start` (one row per column of C). Stops
+/// when both Ritz vectors' residuals ‖CᵀCv − θv‖ are at most `tolerance`·θ₁, or after
+/// `max_iterations`. Needs at least two columns.
 pub(crate) fn leading_components(
     matrix: &CenteredVotes,
-    start: Vec<Point>,
+    start: Vec<Block>,
     max_iterations: usize,
     tolerance: f64,
 ) -> Components {
     let m = matrix.n_columns();
+    let width = BLOCK.min(m);
     let mut v = start;
+    for row in &mut v {
+        row[width..].fill(0.0);
+    }
     let fallback = v.clone();
-    orthonormalise(&mut v, &fallback);
-    let mut w = vec![[0.0f64; 2]; m];
-    let mut eigenvalues = [0.0; 2];
+    orthonormalise(&mut v, width, &fallback);
+    let mut w = vec![[0.0f64; BLOCK]; m];
+    let mut theta: [f64; BLOCK];
     let mut iterations = 0;
     let mut converged = false;
-    while iterations < max_iterations {
+    loop {
         iterations += 1;
-        // H = Vᵀ CᵀC V = UᵀU; rotate V and W = CᵀC V by H's eigenvectors.
         let h = matrix.gram_times(&v, &mut w);
-        let (lambda, q) = symmetric_eigen(h[0], h[1], h[2]);
-        eigenvalues = lambda;
-        let rotate = |p: &mut Point| {
-            let (x, y) = (p[0], p[1]);
-            *p = [q[0] * x + q[1] * y, -q[1] * x + q[0] * y];
-        };
-        v.iter_mut().for_each(rotate);
-        w.iter_mut().for_each(rotate);
-        if lambda[0] <= f64::MIN_POSITIVE {
+        let (values, q) = symmetric_eigen(h, width);
+        theta = values;
+        rotate(&mut v, &q, width);
+        rotate(&mut w, &q, width);
+        if theta[0] <= f64::MIN_POSITIVE {
             // C is zero: every direction is an eigenvector.
             converged = true;
             break;
         }
-        orthonormalise(&mut w, &v);
-        // ‖sin Θ‖²_F = 2 − ‖VᵀW‖²_F for orthonormal 2-column V and W.
-        let mut overlap = [0.0f64; 4];
-        for (a, b) in v.iter().zip(&w) {
-            overlap[0] += a[0] * b[0];
-            overlap[1] += a[0] * b[1];
-            overlap[2] += a[1] * b[0];
-            overlap[3] += a[1] * b[1];
-        }
-        let frobenius2: f64 = overlap.iter().map(|x| x * x).sum();
-        let moved = (2.0 - frobenius2).max(0.0).sqrt();
-        std::mem::swap(&mut v, &mut w);
-        if moved < tolerance {
+        let residual = |b: usize| {
+            v.iter()
+                .zip(&w)
+                .map(|(x, y)| (y[b] - theta[b] * x[b]).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        };
+        if residual(0).max(residual(1)) <= tolerance * theta[0] {
             converged = true;
             break;
         }
+        if iterations >= max_iterations {
+            break;
+        }
+        std::mem::swap(&mut v, &mut w);
+        orthonormalise(&mut v, width, &w);
     }
-    // Final Rayleigh–Ritz so the vectors, not just their span, are the best estimates.
-    let h = matrix.gram_times(&v, &mut w);
-    let (lambda, q) = symmetric_eigen(h[0], h[1], h[2]);
-    if lambda[0] > f64::MIN_POSITIVE {
-        eigenvalues = lambda;
-        v.iter_mut().for_each(|p| {
-            let (x, y) = (p[0], p[1]);
-            *p = [q[0] * x + q[1] * y, -q[1] * x + q[0] * y];
-        });
-        let fallback = v.clone();
-        orthonormalise(&mut v, &fallback);
-    }
+    let mut vectors: Vec<Point> = v.iter().map(|row| [row[0], row[1]]).collect();
     for component in 0..2 {
         // Sign: the largest-magnitude entry (first on ties) is positive.
         let mut largest = 0;
-        for (j, p) in v.iter().enumerate() {
-            if p[component].abs() > v[largest][component].abs() {
+        for (j, p) in vectors.iter().enumerate() {
+            if p[component].abs() > vectors[largest][component].abs() {
                 largest = j;
             }
         }
-        if v[largest][component] < 0.0 {
-            v.iter_mut().for_each(|p| p[component] = -p[component]);
+        if vectors[largest][component] < 0.0 {
+            vectors
+                .iter_mut()
+                .for_each(|p| p[component] = -p[component]);
         }
     }
     Components {
-        vectors: v,
-        eigenvalues: [eigenvalues[0].max(0.0), eigenvalues[1].max(0.0)],
+        vectors,
+        eigenvalues: [theta[0].max(0.0), theta[1].max(0.0)],
         iterations,
         converged,
     }
@@ -286,7 +339,11 @@ mod tests {
     fn components_match_a_dense_eigen_decomposition() {
         // Complete 4 × 3 matrix: C is dense here, so CᵀC can be checked directly.
         let c = matrix(&[&[1, 1, -1], &[1, 0, -1], &[-1, -1, 1], &[0, -1, 1]]);
-        let start = vec![[0.3, -0.2], [0.1, 0.9], [-0.5, 0.4]];
+        let start = vec![
+            [0.3, -0.2, 0.7, 0.1],
+            [0.1, 0.9, -0.3, 0.2],
+            [-0.5, 0.4, 0.2, 0.8],
+        ];
         let result = leading_components(&c, start, 1000, 1e-12);
         assert!(result.converged);
         // Build CᵀC densely and check CᵀC v = λ v for both vectors.
@@ -316,10 +373,14 @@ mod tests {
     #[test]
     fn rank_one_data_still_gives_orthonormal_components() {
         let c = matrix(&[&[1, 1], &[-1, -1], &[1, 1]]);
-        let result = leading_components(&c, vec![[1.0, 0.0], [0.0, 1.0]], 100, 1e-12);
-        let n0 = dot(&result.vectors, 0, 0);
-        let n1 = dot(&result.vectors, 1, 1);
-        let d = dot(&result.vectors, 0, 1);
+        let result = leading_components(
+            &c,
+            vec![[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]],
+            100,
+            1e-12,
+        );
+        let dot = |a: usize, b: usize| -> f64 { result.vectors.iter().map(|p| p[a] * p[b]).sum() };
+        let (n0, n1, d) = (dot(0, 0), dot(1, 1), dot(0, 1));
         assert!((n0 - 1.0).abs() < 1e-12 && (n1 - 1.0).abs() < 1e-12 && d.abs() < 1e-12);
         assert!(
             result.eigenvalues[1].abs() < 1e-9,
@@ -329,10 +390,46 @@ mod tests {
     }
 
     #[test]
-    fn symmetric_eigen_of_a_diagonal_and_a_full_matrix() {
-        assert_eq!(symmetric_eigen(1.0, 0.0, 3.0), ([3.0, 1.0], [0.0, 1.0]));
-        let ([l1, l2], q) = symmetric_eigen(2.0, 1.0, 2.0);
-        assert!((l1 - 3.0).abs() < 1e-12 && (l2 - 1.0).abs() < 1e-12);
-        assert!((q[0] - q[1]).abs() < 1e-12);
+    fn jacobi_eigen_of_a_diagonal_and_a_full_matrix() {
+        let mut diagonal = [[0.0; BLOCK]; BLOCK];
+        diagonal[0][0] = 1.0;
+        diagonal[1][1] = 3.0;
+        let (values, vectors) = symmetric_eigen(diagonal, 2);
+        assert_eq!(&values[..2], &[3.0, 1.0]);
+        assert_eq!((vectors[0][0], vectors[1][0]), (0.0, 1.0));
+
+        // [[2, 1, 0], [1, 2, 0], [0, 0, 5]]: eigenvalues 5, 3, 1.
+        let mut a = [[0.0; BLOCK]; BLOCK];
+        a[0][0] = 2.0;
+        a[0][1] = 1.0;
+        a[1][0] = 1.0;
+        a[1][1] = 2.0;
+        a[2][2] = 5.0;
+        let (values, vectors) = symmetric_eigen(a, 3);
+        for (got, want) in values[..3].iter().zip([5.0, 3.0, 1.0]) {
+            assert!((got - want).abs() < 1e-12, "{values:?}");
+        }
+        // Second eigenvector ∝ (1, 1, 0).
+        assert!((vectors[0][1].abs() - vectors[1][1].abs()).abs() < 1e-12);
+        assert!(vectors[2][1].abs() < 1e-12);
+    }
+
+    #[test]
+    fn orthonormalise_replaces_dependent_columns() {
+        let mut v = vec![
+            [1.0, 2.0, 0.0, 0.0],
+            [1.0, 2.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0],
+        ];
+        let fallback = v.clone();
+        orthonormalise(&mut v, 4, &fallback);
+        for a in 0..4 {
+            for b in 0..4 {
+                let d = column_dot(&v, a, b);
+                let want = if a == b { 1.0 } else { 0.0 };
+                assert!((d - want).abs() < 1e-12, "columns {a}, {b}: {d}");
+            }
+        }
     }
 }
