@@ -20,7 +20,7 @@ fn conversation_with(ids: &[u64]) -> Conversation {
                 ParticipantId(100),
                 text(&format!("Statement {id}")),
             )
-            .unwrap();
+            .expect("valid test data");
     }
     conversation
 }

@@ -55,10 +55,10 @@ fn statement_count(rows: &[Row]) -> u64 {
 fn build(rows: &[Row], relabel: impl Fn(u64) -> u64, order: &[(usize, usize)]) -> Conversation {
     let mut conversation = Conversation::new();
     for s in 0..statement_count(rows) {
-        let text = StatementText::parse(&format!("Statement {s}")).unwrap();
+        let text = StatementText::parse(&format!("Statement {s}")).expect("valid test data");
         conversation
             .add_statement(StatementId(s), ParticipantId(0), text)
-            .unwrap();
+            .expect("valid test data");
     }
     for &(r, s) in order {
         if let Some(vote) = rows[r].votes[s] {
@@ -68,7 +68,7 @@ fn build(rows: &[Row], relabel: impl Fn(u64) -> u64, order: &[(usize, usize)]) -
                     StatementId(s as u64),
                     vote,
                 )
-                .unwrap();
+                .expect("valid test data");
         }
     }
     conversation
@@ -286,7 +286,10 @@ fn dense_centered(rows: &[Row], result: &OpinionGroups) -> Vec<Vec<f64>> {
         .participants
         .iter()
         .map(|p| {
-            let row = rows.iter().find(|r| r.id == p.id.0).unwrap();
+            let row = rows
+                .iter()
+                .find(|r| r.id == p.id.0)
+                .expect("placed participant is in the file");
             row.votes
                 .iter()
                 .zip(center)
@@ -395,6 +398,9 @@ fn the_order_votes_arrive_in_does_not_matter() {
     }
 }
 
+/// A participant-id mapping.
+type Relabel = fn(u64) -> u64;
+
 #[test]
 fn renumbering_participants_gives_the_same_groups() {
     for name in ["two_blocs.txt", "three_blocs.txt"] {
@@ -404,7 +410,7 @@ fn renumbering_participants_gives_the_same_groups() {
             .unwrap();
         // Reverse the order of participants, then scatter them: new id = 10_000 − old id, and a
         // multiplicative scramble.
-        let relabellings: [(fn(u64) -> u64, fn(u64) -> u64); 2] = [
+        let relabellings: [(Relabel, Relabel); 2] = [
             (|id| 10_000 - id, |id| 10_000 - id),
             (|id| (id * 7919) % 100_003, |id| (id * 47_318) % 100_003),
         ];
@@ -469,16 +475,16 @@ fn small_conversation(
 ) -> Conversation {
     let mut conversation = Conversation::new();
     for s in 0..statements {
-        let text = StatementText::parse("Statement").unwrap();
+        let text = StatementText::parse("Statement").expect("valid test data");
         conversation
             .add_statement(StatementId(s), ParticipantId(0), text)
-            .unwrap();
+            .expect("valid test data");
     }
     for p in 0..participants {
         for s in 0..statements {
             conversation
                 .vote(ParticipantId(p), StatementId(s), vote(p, s))
-                .unwrap();
+                .expect("valid test data");
         }
     }
     conversation

@@ -34,10 +34,10 @@ fn matrix_strategy() -> impl Strategy<Value = (usize, Vec<bool>, Vec<Vec<Option<
 fn build(m: usize, rejected: &[bool], rows: &[Vec<Option<Vote>>]) -> Conversation {
     let mut conversation = Conversation::new();
     for s in 0..m {
-        let text = StatementText::parse(&format!("Statement {s}")).unwrap();
+        let text = StatementText::parse(&format!("Statement {s}")).expect("valid test data");
         conversation
             .add_statement(StatementId(s as u64), ParticipantId(0), text)
-            .unwrap();
+            .expect("valid test data");
     }
     for (p, row) in rows.iter().enumerate() {
         for (s, vote) in row.iter().enumerate() {
@@ -48,7 +48,7 @@ fn build(m: usize, rejected: &[bool], rows: &[Vec<Option<Vote>>]) -> Conversatio
                         StatementId(s as u64),
                         *vote,
                     )
-                    .unwrap();
+                    .expect("valid test data");
             }
         }
     }
@@ -56,7 +56,7 @@ fn build(m: usize, rejected: &[bool], rows: &[Vec<Option<Vote>>]) -> Conversatio
         if r {
             conversation
                 .moderate(StatementId(s as u64), Moderation::Rejected)
-                .unwrap();
+                .expect("valid test data");
         }
     }
     conversation
@@ -96,7 +96,7 @@ proptest! {
                 prop_assert!(result.silhouette_by_k.iter().any(|s| s.k == k && s.silhouette == result.silhouette));
                 // Exactly one group each, groups non-empty, membership consistent.
                 let placed: Vec<ParticipantId> = result.participants.iter().map(|p| p.id).collect();
-                prop_assert_eq!(placed.iter().copied().collect::<BTreeSet<_>>(), eligible.clone());
+                prop_assert_eq!(&placed.iter().copied().collect::<BTreeSet<_>>(), &eligible);
                 prop_assert_eq!(placed.len(), eligible.len());
                 let mut seen = BTreeSet::new();
                 for (g, group) in result.groups.iter().enumerate() {
@@ -108,7 +108,7 @@ proptest! {
                     }
                     prop_assert!(group.representative.len() <= options.max_representative);
                 }
-                prop_assert_eq!(seen, eligible.clone());
+                prop_assert_eq!(&seen, &eligible);
                 // Participants who voted (on anything) but not enough on accepted statements.
                 let voted = rows.iter().filter(|row| row.iter().any(Option::is_some)).count();
                 prop_assert_eq!(result.excluded_participants, voted - eligible.len());

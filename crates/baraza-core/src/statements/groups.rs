@@ -486,7 +486,7 @@ impl Conversation {
             consensus,
             pca: PrincipalComponents {
                 statements: column_ids,
-                center: matrix.column_means.clone(),
+                center: matrix.column_means,
                 components: [first, second],
                 eigenvalues: components.eigenvalues,
                 iterations: components.iterations,

@@ -83,6 +83,10 @@ impl CenteredVotes {
     }
 
     /// W = Cᵀ·(C·V) in one pass over the votes; returns H = UᵀU for U = C·V.
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "index loops mirror the matrix formulas"
+    )]
     fn gram_times(&self, v: &[Block], w: &mut [Block]) -> [[f64; BLOCK]; BLOCK] {
         w.fill([0.0; BLOCK]);
         let mut h = [[0.0f64; BLOCK]; BLOCK];
@@ -173,6 +177,10 @@ fn orthonormalise(v: &mut [Block], width: usize, fallback: &[Block]) {
 
 /// Eigen-decomposition of a symmetric `n`×`n` matrix (n ≤ 4) by cyclic Jacobi rotations:
 /// eigenvalues in decreasing order and the matching unit eigenvectors as columns.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "index loops mirror the matrix formulas"
+)]
 fn symmetric_eigen(
     mut a: [[f64; BLOCK]; BLOCK],
     n: usize,
@@ -336,6 +344,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "index loops mirror the matrix formulas"
+    )]
     fn components_match_a_dense_eigen_decomposition() {
         // Complete 4 × 3 matrix: C is dense here, so CᵀC can be checked directly.
         let c = matrix(&[&[1, 1, -1], &[1, 0, -1], &[-1, -1, 1], &[0, -1, 1]]);
