@@ -31,11 +31,12 @@
 //! 2. **Encoding.** agree = +1, disagree = −1, pass = 0. (Polis stores agree as −1 internally;
 //!    the sign of a component is arbitrary anyway, see below.)
 //! 3. **Missing votes: mean imputation.** μⱼ is the mean of the votes cast on statement j by
-//!    eligible participants (passes included as 0). A missing vote is imputed as μⱼ, so after
-//!    column centring it is exactly 0: the centred matrix C has cⱼ = xᵢⱼ − μⱼ at cast votes and
-//!    zero elsewhere. Nothing of size participants × statements is ever built. Polis projects
-//!    participants this way (`sparsity-aware-project-ptpt`); when *fitting* the components it
-//!    fills missing votes with 0 before centring instead, which this module does not.
+//!    eligible participants (passes included as 0; μⱼ = 0 when nobody voted on it). A missing
+//!    vote is imputed as μⱼ, so after column centring it is exactly 0: the centred matrix C has
+//!    cᵢⱼ = xᵢⱼ − μⱼ at cast votes and zero elsewhere. Nothing of size participants × statements
+//!    is ever built. Polis projects participants this way (`sparsity-aware-project-ptpt`);
+//!    when *fitting* the components it fills missing votes with 0 before centring instead,
+//!    which this module does not.
 //! 4. **PCA, 2 components, sparse.** The top two eigenvectors of CᵀC are found by subspace
 //!    iteration (block power iteration, Rutishauser 1970; Saad, *Numerical Methods for Large
 //!    Eigenvalue Problems*, 2011, §5.1) with a Rayleigh–Ritz rotation each step: one pass over the
@@ -235,7 +236,8 @@ impl StatementText {
     ///
     /// ```
     /// use baraza_core::{ErrorCode, statements::StatementText};
-    /// assert_eq!(StatementText::parse("  More buses at night  ")?.as_str(), "More buses at night");
+    /// let text = StatementText::parse("  More buses at night  ")?;
+    /// assert_eq!(text.as_str(), "More buses at night");
     /// let errors = StatementText::parse(&format!("{}\n", "x".repeat(141) + "\ty")).unwrap_err();
     /// let codes: Vec<_> = errors.errors().iter().map(|e| e.code()).collect();
     /// assert_eq!(codes, [ErrorCode::StatementTooLong, ErrorCode::StatementControlCharacter]);
@@ -466,10 +468,12 @@ impl Conversation {
     /// ```
     /// use baraza_core::statements::*;
     /// let mut conversation = Conversation::new();
-    /// conversation.add_statement(StatementId(1), ParticipantId(9), StatementText::parse("Open the library on Sundays")?)?;
+    /// let text = StatementText::parse("Open the library on Sundays")?;
+    /// conversation.add_statement(StatementId(1), ParticipantId(9), text)?;
     /// let p = ParticipantId(7);
     /// assert_eq!(conversation.vote(p, StatementId(1), Vote::Agree)?, VoteOutcome::Recorded);
-    /// assert_eq!(conversation.vote(p, StatementId(1), Vote::Pass)?, VoteOutcome::Changed { previous: Vote::Agree });
+    /// let changed = conversation.vote(p, StatementId(1), Vote::Pass)?;
+    /// assert_eq!(changed, VoteOutcome::Changed { previous: Vote::Agree });
     /// assert_eq!(conversation.vote_of(p, StatementId(1)), Some(Vote::Pass));
     /// assert_eq!(conversation.vote_count(), 1);
     /// let error = conversation.vote(p, StatementId(2), Vote::Agree).unwrap_err();

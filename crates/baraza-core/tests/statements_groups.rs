@@ -544,6 +544,15 @@ fn two_distinct_positions_give_two_groups_even_if_more_are_allowed() {
     assert_eq!(result.groups.len(), 2);
     assert_eq!(result.silhouette, 1.0);
     assert_eq!(result.silhouette_by_k.len(), 1);
+    // Asking for at least three groups cannot split two positions three ways: two it is.
+    let options = GroupingOptions {
+        min_groups: 3,
+        ..GroupingOptions::default()
+    };
+    let result = conversation.opinion_groups(&options).unwrap();
+    assert_eq!(result.groups.len(), 2);
+    let sizes: Vec<usize> = result.groups.iter().map(|g| g.members.len()).collect();
+    assert_eq!(sizes, [3, 4]);
 }
 
 #[test]

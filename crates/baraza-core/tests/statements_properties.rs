@@ -93,7 +93,8 @@ proptest! {
                     prop_assert!((-1.0..=1.0).contains(&score.silhouette));
                     prop_assert!((2..=max_groups).contains(&score.k));
                 }
-                prop_assert!(result.silhouette_by_k.iter().any(|s| s.k == k && s.silhouette == result.silhouette));
+                let chosen = result.silhouette_by_k.iter().find(|s| s.k == k);
+                prop_assert_eq!(chosen.map(|s| s.silhouette), Some(result.silhouette));
                 // Exactly one group each, groups non-empty, membership consistent.
                 let placed: Vec<ParticipantId> = result.participants.iter().map(|p| p.id).collect();
                 prop_assert_eq!(&placed.iter().copied().collect::<BTreeSet<_>>(), &eligible);
@@ -113,7 +114,8 @@ proptest! {
                 let voted = rows.iter().filter(|row| row.iter().any(Option::is_some)).count();
                 prop_assert_eq!(result.excluded_participants, voted - eligible.len());
                 // Groups are numbered by their lowest member.
-                let firsts: Vec<ParticipantId> = result.groups.iter().map(|g| g.members[0]).collect();
+                let firsts: Vec<ParticipantId> =
+                    result.groups.iter().map(|g| g.members[0]).collect();
                 let mut sorted = firsts.clone();
                 sorted.sort();
                 prop_assert_eq!(firsts, sorted);
@@ -126,7 +128,8 @@ proptest! {
                 prop_assert!(dot(a, b).abs() < 1e-9);
                 for c in &result.consensus {
                     prop_assert_eq!(c.probabilities.len(), k);
-                    prop_assert!(c.probabilities.iter().all(|&p| p > options.consensus_min_probability));
+                    let threshold = options.consensus_min_probability;
+                    prop_assert!(c.probabilities.iter().all(|&p| p > threshold));
                 }
                 // Reproducible.
                 prop_assert_eq!(conversation.opinion_groups(&options).unwrap(), result);
@@ -134,13 +137,17 @@ proptest! {
             Err(error) => {
                 prop_assert_eq!(error.code(), ErrorCode::NotEnoughVotes);
                 match error {
-                    GroupingError::TooFewStatements { accepted: a } => prop_assert!(a == accepted && a < 2),
+                    GroupingError::TooFewStatements { accepted: a } => {
+                        prop_assert!(a == accepted && a < 2);
+                    }
                     GroupingError::TooFewParticipants { eligible: e, .. } => {
                         prop_assert!(accepted >= 2);
                         prop_assert_eq!(e, eligible.len());
                         prop_assert!(e < 3);
                     }
-                    GroupingError::NoDistinctOpinions { eligible: e } => prop_assert_eq!(e, eligible.len()),
+                    GroupingError::NoDistinctOpinions { eligible: e } => {
+                        prop_assert_eq!(e, eligible.len());
+                    }
                     other => prop_assert!(false, "unexpected {other:?}"),
                 }
             }
@@ -162,7 +169,10 @@ proptest! {
         for (bloc, stance) in stances.iter().enumerate() {
             for _ in 0..sizes[bloc] {
                 planted[bloc].insert(ParticipantId(rows.len() as u64 * 3 + 1));
-                rows.push(stance.iter().map(|&agree| Some(if agree { Vote::Agree } else { Vote::Disagree })).collect::<Vec<_>>());
+                let votes = stance
+                    .iter()
+                    .map(|&agree| Some(if agree { Vote::Agree } else { Vote::Disagree }));
+                rows.push(votes.collect::<Vec<_>>());
             }
         }
         let conversation = build(8, &[false; 8], &rows);

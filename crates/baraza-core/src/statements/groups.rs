@@ -15,7 +15,8 @@ pub struct GroupingOptions {
     /// Votes on accepted statements a participant needs to be grouped (capped at the number of
     /// accepted statements). Default 7, as Polis.
     pub min_votes: usize,
-    /// The fewest groups tried. Default 2; at least 2.
+    /// The fewest groups tried. Default 2; at least 2. Fewer groups (never below 2) are formed
+    /// only when the participants hold fewer distinct positions than this.
     pub min_groups: usize,
     /// The most groups tried. Default 5, as Polis.
     pub max_groups: usize,
@@ -123,7 +124,8 @@ pub enum GroupingError {
     },
     /// Fewer than three participants cast enough votes.
     #[error(
-        "opinion groups need at least 3 participants with {min_votes} or more votes; {eligible} have"
+        "opinion groups need at least 3 participants with {min_votes} or more votes; \
+         {eligible} have"
     )]
     TooFewParticipants {
         /// Participants with enough votes.
@@ -169,7 +171,7 @@ pub struct PrincipalComponents {
     /// The accepted statements, in id order: the columns of the matrix.
     pub statements: Vec<StatementId>,
     /// Column means μⱼ over the votes cast by eligible participants (agree +1, disagree −1,
-    /// pass 0), parallel to `statements`.
+    /// pass 0; 0 for a statement none of them voted on), parallel to `statements`.
     pub center: Vec<f64>,
     /// The two unit-length, orthogonal components, each parallel to `statements`.
     pub components: [Vec<f64>; 2],
