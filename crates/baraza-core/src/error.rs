@@ -37,6 +37,20 @@ pub enum ErrorCode {
     InvalidVoterToken,
     /// This voter token has already cast a ballot in this poll.
     AlreadyVoted,
+    /// A statement's text is blank.
+    StatementBlank,
+    /// A statement's text is longer than the limit.
+    StatementTooLong,
+    /// A statement's text contains a control character (line break, tab, …).
+    StatementControlCharacter,
+    /// A statement with this id already exists in the conversation.
+    DuplicateStatement,
+    /// The conversation has no statement with this id.
+    UnknownStatement,
+    /// The statement was rejected by moderation and takes no votes.
+    StatementRejected,
+    /// Too few participants, statements or distinct opinions to compute opinion groups yet.
+    NotEnoughVotes,
     /// No such endpoint or file.
     NotFound,
     /// The HTTP method is not allowed on this endpoint.
@@ -101,6 +115,13 @@ impl ErrorCode {
             Self::TooManySelections => "too_many_selections",
             Self::InvalidVoterToken => "invalid_voter_token",
             Self::AlreadyVoted => "already_voted",
+            Self::StatementBlank => "statement_blank",
+            Self::StatementTooLong => "statement_too_long",
+            Self::StatementControlCharacter => "statement_control_character",
+            Self::DuplicateStatement => "duplicate_statement",
+            Self::UnknownStatement => "unknown_statement",
+            Self::StatementRejected => "statement_rejected",
+            Self::NotEnoughVotes => "not_enough_votes",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
@@ -153,6 +174,13 @@ mod tests {
             ErrorCode::TooManySelections,
             ErrorCode::InvalidVoterToken,
             ErrorCode::AlreadyVoted,
+            ErrorCode::StatementBlank,
+            ErrorCode::StatementTooLong,
+            ErrorCode::StatementControlCharacter,
+            ErrorCode::DuplicateStatement,
+            ErrorCode::UnknownStatement,
+            ErrorCode::StatementRejected,
+            ErrorCode::NotEnoughVotes,
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,

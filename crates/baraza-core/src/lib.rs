@@ -63,6 +63,29 @@
 //!   reactions, moderation, official responses and the "we asked, you said, we did" outcome,
 //!   with the life cycle draft → open → closed → outcome published.
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
+//! * [`statements`]: Polis-style statements and votes, opinion groups (sparse PCA, k-means with
+//!   k chosen by silhouette), representative and consensus statements:
+//!
+//! ```
+//! use baraza_core::statements::{Conversation, GroupingOptions, ParticipantId as P,
+//!     StatementId as S, StatementText, Vote};
+//! let mut conversation = Conversation::new();
+//! for (s, text) in ["Close the market street to cars", "Add cycle lanes", "Fix the potholes"]
+//!     .into_iter().enumerate() {
+//!     conversation.add_statement(S(s as u64), P(0), StatementText::parse(text)?)?;
+//! }
+//! // Participants 0–2 want the street closed and lanes built; 3–5 do not; all want repairs.
+//! for p in 0..6u64 {
+//!     let stance = if p < 3 { Vote::Agree } else { Vote::Disagree };
+//!     for (s, vote) in [(0, stance), (1, stance), (2, Vote::Agree)] {
+//!         conversation.vote(P(p), S(s), vote)?;
+//!     }
+//! }
+//! let groups = conversation.opinion_groups(&GroupingOptions::default())?;
+//! assert_eq!(groups.groups.len(), 2);
+//! assert_eq!(groups.consensus[0].statement, S(2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
 //!
@@ -132,6 +155,7 @@ pub mod feedback;
 mod poll;
 pub mod score;
 mod slug;
+pub mod statements;
 pub mod tally;
 mod text;
 pub mod v1;
