@@ -43,6 +43,16 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Something failed on the server; the details are in the server log, not in the response.
     Internal,
+    /// A ranked ballot names a candidate the contest does not have.
+    UnknownCandidate,
+    /// A ranked ballot is malformed: a candidate marked twice at one rank, or too many ranks.
+    InvalidRanking,
+    /// A candidate list is invalid: empty, blank or repeated names, or a bad write-ins label.
+    InvalidCandidates,
+    /// Uploaded CSV cannot be read: empty lines, invalid UTF-8, or an empty overvote mark.
+    MalformedCsv,
+    /// A count cannot be made with these settings (e.g. more seats than candidates).
+    InvalidCountRules,
 }
 
 impl ErrorCode {
@@ -64,6 +74,11 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
+            Self::UnknownCandidate => "unknown_candidate",
+            Self::InvalidRanking => "invalid_ranking",
+            Self::InvalidCandidates => "invalid_candidates",
+            Self::MalformedCsv => "malformed_csv",
+            Self::InvalidCountRules => "invalid_count_rules",
         }
     }
 }
@@ -96,6 +111,11 @@ mod tests {
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,
+            ErrorCode::UnknownCandidate,
+            ErrorCode::InvalidRanking,
+            ErrorCode::InvalidCandidates,
+            ErrorCode::MalformedCsv,
+            ErrorCode::InvalidCountRules,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

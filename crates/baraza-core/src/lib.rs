@@ -54,6 +54,19 @@
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
+//! * [`ranked`]: ranked-choice voting: instant-runoff and single transferable vote, round by
+//!   round as RCTab counts them, with ballot rules, tie-breaks, exact surplus arithmetic and CSV
+//!   reading.
+//!
+//! ```
+//! use baraza_core::ranked::{CsvOptions, Rules, read_csv_contest};
+//! let csv = "Ada,Grace\nGrace\nEdsger,Grace\nAda\nAda,Edsger\n";
+//! let contest = read_csv_contest(csv.as_bytes(), &CsvOptions::default())?;
+//! let count = baraza_core::ranked::instant_runoff(&contest.candidates, &contest.ballots,
+//!                                                 &Rules::default())?;
+//! assert_eq!(count.name(count.winner().unwrap()), "Ada"); // 3 of 5 first preferences
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -61,6 +74,7 @@
 mod ballot;
 mod error;
 mod poll;
+pub mod ranked;
 mod slug;
 pub mod tally;
 mod text;
