@@ -119,8 +119,9 @@ pub struct Round {
     pub eliminated: Vec<CandidateId>,
     /// Where the votes of this round's elected (surplus) and eliminated candidates went.
     pub transfers: Vec<Transfer>,
-    /// How a tie was broken in this round, if one had to be.
-    pub tie_break: Option<TieBreakRecord>,
+    /// The ties broken in this round, in the order they were broken (usually none, at most
+    /// one per candidate elected or eliminated).
+    pub tie_breaks: Vec<TieBreakRecord>,
 }
 
 impl Round {
@@ -229,6 +230,7 @@ pub struct Transfer {
 /// Where transferred votes go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TransferTarget {
     /// To a continuing candidate.
     Candidate(CandidateId),
@@ -266,6 +268,7 @@ pub enum TieKind {
 /// What broke a tie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TieDecider {
     /// The tallies of this earlier round.
     PreviousRound(u32),
@@ -477,7 +480,7 @@ impl Counter<'_> {
                 elected: Vec::new(),
                 eliminated: Vec::new(),
                 transfers: Vec::new(),
-                tie_break: None,
+                tie_breaks: Vec::new(),
             };
             if final_round {
                 self.rounds.push(round);
@@ -534,7 +537,8 @@ impl Counter<'_> {
         match self.pool.rules().quota {
             Quota::DroopWhole => (whole / (seats + 1) + 1) * self.one,
             Quota::DroopFractional => active / (seats + 1) + 1,
-            Quota::Hare => whole.div_ceil(seats) * self.one,
+            // At least one unit, so that an empty count elects nobody by quota.
+            Quota::Hare => (whole.div_ceil(seats) * self.one).max(1),
         }
     }
 
@@ -617,44 +621,63 @@ impl Counter<'_> {
             reaching.sort_by_key(|c| std::cmp::Reverse(self.tally[c.index()]));
             reaching
         };
-        let one_only = self.method == Method::SingleTransferableVote
+        let limit = if self.method == Method::SingleTransferableVote
             && self.pool.rules().one_winner_per_round
-            && winners.len() > 1;
+        {
+            1
+        } else {
+            unfilled
+        };
         let last_two = self.method == Method::InstantRunoff
             && winners.is_empty()
             && continuing.len() == 2
             && unfilled == 1;
-        if one_only || last_two {
-            let pool: Vec<CandidateId> = if last_two {
-                continuing
-                    .iter()
-                    .copied()
-                    .filter(|&c| !self.is_write_ins(c))
-                    .collect()
-            } else {
-                winners.clone()
-            };
-            let most = pool
+        if last_two {
+            // Neither of the last two has a majority: they are tied, or the write-ins are one
+            // of them. The one with more votes wins.
+            let declared: Vec<CandidateId> = continuing
                 .iter()
-                .map(|c| self.tally[c.index()])
-                .max()
-                .unwrap_or(0);
-            let tied: Vec<CandidateId> = pool
-                .into_iter()
-                .filter(|c| self.tally[c.index()] == most)
+                .copied()
+                .filter(|&c| !self.is_write_ins(c))
                 .collect();
-            winners = match tied.as_slice() {
-                [] => Vec::new(),
-                [only] => vec![*only],
-                _ => {
-                    let record = self.break_tie(&tied, TieKind::Election);
-                    let chosen = record.chosen;
-                    round.tie_break = Some(record);
-                    vec![chosen]
-                }
-            };
+            winners = self.pick_most(declared, 1, round);
+        } else if winners.len() > limit {
+            winners = self.pick_most(winners, limit, round);
         }
         winners
+    }
+
+    /// The `count` candidates of `pool` with the most votes, most first, ties broken.
+    fn pick_most(
+        &mut self,
+        mut pool: Vec<CandidateId>,
+        count: usize,
+        round: &mut Round,
+    ) -> Vec<CandidateId> {
+        let mut picked = Vec::with_capacity(count);
+        while picked.len() < count {
+            let Some(most) = pool.iter().map(|c| self.tally[c.index()]).max() else {
+                break;
+            };
+            let tied: Vec<CandidateId> = pool
+                .iter()
+                .copied()
+                .filter(|c| self.tally[c.index()] == most)
+                .collect();
+            let chosen = if let [only] = tied.as_slice() {
+                *only
+            } else {
+                let mut tied = tied;
+                tied.sort();
+                let record = self.break_tie(&tied, TieKind::Election);
+                let chosen = record.chosen;
+                round.tie_breaks.push(record);
+                chosen
+            };
+            pool.retain(|&c| c != chosen);
+            picked.push(chosen);
+        }
+        picked
     }
 
     /// Who is eliminated this round (RCTab: undeclared write-ins, then batch, then lowest).
@@ -688,7 +711,7 @@ impl Counter<'_> {
         }
         let record = self.break_tie(&tied, TieKind::Elimination);
         let chosen = record.chosen;
-        round.tie_break = Some(record);
+        round.tie_breaks.push(record);
         vec![chosen]
     }
 

@@ -13,6 +13,7 @@ use super::rules::{OvervoteRule, Rules};
 /// Why a ballot stopped counting for anyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ExhaustionCause {
     /// No candidate is marked at any rank read.
     Blank,
