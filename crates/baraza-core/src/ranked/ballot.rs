@@ -41,12 +41,14 @@ pub const MAX_RANKS: usize = 1000;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RankedBallot {
-    /// Every mark, rank by rank.
-    marks: Vec<CandidateId>,
-    /// The end (exclusive) of each rank in `marks`. Empty when every rank holds exactly one
-    /// mark, the common case, which then costs a single allocation.
-    rank_ends: Vec<u32>,
+    /// The ranks, in one allocation (16 bytes plus the marks, since elections have millions of
+    /// ballots). When every rank holds exactly one mark, the common case, these are the marks;
+    /// otherwise every rank is opened by [`RANK`] and followed by its marks.
+    marks: Box<[CandidateId]>,
 }
+
+/// Opens a rank in the general form of [`RankedBallot::marks`]; above every candidate id.
+const RANK: CandidateId = CandidateId(u16::MAX);
 
 /// One problem with a ranked ballot.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -122,8 +124,7 @@ impl RankedBallot {
             }]));
         }
         Ok(Self {
-            marks: ranking.to_vec(),
-            rank_ends: Vec::new(),
+            marks: ranking.into(),
         })
     }
 
@@ -194,50 +195,62 @@ impl RankedBallot {
     }
 
     /// Builds from ranks already known to satisfy the invariants.
-    pub(crate) fn from_checked_ranks<'a>(ranks: impl Iterator<Item = &'a [CandidateId]>) -> Self {
-        let mut ballot = Self::default();
-        let mut simple = true;
-        for marks in ranks {
-            simple &= marks.len() == 1;
-            ballot.marks.extend_from_slice(marks);
-            ballot.rank_ends.push(ballot.marks.len() as u32);
+    pub(crate) fn from_checked_ranks<'a>(
+        ranks: impl Iterator<Item = &'a [CandidateId]> + Clone,
+    ) -> Self {
+        let simple = ranks.clone().all(|marks| marks.len() == 1);
+        let marks: Vec<CandidateId> = if simple {
+            ranks.flatten().copied().collect()
+        } else {
+            ranks
+                .flat_map(|marks| std::iter::once(&RANK).chain(marks))
+                .copied()
+                .collect()
+        };
+        Self {
+            marks: marks.into(),
         }
-        if simple {
-            ballot.rank_ends = Vec::new();
-        }
-        ballot
+    }
+
+    fn is_simple(&self) -> bool {
+        self.marks.first() != Some(&RANK)
     }
 
     /// The ranks, most preferred first, each as the candidates marked at it.
     pub fn ranks(&self) -> Ranks<'_> {
         Ranks {
-            ballot: self,
-            rank: 0,
+            rest: if self.is_simple() {
+                &self.marks
+            } else {
+                &self.marks[1..]
+            },
+            simple: self.is_simple(),
+            left: self.rank_count(),
         }
     }
 
     /// How many ranks the ballot has (skipped ranks included).
     pub fn rank_count(&self) -> usize {
-        if self.rank_ends.is_empty() {
+        if self.is_simple() {
             self.marks.len()
         } else {
-            self.rank_ends.len()
+            self.marks.iter().filter(|&&mark| mark == RANK).count()
         }
     }
 
     /// Whether no candidate is marked at any rank.
     pub fn is_blank(&self) -> bool {
-        self.marks.is_empty()
+        self.marks.iter().all(|&mark| mark == RANK)
     }
 
-    /// Every mark, rank by rank.
-    pub(crate) fn marks(&self) -> &[CandidateId] {
-        &self.marks
+    /// Every mark, rank by rank (with the rank openers of the general form).
+    pub(crate) fn marks(&self) -> impl Iterator<Item = CandidateId> + '_ {
+        self.marks.iter().copied().filter(|&mark| mark != RANK)
     }
 
     /// Renumbers the candidates: `new_ids[old.index()]` is the new id of `old`.
     pub(crate) fn renumber(&mut self, new_ids: &[CandidateId]) {
-        for mark in &mut self.marks {
+        for mark in self.marks.iter_mut().filter(|mark| **mark != RANK) {
             *mark = new_ids[mark.index()];
         }
     }
@@ -246,33 +259,40 @@ impl RankedBallot {
 /// The ranks of a [`RankedBallot`], from [`RankedBallot::ranks`].
 #[derive(Debug, Clone)]
 pub struct Ranks<'a> {
-    ballot: &'a RankedBallot,
-    rank: usize,
+    /// What is left to read: marks (simple form), or rank contents separated by openers.
+    rest: &'a [CandidateId],
+    simple: bool,
+    left: usize,
 }
 
 impl<'a> Iterator for Ranks<'a> {
     type Item = &'a [CandidateId];
 
     fn next(&mut self) -> Option<Self::Item> {
-        let ballot = self.ballot;
-        let rank = self.rank;
-        let marks = if ballot.rank_ends.is_empty() {
-            ballot.marks.get(rank..=rank)?
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let end = if self.simple {
+            1
         } else {
-            let end = *ballot.rank_ends.get(rank)? as usize;
-            let start = match rank {
-                0 => 0,
-                _ => ballot.rank_ends[rank - 1] as usize,
-            };
-            &ballot.marks[start..end]
+            self.rest
+                .iter()
+                .position(|&mark| mark == RANK)
+                .unwrap_or(self.rest.len())
         };
-        self.rank += 1;
-        Some(marks)
+        let (rank, rest) = self.rest.split_at(end);
+        // Skip the opener of the next rank.
+        self.rest = if self.simple || rest.is_empty() {
+            rest
+        } else {
+            &rest[1..]
+        };
+        Some(rank)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.ballot.rank_count() - self.rank;
-        (left, Some(left))
+        (self.left, Some(self.left))
     }
 }
 
@@ -297,6 +317,10 @@ mod tests {
         let gappy = RankedBallot::from_ranks(&[vec![], vec![a, b], vec![b]]).unwrap();
         assert_eq!(gappy.ranks().collect::<Vec<_>>(), [&[][..], &[a, b], &[b]]);
         assert_eq!(gappy.rank_count(), 3);
+        let trailing = RankedBallot::from_ranks(&[vec![a], vec![], vec![]]).unwrap();
+        assert_eq!(trailing.ranks().collect::<Vec<_>>(), [&[a][..], &[], &[]]);
+        assert_eq!(trailing.ranks().len(), 3);
+        assert!(!trailing.is_blank());
         assert!(
             RankedBallot::from_ranks(&[Vec::<CandidateId>::new()])
                 .unwrap()

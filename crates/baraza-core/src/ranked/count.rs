@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::error::ErrorCode;
 
 use super::candidate::{CandidateId, Candidates};
-use super::pool::{BallotPool, ExhaustionCause};
+use super::pool::{BallotPool, ExhaustionCause, Prepared};
 use super::rules::{Quota, TieBreak};
 use super::votes::{Votes, scale};
 
@@ -342,6 +342,7 @@ struct Pending {
 /// The state of a count in progress.
 struct Counter<'a> {
     pool: &'a BallotPool,
+    ballots: Prepared,
     method: Method,
     seats: u32,
     places: u8,
@@ -352,7 +353,7 @@ struct Counter<'a> {
     tally: Vec<u64>,
     /// Groups (distinct ballots) counting for each candidate.
     piles: Vec<Vec<u32>>,
-    /// Position in `pool.preferences` of the candidate each group counts for.
+    /// Position in `ballots.preferences` of the candidate each group counts for.
     position: Vec<u32>,
     /// Value of one ballot of each group, in units.
     value: Vec<u64>,
@@ -396,6 +397,8 @@ pub(crate) fn tabulate(
         Method::SingleTransferableVote => rules.decimal_places.get(),
     };
     let n = candidates.count();
+    let ballots = pool.prepare();
+    let groups = ballots.groups.len();
     let random = match rules.tie_break {
         TieBreak::Random { seed } | TieBreak::PreviousRoundsThenRandom { seed } => {
             Some(JavaRandom::new(seed))
@@ -404,6 +407,7 @@ pub(crate) fn tabulate(
     };
     let mut counter = Counter {
         pool,
+        ballots,
         method,
         seats,
         places,
@@ -411,8 +415,8 @@ pub(crate) fn tabulate(
         status: vec![Status::Continuing; n],
         tally: vec![0; n],
         piles: vec![Vec::new(); n],
-        position: vec![0; pool.groups.len()],
-        value: vec![scale(places); pool.groups.len()],
+        position: vec![0; groups],
+        value: vec![scale(places); groups],
         exhausted: [0; 5],
         residual: 0,
         final_surplus: 0,
@@ -543,19 +547,16 @@ impl Counter<'_> {
     }
 
     fn first_allocation(&mut self) {
-        let pool = self.pool;
-        for (index, group) in pool.groups.iter().enumerate() {
-            let amount = group.count * self.one;
-            match pool.sequence(group).first() {
+        let ballots = &self.ballots;
+        for (index, group) in ballots.groups.iter().enumerate() {
+            let amount = ballots.counts[index] * self.one;
+            self.position[index] = group.start;
+            match ballots.sequence(group).first() {
                 Some(&first) => {
-                    self.position[index] = group.start;
                     self.piles[usize::from(first)].push(index as u32);
                     self.tally[usize::from(first)] += amount;
                 }
-                None => {
-                    self.position[index] = group.start;
-                    self.exhausted[group.cause.index()] += amount;
-                }
+                None => self.exhausted[group.cause.index()] += amount,
             }
         }
     }
@@ -803,7 +804,7 @@ impl Counter<'_> {
             let mut kept = 0_u64;
             let mut stays = Vec::new();
             for group in pile {
-                let count = self.pool.groups[group as usize].count;
+                let count = self.ballots.counts[group as usize];
                 let value = self.value[group as usize];
                 let moving =
                     (u128::from(value) * u128::from(fraction) / u128::from(self.one)) as u64;
@@ -838,25 +839,25 @@ impl Counter<'_> {
 
     /// Moves a group on to its next continuing candidate, or exhausts it.
     fn move_on(&mut self, group: u32) {
-        let pool = self.pool;
-        let g = &pool.groups[group as usize];
+        let ballots = &self.ballots;
+        let g = &ballots.groups[group as usize];
         let end = g.start + g.len;
-        let amount = g.count * self.value[group as usize];
+        let amount = ballots.counts[group as usize] * self.value[group as usize];
         let mut at = self.position[group as usize] + 1;
         while at < end
-            && self.status[usize::from(pool.preferences[at as usize])] != Status::Continuing
+            && self.status[usize::from(ballots.preferences[at as usize])] != Status::Continuing
         {
             at += 1;
         }
         self.position[group as usize] = at;
         if at < end {
-            let next = usize::from(pool.preferences[at as usize]);
+            let next = usize::from(ballots.preferences[at as usize]);
             self.piles[next].push(group);
             self.tally[next] += amount;
             self.transfer_sums[next] += amount;
         } else {
             self.exhausted[g.cause.index()] += amount;
-            self.transfer_sums[pool.candidates().count() + g.cause.index()] += amount;
+            self.transfer_sums[self.pool.candidates().count() + g.cause.index()] += amount;
         }
     }
 

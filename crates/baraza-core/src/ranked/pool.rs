@@ -87,16 +87,53 @@ pub struct ForeignCandidate {
 pub struct BallotPool {
     candidates: Candidates,
     rules: Rules,
-    /// The candidate sequences of the distinct ballots, back to back.
-    pub(crate) preferences: Vec<u16>,
-    pub(crate) groups: Vec<Group>,
-    index: HashMap<Box<[u16]>, u32, BuildHasherDefault<FxHasher>>,
+    /// Ballots per reduced ballot short enough to pack into 64 bits (see [`Self::packed`]).
+    /// Adding a ballot then touches one slot of this table and nothing else, which matters:
+    /// that random access is most of its cost.
+    packed_counts: HashMap<u64, u64, BuildHasherDefault<FxHasher>>,
+    /// Ballots per longer reduced ballot, keyed by its sequence and an end marker.
+    long_counts: HashMap<Box<[u16]>, u64, BuildHasherDefault<FxHasher>>,
+    /// Bits per candidate in a packed key: enough for `1..=count`.
+    bits_per_candidate: u32,
     ballots: u64,
-    /// Scratch space for reducing one ballot: its sequence, then its end marker.
+    /// Scratch space for reducing one ballot: its sequence (then, for a long one, its end
+    /// marker).
     key: Vec<u16>,
     /// `seen[c] == generation` when candidate `c` was met on the ballot being reduced.
     seen: Vec<u32>,
     generation: u32,
+}
+
+/// The distinct reduced ballots laid out for counting.
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    /// The candidate sequences, back to back.
+    pub(crate) preferences: Vec<u16>,
+    pub(crate) groups: Vec<Group>,
+    /// Ballots per group.
+    pub(crate) counts: Vec<u64>,
+}
+
+impl Prepared {
+    pub(crate) fn sequence(&self, group: &Group) -> &[u16] {
+        &self.preferences[group.start as usize..(group.start + group.len) as usize]
+    }
+
+    fn push(
+        &mut self,
+        sequence: impl IntoIterator<Item = u16>,
+        cause: ExhaustionCause,
+        count: u64,
+    ) {
+        let start = self.preferences.len() as u32;
+        self.preferences.extend(sequence);
+        self.groups.push(Group {
+            start,
+            len: self.preferences.len() as u32 - start,
+            cause,
+        });
+        self.counts.push(count);
+    }
 }
 
 /// Identical reduced ballots.
@@ -108,12 +145,10 @@ pub(crate) struct Group {
     pub(crate) len: u32,
     /// Why the ballot exhausts after its last candidate.
     pub(crate) cause: ExhaustionCause,
-    /// How many ballots.
-    pub(crate) count: u64,
 }
 
-/// End markers appended to a reduced sequence in the grouping key: above every candidate
-/// number, one per [`ExhaustionCause`].
+/// End markers appended to a long reduced sequence in its key: above every candidate number,
+/// one per [`ExhaustionCause`].
 const END_MARKER: u16 = u16::MAX - 8;
 
 impl BallotPool {
@@ -122,9 +157,9 @@ impl BallotPool {
         Self {
             candidates: candidates.clone(),
             rules: rules.clone(),
-            preferences: Vec::new(),
-            groups: Vec::new(),
-            index: HashMap::default(),
+            packed_counts: HashMap::default(),
+            long_counts: HashMap::default(),
+            bits_per_candidate: u64::BITS - (candidates.count() as u64).leading_zeros(),
             ballots: 0,
             key: Vec::new(),
             seen: vec![0; candidates.count()],
@@ -139,37 +174,67 @@ impl BallotPool {
 
     /// Adds `count` identical ballots.
     pub fn push_many(&mut self, ballot: &RankedBallot, count: u64) -> Result<(), ForeignCandidate> {
-        if let Some(foreign) = ballot
-            .marks()
-            .iter()
-            .find(|mark| !self.candidates.contains(**mark))
-        {
+        if let Some(foreign) = ballot.marks().find(|&mark| !self.candidates.contains(mark)) {
             return Err(ForeignCandidate {
                 index: foreign.index(),
                 count: self.candidates.count(),
             });
         }
         let cause = self.reduce(ballot);
-        self.key.push(END_MARKER + cause as u16);
-        let group = match self.index.get(self.key.as_slice()) {
-            Some(&group) => group,
+        match self.packed(cause) {
+            Some(packed) => *self.packed_counts.entry(packed).or_insert(0) += count,
             None => {
-                let sequence = &self.key[..self.key.len() - 1];
-                let group = self.groups.len() as u32;
-                self.groups.push(Group {
-                    start: self.preferences.len() as u32,
-                    len: sequence.len() as u32,
-                    cause,
-                    count: 0,
-                });
-                self.preferences.extend_from_slice(sequence);
-                self.index.insert(self.key.as_slice().into(), group);
-                group
+                self.key.push(END_MARKER + cause as u16);
+                match self.long_counts.get_mut(self.key.as_slice()) {
+                    Some(ballots) => *ballots += count,
+                    None => {
+                        self.long_counts.insert(self.key.as_slice().into(), count);
+                    }
+                }
             }
-        };
-        self.groups[group as usize].count += count;
+        }
         self.ballots += count;
         Ok(())
+    }
+
+    /// The reduced ballot in `self.key` with its end `cause`, packed into 64 bits if it fits:
+    /// each candidate as `index + 1` in `bits_per_candidate` bits, then the cause in 3 bits.
+    /// The packing is one-to-one because no candidate packs to zero. (Up to 15 candidates, 15
+    /// choices fit; with 36, 10.)
+    fn packed(&self, cause: ExhaustionCause) -> Option<u64> {
+        let bits = self.bits_per_candidate;
+        if self.key.len() as u32 * bits + 3 > u64::BITS {
+            return None;
+        }
+        let mut packed = 0_u64;
+        for &candidate in &self.key {
+            packed = packed << bits | u64::from(candidate + 1);
+        }
+        Some(packed << 3 | cause as u64)
+    }
+
+    /// The distinct reduced ballots, in no particular order (a count does not depend on it).
+    pub(crate) fn prepare(&self) -> Prepared {
+        let mut prepared = Prepared::default();
+        let bits = self.bits_per_candidate;
+        let mask = (1_u64 << bits) - 1;
+        let mut sequence = Vec::new();
+        for (&packed, &count) in &self.packed_counts {
+            let cause = ExhaustionCause::ALL[(packed & 7) as usize];
+            sequence.clear();
+            let mut rest = packed >> 3;
+            while rest != 0 {
+                sequence.push((rest & mask) as u16 - 1);
+                rest >>= bits;
+            }
+            prepared.push(sequence.iter().rev().copied(), cause, count);
+        }
+        for (key, &count) in &self.long_counts {
+            let (marker, sequence) = key.split_last().unwrap_or((&END_MARKER, &[]));
+            let cause = ExhaustionCause::ALL[usize::from(marker - END_MARKER)];
+            prepared.push(sequence.iter().copied(), cause, count);
+        }
+        prepared
     }
 
     /// Writes the candidates `ballot` can count for, in order, into `self.key` and returns why
@@ -246,24 +311,28 @@ impl BallotPool {
 
     /// How many distinct reduced ballots there are.
     pub fn distinct_ballots(&self) -> usize {
-        self.groups.len()
+        self.packed_counts.len() + self.long_counts.len()
     }
 
     /// The reduced ballots: each distinct candidate sequence, why it exhausts, and how many
-    /// ballots reduce to it, in the order first seen.
-    pub fn reduced(&self) -> impl Iterator<Item = (Vec<CandidateId>, ExhaustionCause, u64)> + '_ {
-        self.groups.iter().map(|group| {
-            let sequence = self
-                .sequence(group)
-                .iter()
-                .map(|&c| CandidateId(c))
-                .collect();
-            (sequence, group.cause, group.count)
-        })
-    }
-
-    pub(crate) fn sequence(&self, group: &Group) -> &[u16] {
-        &self.preferences[group.start as usize..(group.start + group.len) as usize]
+    /// ballots reduce to it, sorted by sequence.
+    pub fn reduced(&self) -> Vec<(Vec<CandidateId>, ExhaustionCause, u64)> {
+        let prepared = self.prepare();
+        let mut reduced: Vec<_> = prepared
+            .groups
+            .iter()
+            .zip(&prepared.counts)
+            .map(|(group, &count)| {
+                let sequence = prepared
+                    .sequence(group)
+                    .iter()
+                    .map(|&c| CandidateId(c))
+                    .collect();
+                (sequence, group.cause, count)
+            })
+            .collect();
+        reduced.sort();
+        reduced
     }
 
     /// Counts the ballots by instant-runoff voting (one winner); see the
@@ -323,7 +392,7 @@ mod tests {
         let mut pool = BallotPool::new(&candidates, rules);
         pool.push(&RankedBallot::from_names(&candidates, ranks).unwrap())
             .unwrap();
-        let (sequence, cause, count) = pool.reduced().next().unwrap();
+        let (sequence, cause, count) = pool.reduced().into_iter().next().unwrap();
         assert_eq!(count, 1);
         let names = sequence
             .into_iter()
@@ -441,6 +510,27 @@ mod tests {
     }
 
     #[test]
+    fn long_reductions_are_grouped_too() {
+        // 4000 candidates need 12 bits each: 6 of them no longer pack into 64 bits.
+        let candidates = Candidates::new((0..4000).map(|i| format!("C{i}"))).unwrap();
+        let mut pool = BallotPool::new(&candidates, &Rules::default());
+        let ids: Vec<CandidateId> = candidates.ids().collect();
+        let long = RankedBallot::from_ranking(&ids[..6]).unwrap();
+        let longer = RankedBallot::from_ranking(&ids[..7]).unwrap();
+        let short = RankedBallot::from_ranking(&ids[3995..]).unwrap();
+        for ballot in [&long, &short, &longer, &long, &short, &long] {
+            pool.push(ballot).unwrap();
+        }
+        let counts: Vec<(usize, u64)> = pool
+            .reduced()
+            .into_iter()
+            .map(|(sequence, _, count)| (sequence.len(), count))
+            .collect();
+        assert_eq!(counts, [(6, 3), (7, 1), (5, 2)]);
+        assert!(pool.packed_counts.len() == 1 && pool.long_counts.len() == 2);
+    }
+
+    #[test]
     fn identical_reductions_are_grouped() {
         let candidates = Candidates::new(["A", "B"]).unwrap();
         let mut pool = BallotPool::new(&candidates, &Rules::default());
@@ -450,12 +540,11 @@ mod tests {
             pool.push(&RankedBallot::from_ranking(&ranking).unwrap())
                 .unwrap();
         }
-        let reduced: Vec<_> = pool.reduced().collect();
         assert_eq!(
-            reduced,
+            pool.reduced(),
             [
-                (vec![a, b], ExhaustionCause::NoMoreChoices, 3),
-                (vec![a], ExhaustionCause::NoMoreChoices, 1)
+                (vec![a], ExhaustionCause::NoMoreChoices, 1),
+                (vec![a, b], ExhaustionCause::NoMoreChoices, 3)
             ]
         );
         let other = Candidates::new(["A", "B", "C"]).unwrap();
