@@ -114,7 +114,7 @@
 //! [`TieBreak`] decides between candidates tied for elimination (the lowest tally) or for
 //! election (one winner per round, or the last two in a single-winner count): by the official
 //! candidate order, by previous-round tallies, or by a lot drawn from a published seed with
-//! RCTab's generator. Each tie broken is recorded in [`Round::tie_break`].
+//! RCTab's generator. Each tie broken is recorded in [`Round::tie_breaks`].
 //!
 //! # Conformance and performance
 //!

@@ -65,7 +65,7 @@ fn candidates_of(expected: &Value) -> Candidates {
     if has_write_ins && !list.iter().any(|n| n == WRITE_INS) {
         list.push(WRITE_INS.to_owned());
     }
-    let mut sorted_all = all.clone();
+    let mut sorted_all = all;
     sorted_all.sort();
     let mut sorted_list = list.clone();
     sorted_list.sort();

@@ -36,13 +36,13 @@ fn eliminations(count: &Tabulation) -> Vec<Vec<String>> {
 
 /// Round 2 ties A and B at 3; in round 1 A had 3 and B 2.
 fn tie_in_round_two(tie_break: TieBreak) -> Tabulation {
-    let candidates = Candidates::new(["B", "A", "C", "D"]).unwrap();
+    let candidates = Candidates::new(["B", "A", "C", "D"]).expect("valid names");
     let ballots = ballots(&candidates, &[(3, "A"), (2, "B"), (4, "C"), (1, "D,B")]);
     let rules = Rules {
         tie_break,
         ..Rules::default()
     };
-    instant_runoff(&candidates, &ballots, &rules).unwrap()
+    instant_runoff(&candidates, &ballots, &rules).expect("counts")
 }
 
 #[test]

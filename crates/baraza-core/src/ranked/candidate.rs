@@ -186,7 +186,7 @@ impl Candidates {
 
     /// The id of the candidate at `index` in the official order.
     pub fn id_at(&self, index: usize) -> Option<CandidateId> {
-        (index < self.names.len()).then(|| CandidateId(index as u16))
+        (index < self.names.len()).then_some(CandidateId(index as u16))
     }
 
     /// Every id, in official order.

@@ -66,7 +66,7 @@ impl Votes {
 
     /// Whether the value is a whole number.
     pub fn is_whole(self) -> bool {
-        self.units % scale(self.decimal_places) == 0
+        self.units.is_multiple_of(scale(self.decimal_places))
     }
 
     /// The whole part (the value rounded down).
@@ -120,7 +120,7 @@ impl fmt::Display for Votes {
             return Ok(());
         }
         let mut digits = usize::from(self.decimal_places);
-        while fraction % 10 == 0 {
+        while fraction.is_multiple_of(10) {
             fraction /= 10;
             digits -= 1;
         }
