@@ -9,7 +9,8 @@
 //!   ranks, overvotes and repeated candidates are kept as they are. Built from ids
 //!   ([`RankedBallot::from_ranks`]), from names checked against the list
 //!   ([`RankedBallot::from_names`]), or read from CSV ([`read_csv_ballots`],
-//!   [`read_csv_contest`]; format in [`CsvOptions`]).
+//!   [`read_csv_contest`], or straight into a pool with [`read_csv_pool`]; format in
+//!   [`CsvOptions`]).
 //! * [`Rules`]: what overvotes, skipped ranks and repeats mean, the quota, the decimal places of
 //!   surplus arithmetic, batch elimination, tie-breaking.
 //! * [`instant_runoff`] and [`single_transferable_vote`] count a slice of ballots;
@@ -159,7 +160,7 @@ pub use count::{
     TieDecider, TieKind, Transfer, TransferTarget,
 };
 pub use csv_ballots::{
-    CsvContest, CsvError, CsvErrors, CsvOptions, read_csv_ballots, read_csv_contest,
+    CsvContest, CsvError, CsvErrors, CsvOptions, read_csv_ballots, read_csv_contest, read_csv_pool,
 };
 pub use pool::{BallotPool, ExhaustionCause, ForeignCandidate};
 pub use rules::{DecimalPlaces, DecimalPlacesError, OvervoteRule, Quota, Rules, TieBreak};

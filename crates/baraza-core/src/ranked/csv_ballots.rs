@@ -8,6 +8,8 @@ use crate::error::ErrorCode;
 
 use super::ballot::{RankedBallot, RankedBallotError};
 use super::candidate::{CandidateId, Candidates, CandidatesError, MAX_CANDIDATES};
+use super::pool::BallotPool;
+use super::rules::Rules;
 
 /// How ranked-ballot CSV is read.
 ///
@@ -177,17 +179,7 @@ pub fn read_csv_ballots(
     candidates: &Candidates,
     options: &CsvOptions,
 ) -> Result<Vec<RankedBallot>, CsvErrors> {
-    let mut errors = Vec::new();
-    if let Some(delimiter) = options.overvote_delimiter {
-        for name in candidates.names() {
-            if name.contains(delimiter) {
-                errors.push(CsvError::DelimiterInName {
-                    name: name.clone(),
-                    delimiter,
-                });
-            }
-        }
-    }
+    let mut errors = delimiter_conflicts(candidates, options);
     let mut ballots = Vec::new();
     for_each_record(input, options, &mut errors, |line, ranks, errors| {
         match RankedBallot::from_names(candidates, ranks) {
@@ -205,6 +197,65 @@ pub fn read_csv_ballots(
     } else {
         Err(CsvErrors(errors))
     }
+}
+
+/// Reads ranked ballots straight into a [`BallotPool`], without keeping them: memory grows with
+/// the number of distinct ballots, not with the file. The pool is returned only if every line
+/// is valid.
+///
+/// ```
+/// use baraza_core::ranked::{Candidates, CsvOptions, Rules, read_csv_pool};
+/// let candidates = Candidates::new(["Ada", "Grace"])?;
+/// let csv = "Ada\nGrace,Ada\nAda\n";
+/// let pool = read_csv_pool(csv.as_bytes(), &candidates, &Rules::default(), &CsvOptions::default())?;
+/// assert_eq!((pool.ballots(), pool.distinct_ballots()), (3, 2));
+/// let count = pool.instant_runoff()?;
+/// assert_eq!(count.name(count.winner().unwrap()), "Ada");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_csv_pool(
+    input: impl BufRead,
+    candidates: &Candidates,
+    rules: &Rules,
+    options: &CsvOptions,
+) -> Result<BallotPool, CsvErrors> {
+    let mut errors = delimiter_conflicts(candidates, options);
+    let mut pool = BallotPool::new(candidates, rules);
+    for_each_record(input, options, &mut errors, |line, ranks, errors| {
+        match RankedBallot::from_names(candidates, ranks) {
+            // The ballot was built from this very list: it cannot be foreign.
+            Ok(ballot) => {
+                let _ = pool.push(&ballot);
+            }
+            Err(problems) => errors.extend(
+                problems
+                    .0
+                    .into_iter()
+                    .map(|error| CsvError::Ballot { line, error }),
+            ),
+        }
+    });
+    if errors.is_empty() {
+        Ok(pool)
+    } else {
+        Err(CsvErrors(errors))
+    }
+}
+
+/// Candidate names that contain the overvote delimiter.
+fn delimiter_conflicts(candidates: &Candidates, options: &CsvOptions) -> Vec<CsvError> {
+    let Some(delimiter) = options.overvote_delimiter else {
+        return Vec::new();
+    };
+    candidates
+        .names()
+        .iter()
+        .filter(|name| name.contains(delimiter))
+        .map(|name| CsvError::DelimiterInName {
+            name: name.clone(),
+            delimiter,
+        })
+        .collect()
 }
 
 /// Reads ranked ballots and takes the candidates to be every name that appears (see
@@ -545,6 +596,23 @@ mod tests {
                 delimiter: '|'
             }]
         );
+    }
+
+    #[test]
+    fn a_pool_read_from_csv_counts_like_the_ballots() {
+        let c = candidates();
+        let csv = "Ada,Grace\nGrace\nAda\n\"Brennan, Michael F.\",Grace\n";
+        let rules = Rules::default();
+        let pool = read_csv_pool(csv.as_bytes(), &c, &rules, &CsvOptions::default()).unwrap();
+        let ballots = read_csv_ballots(csv.as_bytes(), &c, &CsvOptions::default()).unwrap();
+        assert_eq!(pool.ballots(), 4);
+        assert_eq!(
+            pool.instant_runoff().unwrap(),
+            super::super::instant_runoff(&c, &ballots, &rules).unwrap()
+        );
+        let errors =
+            read_csv_pool("Ada\nBob\n".as_bytes(), &c, &rules, &CsvOptions::default()).unwrap_err();
+        assert_eq!(errors.errors()[0].line(), Some(2));
     }
 
     #[test]
