@@ -97,6 +97,16 @@ pub enum ErrorCode {
     InvalidModeration,
     /// A section with that id already exists.
     DuplicateSection,
+    /// A ranked ballot names a candidate the contest does not have.
+    UnknownCandidate,
+    /// A ranked ballot is malformed: a candidate marked twice at one rank, or too many ranks.
+    InvalidRanking,
+    /// A candidate list is invalid: empty, blank or repeated names, or a bad write-ins label.
+    InvalidCandidates,
+    /// Uploaded CSV cannot be read: empty lines, invalid UTF-8, or an empty overvote mark.
+    MalformedCsv,
+    /// A count cannot be made with these settings (e.g. more seats than candidates).
+    InvalidCountRules,
 }
 
 impl ErrorCode {
@@ -145,6 +155,11 @@ impl ErrorCode {
             Self::AlreadyReported => "already_reported",
             Self::InvalidModeration => "invalid_moderation",
             Self::DuplicateSection => "duplicate_section",
+            Self::UnknownCandidate => "unknown_candidate",
+            Self::InvalidRanking => "invalid_ranking",
+            Self::InvalidCandidates => "invalid_candidates",
+            Self::MalformedCsv => "malformed_csv",
+            Self::InvalidCountRules => "invalid_count_rules",
         }
     }
 }
@@ -204,6 +219,11 @@ mod tests {
             ErrorCode::AlreadyReported,
             ErrorCode::InvalidModeration,
             ErrorCode::DuplicateSection,
+            ErrorCode::UnknownCandidate,
+            ErrorCode::InvalidRanking,
+            ErrorCode::InvalidCandidates,
+            ErrorCode::MalformedCsv,
+            ErrorCode::InvalidCountRules,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }
