@@ -43,6 +43,13 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Something failed on the server; the details are in the server log, not in the response.
     Internal,
+    /// A participatory-budgeting ballot names a project the instance does not have.
+    UnknownProject,
+    /// The projects on a participatory-budgeting ballot cost more together than a ballot may
+    /// spend (the budget for knapsack ballots, or the instance's cap).
+    BallotOverBudget,
+    /// A pabulib `.pb` file cannot be used; the error lists every bad line.
+    InvalidPabulibFile,
 }
 
 impl ErrorCode {
@@ -64,6 +71,9 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
+            Self::UnknownProject => "unknown_project",
+            Self::BallotOverBudget => "ballot_over_budget",
+            Self::InvalidPabulibFile => "invalid_pabulib_file",
         }
     }
 }
@@ -96,6 +106,9 @@ mod tests {
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,
+            ErrorCode::UnknownProject,
+            ErrorCode::BallotOverBudget,
+            ErrorCode::InvalidPabulibFile,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

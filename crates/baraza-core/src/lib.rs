@@ -54,11 +54,27 @@
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
+//! * [`budgeting`]: participatory budgeting — projects with costs and a budget, approval and
+//!   knapsack ballots, greedy-by-votes and Method of Equal Shares outcomes (exact arithmetic,
+//!   documented completion), and the pabulib `.pb` reader:
+//!
+//! ```
+//! use baraza_core::budgeting::{GreedyRule, MesOptions, pabulib};
+//! let file = pabulib::parse_str("META\nkey;value\nbudget;900\nvote_type;approval\n\
+//!     PROJECTS\nproject_id;cost\nbridge;600\nlibrary;300\nclinic;300\n\
+//!     VOTES\nvoter_id;vote\n1;bridge\n2;bridge\n3;bridge,library\n4;clinic\n")?;
+//! let election = file.approval_election()?;
+//! // Greedy funds the most-voted projects that fit; MES gives the clinic voter a share too.
+//! assert_eq!(election.greedy(&GreedyRule::default())?.selected(), ["bridge", "library"]);
+//! assert_eq!(election.equal_shares(&MesOptions::default()).selected(), ["bridge", "clinic"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod ballot;
+pub mod budgeting;
 mod error;
 mod poll;
 mod slug;
