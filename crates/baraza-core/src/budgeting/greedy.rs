@@ -1,6 +1,7 @@
 //! Greedy selection by votes: what most cities do.
 
 use std::cmp::Reverse;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +9,9 @@ use super::ballot::PbElection;
 use super::instance::ProjectId;
 
 /// The projects an outcome rule funds.
+///
+/// `Display` writes the ids in order of selection, separated by `", "`, then the total cost:
+/// `1940, 303, 310 (cost 234800)`; an empty outcome is `(cost 0)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PbOutcome {
     selected: Vec<ProjectId>,
@@ -35,6 +39,17 @@ impl PbOutcome {
     /// Whether the project with this id is funded.
     pub fn contains(&self, id: &str) -> bool {
         self.selected.iter().any(|p| p.as_str() == id)
+    }
+}
+
+impl fmt::Display for PbOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, id) in self.selected.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            write!(f, "{separator}{id}")?;
+        }
+        let space = if self.selected.is_empty() { "" } else { " " };
+        write!(f, "{space}(cost {})", self.total_cost)
     }
 }
 
