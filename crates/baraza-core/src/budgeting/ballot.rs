@@ -277,26 +277,4 @@ impl PbElection {
     pub(crate) fn ballot_indices(&self, b: usize) -> &[u32] {
         &self.approvals[self.starts[b]..self.starts[b + 1]]
     }
-
-    /// For each project, the ballots approving it, as one flat list with offsets:
-    /// `voters[starts[p]..starts[p + 1]]`.
-    pub(crate) fn approvers(&self) -> (Vec<usize>, Vec<u32>) {
-        let counts = self.approval_counts();
-        let mut starts = Vec::with_capacity(counts.len() + 1);
-        let mut total = 0usize;
-        starts.push(0);
-        for &c in &counts {
-            total += c as usize;
-            starts.push(total);
-        }
-        let mut fill = starts.clone();
-        let mut voters = vec![0u32; total];
-        for b in 0..self.ballot_count() {
-            for &p in self.ballot_indices(b) {
-                voters[fill[p as usize]] = b as u32;
-                fill[p as usize] += 1;
-            }
-        }
-        (starts, voters)
-    }
 }

@@ -66,10 +66,7 @@ impl Rational {
 
     /// The nearest `f64` (for display and plotting; comparisons should use the exact value).
     pub fn to_f64(&self) -> f64 {
-        let shift = self.num.bits().max(self.den.bits()).saturating_sub(1000);
-        let num = (&self.num >> shift).to_f64().unwrap_or(f64::INFINITY);
-        let den = (&self.den >> shift).to_f64().unwrap_or(f64::INFINITY);
-        num / den
+        ratio_to_f64(&self.num, &self.den)
     }
 
     /// Whether the value is a whole number.
@@ -292,9 +289,15 @@ struct Run {
 struct Engine {
     costs: Vec<u64>,
     votes: Vec<u64>,
-    /// Approvers of project `p`: `voters[starts[p]..starts[p + 1]]`.
+    /// Voters with the same ballot always hold the same budget, so MES works on groups of
+    /// identical ballots. Groups approving project `p`: `groups[starts[p]..starts[p + 1]]`.
     starts: Vec<usize>,
-    voters: Vec<u32>,
+    groups: Vec<u32>,
+    /// Voters in each group.
+    weights: Vec<u32>,
+    /// Projects approved by group `g`: `ballot_projects[ballot_starts[g]..ballot_starts[g + 1]]`.
+    ballot_starts: Vec<usize>,
+    ballot_projects: Vec<u32>,
     /// Projects MES can fund: cost above 0 and at least one vote.
     eligible: Vec<usize>,
     voter_count: usize,
@@ -309,7 +312,47 @@ impl Engine {
             .map(|p| p.cost())
             .collect();
         let votes = election.approval_counts();
-        let (starts, voters) = election.approvers();
+        // Group identical ballots: sort each ballot's projects, then sort the ballots.
+        let mut flat: Vec<u32> = Vec::new();
+        let mut offsets = vec![0usize];
+        for b in 0..election.ballot_count() {
+            let start = flat.len();
+            flat.extend_from_slice(election.ballot_indices(b));
+            flat[start..].sort_unstable();
+            offsets.push(flat.len());
+        }
+        let ballot = |b: usize| &flat[offsets[b]..offsets[b + 1]];
+        let mut by_content: Vec<usize> = (0..election.ballot_count()).collect();
+        by_content.sort_by(|&x, &y| ballot(x).cmp(ballot(y)).then(x.cmp(&y)));
+        let mut weights: Vec<u32> = Vec::new();
+        let mut ballot_starts = vec![0];
+        let mut ballot_projects = Vec::new();
+        for (i, &b) in by_content.iter().enumerate() {
+            if i > 0 && ballot(by_content[i - 1]) == ballot(b) {
+                if let Some(last) = weights.last_mut() {
+                    *last += 1;
+                }
+            } else {
+                weights.push(1);
+                ballot_projects.extend_from_slice(ballot(b));
+                ballot_starts.push(ballot_projects.len());
+            }
+        }
+        let mut starts = vec![0usize; costs.len() + 1];
+        for &p in &ballot_projects {
+            starts[p as usize + 1] += 1;
+        }
+        for p in 0..costs.len() {
+            starts[p + 1] += starts[p];
+        }
+        let mut fill = starts.clone();
+        let mut groups = vec![0u32; ballot_projects.len()];
+        for g in 0..weights.len() {
+            for &p in &ballot_projects[ballot_starts[g]..ballot_starts[g + 1]] {
+                groups[fill[p as usize]] = g as u32;
+                fill[p as usize] += 1;
+            }
+        }
         let eligible = (0..costs.len())
             .filter(|&p| costs[p] > 0 && votes[p] > 0)
             .collect();
@@ -317,14 +360,21 @@ impl Engine {
             costs,
             votes,
             starts,
-            voters,
+            groups,
+            weights,
+            ballot_starts,
+            ballot_projects,
             eligible,
             voter_count: election.ballot_count(),
         }
     }
 
     fn approvers(&self, p: usize) -> &[u32] {
-        &self.voters[self.starts[p]..self.starts[p + 1]]
+        &self.groups[self.starts[p]..self.starts[p + 1]]
+    }
+
+    fn ballot(&self, v: u32) -> &[u32] {
+        &self.ballot_projects[self.ballot_starts[v as usize]..self.ballot_starts[v as usize + 1]]
     }
 
     /// Whether no project MES could fund is left out while fitting in the unspent budget.
@@ -339,63 +389,79 @@ impl Engine {
     /// the run stops as soon as its total cost exceeds that amount (its outcome is then only
     /// good for telling that it is too expensive).
     fn run(&self, per_voter_num: BigUint, per_voter_den: u64, abort_above: Option<u64>) -> Run {
-        let mut state = State::new(self.voter_count, per_voter_num, per_voter_den);
+        let mut state = State::new(self, per_voter_num, per_voter_den);
         let mut alive: Vec<usize> = self.eligible.clone();
-        // Lower bounds of each project's ρ, as (numerator, denominator). ρ ≥ 1 / votes always,
-        // because the supporters together pay the cost and none pays more than α.
-        let mut lower: Vec<(BigUint, BigUint)> = (0..self.costs.len())
-            .map(|p| (BigUint::from(1u8), BigUint::from(self.votes[p].max(1))))
+        // Lower bounds of each project's ρ: exact, and as an f64 that only orders the search.
+        // ρ ≥ 1 / votes always, because the supporters together pay the cost and none pays more
+        // than α; and ρ never decreases, because budgets only shrink.
+        let mut lower: Vec<Fraction> = (0..self.costs.len())
+            .map(|p| Fraction::new(BigUint::from(1u8), BigUint::from(self.votes[p].max(1))))
             .collect();
         let mut run = Run::default();
         loop {
-            alive.sort_by(|&a, &b| cmp_fraction(&lower[a], &lower[b]).then(self.tie_order(a, b)));
-            let mut best: Option<Candidate> = None;
+            alive.sort_by(|&a, &b| {
+                lower[a]
+                    .approx
+                    .total_cmp(&lower[b].approx)
+                    .then(self.tie_order(a, b))
+            });
+            let mut best: Option<(Candidate, Fraction)> = None;
             let mut dead = Vec::new();
             for &p in &alive {
-                if let Some(b) = &best {
-                    // ρ(p) ≥ lower(p) > ρ(best): p cannot win, nor can any later project.
-                    let best_rho = (b.rho_num(), b.rho_den(&state.denominator, self.costs[b.project]));
-                    if cmp_fraction(&lower[p], &best_rho) == Ordering::Greater {
+                if let Some((_, best_rho)) = &best {
+                    // ρ(p) ≥ lower(p) > ρ(best): p cannot win. Later projects may have lower
+                    // exact bounds than their approximations suggest, so keep scanning only
+                    // while the approximations are close.
+                    if lower[p].approx > best_rho.approx * (1.0 + 1e-9) {
                         break;
                     }
+                    if lower[p].cmp(best_rho) == Ordering::Greater {
+                        continue;
+                    }
                 }
-                match state.evaluate(self.approvers(p), self.costs[p]) {
+                match state.evaluate(p, self.costs[p]) {
                     None => dead.push(p),
                     Some((a, r)) => {
-                        let candidate = Candidate { project: p, a, r };
-                        lower[p] = (
-                            candidate.rho_num(),
-                            candidate.rho_den(&state.denominator, self.costs[p]),
+                        let rho = Fraction::new(
+                            a.clone(),
+                            &state.denominator * BigUint::from(u128::from(r) * u128::from(self.costs[p])),
                         );
                         let better = match &best {
                             None => true,
-                            Some(b) => match candidate.cmp_rho(b, &self.costs) {
+                            Some((b, best_rho)) => match rho.cmp(best_rho) {
                                 Ordering::Less => true,
                                 Ordering::Greater => false,
                                 Ordering::Equal => self.tie_order(p, b.project) == Ordering::Less,
                             },
                         };
+                        lower[p] = rho.clone();
                         if better {
-                            best = Some(candidate);
+                            best = Some((Candidate { project: p, a, r }, rho));
                         }
                     }
                 }
             }
             alive.retain(|p| !dead.contains(p));
-            let Some(best) = best else { break };
+            for &p in &dead {
+                state.tracked[p] = false;
+            }
+            let Some((best, rho)) = best else { break };
+            state.tracked[best.project] = false;
             let cost = self.costs[best.project];
-            let d_times_r = &state.denominator * BigUint::from(best.r);
             run.rounds.push(RunRound {
                 project: best.project,
-                max_payment: Rational::new(best.a.clone(), d_times_r.clone()),
-                cost_per_utility: Rational::new(best.a.clone(), d_times_r * BigUint::from(cost)),
+                max_payment: Rational::new(
+                    best.a.clone(),
+                    &state.denominator * BigUint::from(best.r),
+                ),
+                cost_per_utility: Rational::new(rho.num, rho.den),
             });
             run.total_cost += cost;
             alive.retain(|&p| p != best.project);
             if abort_above.is_some_and(|limit| run.total_cost > limit) {
                 break;
             }
-            state.pay(self.approvers(best.project), best.a, best.r);
+            state.pay(self, best.project, &best.a, best.r);
         }
         run
     }
@@ -409,6 +475,33 @@ impl Engine {
     }
 }
 
+/// An exact non-negative fraction with an `f64` approximation (relative error below 1e-12).
+#[derive(Debug, Clone)]
+struct Fraction {
+    num: BigUint,
+    den: BigUint,
+    approx: f64,
+}
+
+impl Fraction {
+    fn new(num: BigUint, den: BigUint) -> Self {
+        let approx = ratio_to_f64(&num, &den);
+        Self { num, den, approx }
+    }
+
+    fn cmp(&self, other: &Self) -> Ordering {
+        (&self.num * &other.den).cmp(&(&other.num * &self.den))
+    }
+}
+
+/// `num / den` as the nearest-ish `f64`, for numbers of any size.
+fn ratio_to_f64(num: &BigUint, den: &BigUint) -> f64 {
+    let shift = num.bits().max(den.bits()).saturating_sub(1000);
+    let n = (num >> shift).to_f64().unwrap_or(f64::INFINITY);
+    let d = (den >> shift).to_f64().unwrap_or(f64::INFINITY);
+    n / d
+}
+
 /// A project's price this round: α = a / (D · r) per supporter who can pay it in full.
 struct Candidate {
     project: usize,
@@ -416,105 +509,77 @@ struct Candidate {
     r: u64,
 }
 
-impl Candidate {
-    fn rho_num(&self) -> BigUint {
-        self.a.clone()
-    }
-
-    fn rho_den(&self, denominator: &BigUint, cost: u64) -> BigUint {
-        denominator * BigUint::from(u128::from(self.r) * u128::from(cost))
-    }
-
-    /// Compares ρ = a / (D · r · cost) of two candidates of the same round (same D).
-    fn cmp_rho(&self, other: &Self, costs: &[u64]) -> Ordering {
-        let left = &self.a * BigUint::from(u128::from(other.r) * u128::from(costs[other.project]));
-        let right = &other.a * BigUint::from(u128::from(self.r) * u128::from(costs[self.project]));
-        left.cmp(&right)
-    }
-}
-
-fn cmp_fraction(x: &(BigUint, BigUint), y: &(BigUint, BigUint)) -> Ordering {
-    (&x.0 * &y.1).cmp(&(&y.0 * &x.1))
-}
-
 /// The voters' budgets during one run.
 ///
 /// A voter's budget depends only on which funded projects they approve (voters who could not
 /// pay α in full paid everything and hold 0), so voters are grouped into classes of equal
 /// budget, and all budgets are kept as integers over one common denominator `D`: the
-/// arithmetic is exact and a project's price costs one pass over its supporters' classes.
+/// arithmetic is exact. For every class the number of its voters approving each project is kept
+/// up to date, so pricing a project is one pass over the classes, poorest first.
 struct State {
+    projects: usize,
     denominator: BigUint,
     /// Budget numerator of each class (over `denominator`). Class 0 is the empty purse.
     values: Vec<BigUint>,
-    counts: Vec<u32>,
+    /// Voters in each class.
+    sizes: Vec<u32>,
+    /// `supporters[class * projects + p]`: voters of `class` approving `p`.
+    supporters: Vec<u32>,
+    /// The class of each group of identical ballots.
     voter_class: Vec<u32>,
     /// Live classes in ascending budget order; class 0 always first.
     order: Vec<u32>,
-    /// Position of each live class in `order`.
-    rank: Vec<u32>,
     free: Vec<u32>,
-    // Scratch space, reused across calls.
-    touched_count: Vec<u32>,
-    touched: Vec<u32>,
+    /// Projects still in the running, whose supporter counts are kept up to date.
+    tracked: Vec<bool>,
+    /// Scratch: the class each class's paying supporters move to.
     target: Vec<u32>,
     product: BigUint,
 }
 
 impl State {
-    fn new(voters: usize, per_voter_num: BigUint, per_voter_den: u64) -> Self {
-        let voters32 = u32::try_from(voters).unwrap_or(u32::MAX);
+    fn new(engine: &Engine, per_voter_num: BigUint, per_voter_den: u64) -> Self {
+        let projects = engine.costs.len();
+        let mut supporters = vec![0u32; 2 * projects];
+        for (p, &votes) in engine.votes.iter().enumerate() {
+            supporters[projects + p] = u32::try_from(votes).unwrap_or(u32::MAX);
+        }
         Self {
+            projects,
             denominator: BigUint::from(per_voter_den),
             values: vec![BigUint::zero(), per_voter_num],
-            counts: vec![0, voters32],
-            voter_class: vec![1; voters],
+            sizes: vec![0, u32::try_from(engine.voter_count).unwrap_or(u32::MAX)],
+            supporters,
+            voter_class: vec![1; engine.weights.len()],
             order: vec![0, 1],
-            rank: vec![0, 1],
             free: Vec::new(),
-            touched_count: vec![0, 0],
-            touched: Vec::new(),
+            tracked: vec![true; projects],
             target: vec![0, 0],
             product: BigUint::zero(),
         }
     }
 
-    /// Groups `approvers` by class, in ascending budget order, into `touched`/`touched_count`.
-    fn gather(&mut self, approvers: &[u32]) {
-        self.touched.clear();
-        for &v in approvers {
-            let class = self.voter_class[v as usize];
-            if self.touched_count[class as usize] == 0 {
-                self.touched.push(class);
-            }
-            self.touched_count[class as usize] += 1;
-        }
-        let rank = &self.rank;
-        self.touched.sort_unstable_by_key(|&c| rank[c as usize]);
-    }
-
-    fn clear_gather(&mut self) {
-        for &c in &self.touched {
-            self.touched_count[c as usize] = 0;
-        }
+    fn supporters_in(&self, class: u32, project: usize) -> u64 {
+        u64::from(self.supporters[class as usize * self.projects + project])
     }
 
     /// Walks the supporters' classes from the poorest: a class whose budget is below the
     /// current equal share pays everything; the first that can pay it fixes α. Returns
     /// `(a, r)` with α = a / (D · r) and `r` the supporters paying α in full, or `None` when
     /// the supporters cannot afford the project.
-    fn evaluate(&mut self, approvers: &[u32], cost: u64) -> Option<(BigUint, u64)> {
-        self.gather(approvers);
+    fn evaluate(&mut self, project: usize, cost: u64) -> Option<(BigUint, u64)> {
+        // Supporters with an empty purse (class 0, whose counts are not kept) pay nothing.
+        let mut r: u64 = self.order[1..]
+            .iter()
+            .map(|&class| self.supporters_in(class, project))
+            .sum();
         let mut a = &self.denominator * BigUint::from(cost);
-        let mut r = approvers.len() as u64;
-        let mut result = None;
-        for &class in &self.touched {
-            let value = &self.values[class as usize];
-            let m = u64::from(self.touched_count[class as usize]);
-            if value.is_zero() {
-                r -= m;
+        for &class in &self.order[1..] {
+            let m = self.supporters_in(class, project);
+            if m == 0 {
                 continue;
             }
+            let value = &self.values[class as usize];
             self.product.clone_from(value);
             self.product *= r;
             if self.product < a {
@@ -523,27 +588,25 @@ impl State {
                 a -= &self.product;
                 r -= m;
             } else {
-                result = Some((a.clone(), r));
-                break;
+                return Some((a, r));
             }
         }
-        self.clear_gather();
-        result
+        None
     }
 
     /// Charges the supporters of the funded project: α = a / (D · r) each, or all they have.
-    fn pay(&mut self, approvers: &[u32], a: BigUint, r: u64) {
-        self.gather(approvers);
+    fn pay(&mut self, engine: &Engine, project: usize, a: &BigUint, r: u64) {
         // Bring α onto a common denominator: D' = D · s with s = r / gcd(a, r), α = a' / D'.
-        let g = (&a % r).to_u64().unwrap_or(0).gcd(&r);
+        let g = (a % r).to_u64().unwrap_or(0).gcd(&r);
         let s = r / g;
-        let alpha = a.clone() / g;
-        // Decide each touched class before scaling: poor iff value · r < a.
-        let touched = std::mem::take(&mut self.touched);
-        let mut poor = Vec::with_capacity(touched.len());
-        for &class in &touched {
-            let value = &self.values[class as usize];
-            poor.push(value.is_zero() || value * r < a);
+        let alpha = a / g;
+        // Decide each supporting class before scaling: poor iff value · r < a.
+        let mut decisions: Vec<(u32, bool)> = Vec::new();
+        for &class in &self.order[1..] {
+            if self.supporters_in(class, project) > 0 {
+                let value = &self.values[class as usize];
+                decisions.push((class, value * r < *a));
+            }
         }
         if s > 1 {
             for &class in &self.order {
@@ -554,8 +617,8 @@ impl State {
         // New classes for the supporters who paid α and still hold something, in the order of
         // their old classes (subtracting the same α keeps the order).
         let mut new_classes: Vec<u32> = Vec::new();
-        for (&class, &is_poor) in touched.iter().zip(&poor) {
-            let target = if is_poor {
+        for &(class, poor) in &decisions {
+            let target = if poor {
                 0
             } else {
                 let left = &self.values[class as usize] - &alpha;
@@ -569,23 +632,34 @@ impl State {
             };
             self.target[class as usize] = target;
         }
-        for &v in approvers {
-            let class = self.voter_class[v as usize];
-            let target = self.target[class as usize];
-            self.counts[class as usize] -= 1;
-            self.counts[target as usize] += 1;
-            self.voter_class[v as usize] = target;
+        let width = self.projects;
+        for &g in engine.approvers(project) {
+            let from = self.voter_class[g as usize];
+            if from == 0 {
+                continue;
+            }
+            let to = self.target[from as usize];
+            let weight = engine.weights[g as usize];
+            self.sizes[from as usize] -= weight;
+            self.sizes[to as usize] += weight;
+            self.voter_class[g as usize] = to;
+            // Only projects still in the running are ever priced again; class 0's counts are
+            // not kept (its voters can pay nothing).
+            for &q in engine.ballot(g) {
+                if self.tracked[q as usize] {
+                    self.supporters[from as usize * width + q as usize] -= weight;
+                    if to != 0 {
+                        self.supporters[to as usize * width + q as usize] += weight;
+                    }
+                }
+            }
         }
-        self.touched = touched;
-        self.clear_gather();
         // Merge the surviving old classes with the new ones, both already sorted.
-        let old: Vec<u32> = self.order[1..]
-            .iter()
-            .copied()
-            .filter(|&c| self.counts[c as usize] > 0)
-            .collect();
+        let mut old = Vec::with_capacity(self.order.len());
         for &c in &self.order[1..] {
-            if self.counts[c as usize] == 0 {
+            if self.sizes[c as usize] > 0 {
+                old.push(c);
+            } else {
                 self.values[c as usize] = BigUint::zero();
                 self.free.push(c);
             }
@@ -604,24 +678,20 @@ impl State {
         }
         merged.extend_from_slice(&old[i..]);
         merged.extend_from_slice(&new_classes[j..]);
-        for (position, &c) in merged.iter().enumerate() {
-            self.rank[c as usize] = position as u32;
-        }
         self.order = merged;
     }
 
     fn allocate(&mut self, value: BigUint) -> u32 {
         if let Some(id) = self.free.pop() {
             self.values[id as usize] = value;
-            self.counts[id as usize] = 0;
             id
         } else {
             let id = self.values.len() as u32;
             self.values.push(value);
-            self.counts.push(0);
-            self.rank.push(0);
-            self.touched_count.push(0);
+            self.sizes.push(0);
             self.target.push(0);
+            self.supporters
+                .extend(std::iter::repeat_n(0, self.projects));
             id
         }
     }
