@@ -213,9 +213,13 @@ fn mes_matches_pabutools_and_is_feasible_deterministic_and_exhaustive() {
                 project.id()
             );
         }
-        for completion in [MesCompletion::None, MesCompletion::Add1] {
-            let partial = election.equal_shares(&MesOptions { completion });
-            assert!(partial.total_cost() <= outcome.total_cost(), "{case}");
-        }
+        let add1 = election.equal_shares(&MesOptions {
+            completion: MesCompletion::Add1,
+        });
+        assert_eq!(
+            &outcome.selected()[..add1.selected().len()],
+            add1.selected(),
+            "{case}: the fill must only add to Add1's outcome"
+        );
     }
 }

@@ -524,7 +524,12 @@ impl Parser {
                 self.expecting_header = false;
                 self.header(line, section, record);
             }
-            Some(_) if self.broken_header => {}
+            Some(section) if self.broken_header => match section {
+                // Rows under an unusable header are not checked, but still counted.
+                Section::Projects => self.project_rows += 1,
+                Section::Votes => self.vote_rows += 1,
+                Section::Meta => {}
+            },
             Some(Section::Meta) => self.meta_row(line, record),
             Some(Section::Projects) => self.project_row(line, record),
             Some(Section::Votes) => self.vote_row(line, record),
