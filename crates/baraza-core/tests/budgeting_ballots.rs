@@ -2,15 +2,17 @@
 
 use baraza_core::ErrorCode;
 use baraza_core::budgeting::{
-    BallotKind, BallotRules, GreedyRule, GreedyTieBreak, PbBallotError, PbElection,
-    PbInstance, PbInstanceError, PbInstanceSpec, ProjectId, ProjectIdError, ProjectSpec,
-    TieOrderError,
+    BallotKind, BallotRules, GreedyRule, GreedyTieBreak, PbBallotError, PbElection, PbInstance,
+    PbInstanceError, PbInstanceSpec, ProjectId, ProjectIdError, ProjectSpec, TieOrderError,
 };
 
 fn instance(budget: u64, costs: &[(&str, u64)], rules: BallotRules) -> PbInstance {
     PbInstance::new(PbInstanceSpec {
         budget,
-        projects: costs.iter().map(|(id, c)| ProjectSpec::new(*id, *c)).collect(),
+        projects: costs
+            .iter()
+            .map(|(id, c)| ProjectSpec::new(*id, *c))
+            .collect(),
         ballot_rules: rules,
     })
     .expect("valid instance")
@@ -90,15 +92,28 @@ fn instances_round_trip_through_json_and_are_checked_on_the_way_in() {
 
     let duplicate = r#"{"budget":9,"projects":[{"id":"a","cost":1},{"id":"a","cost":2}]}"#;
     let error = serde_json::from_str::<PbInstance>(duplicate).expect_err("duplicate id");
-    assert!(error.to_string().contains("project id \"a\" is used twice"), "{error}");
+    assert!(
+        error.to_string().contains("project id \"a\" is used twice"),
+        "{error}"
+    );
     let unknown_field = r#"{"budget":9,"projects":[{"id":"a","cost":1,"colour":"red"}]}"#;
     assert!(serde_json::from_str::<PbInstance>(unknown_field).is_err());
 }
 
 #[test]
 fn knapsack_ballots_must_fit_the_budget() {
-    let knapsack = instance(1000, &[("a", 600), ("b", 500), ("c", 300)], BallotRules::knapsack());
-    assert_eq!(knapsack.validate_ballot(&["a", "c"]).expect("fits").total_cost(), 900);
+    let knapsack = instance(
+        1000,
+        &[("a", 600), ("b", 500), ("c", 300)],
+        BallotRules::knapsack(),
+    );
+    assert_eq!(
+        knapsack
+            .validate_ballot(&["a", "c"])
+            .expect("fits")
+            .total_cost(),
+        900
+    );
     let errors = knapsack.validate_ballot(&["a", "b"]).expect_err("over");
     assert_eq!(
         errors.errors(),
@@ -135,7 +150,9 @@ fn every_ballot_problem_is_reported_at_once_with_codes() {
         max_total_cost: None,
     };
     let inst = instance(1000, &[("a", 600), ("b", 500)], rules);
-    let errors = inst.validate_ballot(&["a", "zz", "a", "b"]).expect_err("invalid");
+    let errors = inst
+        .validate_ballot(&["a", "zz", "a", "b"])
+        .expect_err("invalid");
     let codes: Vec<ErrorCode> = errors.errors().iter().map(|e| e.code()).collect();
     assert_eq!(
         codes,
@@ -158,13 +175,22 @@ fn every_ballot_problem_is_reported_at_once_with_codes() {
 
 #[test]
 fn rejected_ballots_are_not_recorded() {
-    let mut election = PbElection::new(instance(1000, &[("a", 600), ("b", 500)], BallotRules::knapsack()));
+    let mut election = PbElection::new(instance(
+        1000,
+        &[("a", 600), ("b", 500)],
+        BallotRules::knapsack(),
+    ));
     assert!(election.cast(&["a", "b"]).is_err());
     election.cast(&["b"]).expect("valid");
     assert_eq!(election.ballot_count(), 1);
     assert_eq!(election.approval_counts(), [0, 1]);
     assert_eq!(
-        election.ballot(0).expect("exists").iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        election
+            .ballot(0)
+            .expect("exists")
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>(),
         ["b"]
     );
     assert!(election.ballot(1).is_none());
@@ -196,9 +222,18 @@ fn greedy(election: &PbElection, tie_break: GreedyTieBreak) -> String {
 #[test]
 fn greedy_breaks_ties_as_asked() {
     let election = tie_election();
-    assert_eq!(greedy(&election, GreedyTieBreak::InstanceOrder), "z, x, w (cost 1000)");
-    assert_eq!(greedy(&election, GreedyTieBreak::LowerCostFirst), "z, y, w (cost 900)");
-    assert_eq!(greedy(&election, GreedyTieBreak::HigherCostFirst), "z, x, w (cost 1000)");
+    assert_eq!(
+        greedy(&election, GreedyTieBreak::InstanceOrder),
+        "z, x, w (cost 1000)"
+    );
+    assert_eq!(
+        greedy(&election, GreedyTieBreak::LowerCostFirst),
+        "z, y, w (cost 900)"
+    );
+    assert_eq!(
+        greedy(&election, GreedyTieBreak::HigherCostFirst),
+        "z, x, w (cost 1000)"
+    );
     let given = GreedyTieBreak::GivenOrder(vec![ProjectId::parse("y").expect("valid")]);
     assert_eq!(greedy(&election, given), "z, y, w (cost 900)");
 }
@@ -207,7 +242,11 @@ fn greedy_breaks_ties_as_asked() {
 fn a_tie_order_must_name_known_projects_once() {
     let election = tie_election();
     let order = |ids: &[&str]| {
-        GreedyTieBreak::GivenOrder(ids.iter().map(|i| ProjectId::parse(*i).expect("valid")).collect())
+        GreedyTieBreak::GivenOrder(
+            ids.iter()
+                .map(|i| ProjectId::parse(*i).expect("valid"))
+                .collect(),
+        )
     };
     let rule = |tie_break| GreedyRule {
         tie_break,
@@ -230,7 +269,10 @@ fn greedy_skips_projects_below_the_vote_threshold() {
         tie_break: GreedyTieBreak::InstanceOrder,
         min_votes: 2,
     };
-    assert_eq!(election.greedy(&rule).expect("ok").to_string(), "z, x (cost 900)");
+    assert_eq!(
+        election.greedy(&rule).expect("ok").to_string(),
+        "z, x (cost 900)"
+    );
 }
 
 #[test]
@@ -238,7 +280,10 @@ fn outcomes_print_ids_then_cost() {
     let mut election = PbElection::new(instance(100, &[("a", 200)], BallotRules::approval()));
     election.cast(&["a"]).expect("valid");
     assert_eq!(
-        election.greedy(&GreedyRule::default()).expect("ok").to_string(),
+        election
+            .greedy(&GreedyRule::default())
+            .expect("ok")
+            .to_string(),
         "(cost 0)"
     );
 }
@@ -249,7 +294,13 @@ fn no_ballots_means_nothing_is_funded() {
     let mes = election.equal_shares(&Default::default());
     assert!(mes.selected().is_empty());
     assert_eq!(mes.voter_budget().to_string(), "0");
-    assert!(election.greedy(&GreedyRule::default()).expect("ok").selected().is_empty());
+    assert!(
+        election
+            .greedy(&GreedyRule::default())
+            .expect("ok")
+            .selected()
+            .is_empty()
+    );
 }
 
 #[test]

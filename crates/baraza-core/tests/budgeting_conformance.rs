@@ -19,7 +19,12 @@ use baraza_core::budgeting::{
 
 fn reference_dir() -> PathBuf {
     std::env::var_os("BARAZA_REFERENCE_DIR").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference")),
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/reference"
+            ))
+        },
         PathBuf::from,
     )
 }
@@ -148,7 +153,10 @@ fn the_warsaw_tie_is_real_file_order_alone_does_not_reproduce_it() {
     assert_eq!((votes("308"), votes("615")), (88, 88));
     let by_file_order = election.greedy(&GreedyRule::default()).expect("no order");
     assert!(by_file_order.contains("308") && !by_file_order.contains("615"));
-    assert_ne!(sorted_ids(by_file_order.selected()), official_selection(file));
+    assert_ne!(
+        sorted_ids(by_file_order.selected()),
+        official_selection(file)
+    );
 }
 
 #[test]
@@ -197,7 +205,11 @@ fn mes_matches_pabutools_and_is_feasible_deterministic_and_exhaustive() {
             assert_eq!(outcome.total_cost(), cost, "{case}");
         }
         assert!(outcome.total_cost() <= budget, "{case}");
-        assert_eq!(election.equal_shares(&options), outcome, "{case}: not repeatable");
+        assert_eq!(
+            election.equal_shares(&options),
+            outcome,
+            "{case}: not repeatable"
+        );
         assert_eq!(
             reversed(&election).equal_shares(&options),
             outcome,

@@ -31,7 +31,9 @@ fn mes(election: &PbElection, completion: MesCompletion) -> baraza_core::budgeti
 
 /// Computes every rule's line for one file.
 fn actual_lines(election: &PbElection) -> String {
-    let greedy = election.greedy(&GreedyRule::default()).expect("no tie order");
+    let greedy = election
+        .greedy(&GreedyRule::default())
+        .expect("no tie order");
     format!(
         "greedy: {greedy}\nmes: {}\nmes_add1: {}\nmes_none: {}\n",
         mes(election, MesCompletion::Add1ThenGreedy).outcome(),
@@ -51,12 +53,17 @@ fn every_example_matches_its_expected_outcomes() {
         .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 name");
         let expected = std::fs::read_to_string(path.with_extension("expected"))
             .unwrap_or_else(|_| panic!("{name} has no .expected file"));
         let actual = actual_lines(&load(name));
         if actual != expected {
-            failures.push(format!("{name}\n--- expected\n{expected}--- actual\n{actual}"));
+            failures.push(format!(
+                "{name}\n--- expected\n{expected}--- actual\n{actual}"
+            ));
         }
         checked += 1;
     }
@@ -95,10 +102,17 @@ fn pabutools_example_two_reaches_a_voter_budget_of_112() {
     assert_eq!(plain.rounds()[1].cost_per_utility().to_string(), "1");
 
     let add1 = mes(&election, MesCompletion::Add1);
-    assert_eq!(add1.voter_budget(), &Rational::from_ratio(112, 1).expect("nonzero"));
+    assert_eq!(
+        add1.voter_budget(),
+        &Rational::from_ratio(112, 1).expect("nonzero")
+    );
     assert_eq!(add1.budget_increments(), 12);
     assert_eq!(add1.selected(), ["p2", "p1", "p0"]);
-    assert!(mes(&election, MesCompletion::Add1ThenGreedy).filled().is_empty());
+    assert!(
+        mes(&election, MesCompletion::Add1ThenGreedy)
+            .filled()
+            .is_empty()
+    );
 }
 
 /// 51 voters want 10 red projects, 49 want 10 blue ones, money for 10: greedy funds 10 red; MES
@@ -106,8 +120,15 @@ fn pabutools_example_two_reaches_a_voter_budget_of_112() {
 #[test]
 fn red_blue_split_is_proportional_only_under_mes() {
     let election = load("red_blue_51_49.pb");
-    let greedy = election.greedy(&GreedyRule::default()).expect("no tie order");
-    assert!(greedy.selected().iter().all(|p| p.as_str().starts_with("red")));
+    let greedy = election
+        .greedy(&GreedyRule::default())
+        .expect("no tie order");
+    assert!(
+        greedy
+            .selected()
+            .iter()
+            .all(|p| p.as_str().starts_with("red"))
+    );
     let outcome = mes(&election, MesCompletion::Add1ThenGreedy);
     assert_eq!(outcome.voter_budget().to_string(), "11");
     let blue = outcome

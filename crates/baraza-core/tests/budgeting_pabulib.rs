@@ -52,7 +52,11 @@ fn a_good_file_parses_into_instance_meta_and_votes() {
     assert_eq!(file.meta_value("description"), Some("Łódź; a test"));
     assert_eq!(file.meta_value("unit"), Some("Łódź"));
     assert_eq!(file.meta().len(), 7);
-    let ids: Vec<&str> = instance.projects().iter().map(|p| p.id().as_str()).collect();
+    let ids: Vec<&str> = instance
+        .projects()
+        .iter()
+        .map(|p| p.id().as_str())
+        .collect();
     assert_eq!(ids, ["A1", "B2", "C3"]);
     assert_eq!(instance.projects()[0].name(), "Park \"Zielony\"; phase 1");
     assert_eq!(instance.projects()[0].cost(), 600);
@@ -199,7 +203,8 @@ voter_id;vote
 
 #[test]
 fn missing_and_misplaced_sections_are_reported() {
-    let no_votes = "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\nA;5\n";
+    let no_votes =
+        "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\nA;5\n";
     assert_eq!(
         lines(&errors(no_votes)),
         [(8, "the VOTES section is missing".to_owned())]
@@ -277,9 +282,12 @@ fn with_votes(vote_type: &str, header: &str, rows: &str) -> String {
 
 #[test]
 fn other_vote_types_parse_into_typed_ballots() {
-    let ordinal = pabulib::parse_str(&with_votes("ordinal", "voter_id;vote", "1;C,A\n"))
-        .expect("valid");
-    assert_eq!(ordinal.votes()[0].ballot(), &PabulibBallot::Ordinal(vec![2, 0]));
+    let ordinal =
+        pabulib::parse_str(&with_votes("ordinal", "voter_id;vote", "1;C,A\n")).expect("valid");
+    assert_eq!(
+        ordinal.votes()[0].ballot(),
+        &PabulibBallot::Ordinal(vec![2, 0])
+    );
 
     let cumulative = pabulib::parse_str(&with_votes(
         "cumulative",
@@ -303,8 +311,8 @@ fn other_vote_types_parse_into_typed_ballots() {
         &PabulibBallot::Scoring(vec![(1, -2), (2, 5)])
     );
 
-    let choose = pabulib::parse_str(&with_votes("choose-1", "voter_id;vote", "1;B\n2;C\n"))
-        .expect("valid");
+    let choose =
+        pabulib::parse_str(&with_votes("choose-1", "voter_id;vote", "1;B\n2;C\n")).expect("valid");
     assert_eq!(choose.votes()[1].ballot(), &PabulibBallot::ChooseOne(2));
     // A choice of one is an approval of one.
     assert_eq!(
@@ -318,8 +326,8 @@ fn other_vote_types_parse_into_typed_ballots() {
 
 #[test]
 fn approval_rules_refuse_other_vote_types_with_a_clear_error() {
-    let ordinal = pabulib::parse_str(&with_votes("ordinal", "voter_id;vote", "1;C,A\n"))
-        .expect("valid");
+    let ordinal =
+        pabulib::parse_str(&with_votes("ordinal", "voter_id;vote", "1;C,A\n")).expect("valid");
     let error = ordinal.approval_election().expect_err("not approval");
     assert_eq!(
         error.to_string(),
@@ -329,11 +337,7 @@ fn approval_rules_refuse_other_vote_types_with_a_clear_error() {
 
 #[test]
 fn typed_vote_errors_are_reported() {
-    let text = with_votes(
-        "cumulative",
-        "voter_id;vote;points",
-        "1;A,B;3\n2;A;x\n",
-    );
+    let text = with_votes("cumulative", "voter_id;vote;points", "1;A,B;3\n2;A;x\n");
     assert_eq!(
         lines(&errors(&text)),
         [

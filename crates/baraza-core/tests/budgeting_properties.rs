@@ -69,8 +69,10 @@ fn spec_strategy() -> impl Strategy<Value = Spec> {
             )
         })
         .prop_map(|(costs, budget, ballots, plant)| {
-            let mut ballots: Vec<Vec<usize>> =
-                ballots.into_iter().map(|b| b.into_iter().collect()).collect();
+            let mut ballots: Vec<Vec<usize>> = ballots
+                .into_iter()
+                .map(|b| b.into_iter().collect())
+                .collect();
             if plant {
                 // A minority of a third of the voters, all approving the last project only, made
                 // cheap enough for their share: the case greedy tends to neglect.
@@ -132,7 +134,9 @@ fn neglected(election: &PbElection, outcome: &PbOutcome) -> Vec<String> {
 }
 
 fn mes(election: &PbElection, completion: MesCompletion) -> PbOutcome {
-    election.equal_shares(&MesOptions { completion }).into_outcome()
+    election
+        .equal_shares(&MesOptions { completion })
+        .into_outcome()
 }
 
 const COMPLETIONS: [MesCompletion; 3] = [
@@ -164,7 +168,7 @@ proptest! {
     #[test]
     fn outcomes_are_deterministic_and_ignore_ballot_order(spec in spec_strategy()) {
         let election = build(&spec);
-        let mut reversed = spec.clone();
+        let mut reversed = spec;
         reversed.ballots.reverse();
         let reversed = build(&reversed);
         let rule = GreedyRule::default();
@@ -234,7 +238,9 @@ fn greedy_can_neglect_a_group_mes_serves() {
         ballots,
     };
     let election = build(&spec);
-    let greedy = election.greedy(&GreedyRule::default()).expect("no tie order");
+    let greedy = election
+        .greedy(&GreedyRule::default())
+        .expect("no tie order");
     assert_eq!(neglected(&election, &greedy).len(), 10);
     for completion in COMPLETIONS {
         assert!(neglected(&election, &mes(&election, completion)).is_empty());

@@ -263,7 +263,8 @@ impl PbElection {
         MesOutcome {
             outcome: PbOutcome::new(selected, total_cost),
             rounds,
-            voter_budget: voter_budget.unwrap_or_else(|| Rational::new(BigUint::zero(), 1u8.into())),
+            voter_budget: voter_budget
+                .unwrap_or_else(|| Rational::new(BigUint::zero(), 1u8.into())),
             budget_increments,
             filled,
         }
@@ -380,9 +381,9 @@ impl Engine {
     /// Whether no project MES could fund is left out while fitting in the unspent budget.
     fn is_exhaustive(&self, run: &Run, budget: u64) -> bool {
         let left = budget - run.total_cost;
-        self.eligible.iter().all(|&p| {
-            self.costs[p] > left || run.rounds.iter().any(|r| r.project == p)
-        })
+        self.eligible
+            .iter()
+            .all(|&p| self.costs[p] > left || run.rounds.iter().any(|r| r.project == p))
     }
 
     /// MES with every voter starting at `per_voter_num / per_voter_den`. With `abort_above`,
@@ -424,7 +425,8 @@ impl Engine {
                     Some((a, r)) => {
                         let rho = Fraction::new(
                             a.clone(),
-                            &state.denominator * BigUint::from(u128::from(r) * u128::from(self.costs[p])),
+                            &state.denominator
+                                * BigUint::from(u128::from(r) * u128::from(self.costs[p])),
                         );
                         let better = match &best {
                             None => true,

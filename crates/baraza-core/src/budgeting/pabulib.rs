@@ -245,7 +245,9 @@ pub enum PabulibErrorKind {
     #[error("expected the section line META")]
     OutsideSection,
     /// A section is out of order or repeated.
-    #[error("section {found} is out of place; sections are META, PROJECTS, VOTES, once each, in that order")]
+    #[error(
+        "section {found} is out of place; sections are META, PROJECTS, VOTES, once each, in that order"
+    )]
     SectionOrder {
         /// The section found.
         found: &'static str,
@@ -422,12 +424,15 @@ pub fn parse_reader(reader: impl BufRead) -> Result<PabulibFile, PabulibErrors> 
             Err(error) => {
                 let line = error.position().map_or(last_line + 1, |p| p.line());
                 let fatal = !matches!(error.kind(), csv::ErrorKind::Utf8 { .. });
-                parser.error(line, PabulibErrorKind::Unreadable {
-                    message: match error.kind() {
-                        csv::ErrorKind::Utf8 { .. } => "the line is not valid UTF-8".to_owned(),
-                        _ => error.to_string(),
+                parser.error(
+                    line,
+                    PabulibErrorKind::Unreadable {
+                        message: match error.kind() {
+                            csv::ErrorKind::Utf8 { .. } => "the line is not valid UTF-8".to_owned(),
+                            _ => error.to_string(),
+                        },
                     },
-                });
+                );
                 if fatal || line <= last_line {
                     break;
                 }
@@ -700,7 +705,10 @@ impl Parser {
         }
         let id_text = record[columns.id].trim().to_owned();
         let cost_text = record[columns.cost].to_owned();
-        let name = columns.name.map(|n| record[n].to_owned()).unwrap_or_default();
+        let name = columns
+            .name
+            .map(|n| record[n].to_owned())
+            .unwrap_or_default();
         let metadata: BTreeMap<String, String> = columns
             .names
             .iter()
@@ -789,7 +797,11 @@ impl Parser {
                 Some(t) => Some(t),
                 None => {
                     let value = value.clone();
-                    let line = self.meta_lines.get("vote_type").copied().unwrap_or(meta_line);
+                    let line = self
+                        .meta_lines
+                        .get("vote_type")
+                        .copied()
+                        .unwrap_or(meta_line);
                     self.error(line, PabulibErrorKind::UnknownVoteType { value });
                     None
                 }
@@ -804,9 +816,8 @@ impl Parser {
         else {
             return None;
         };
-        if self.project_columns.is_none() {
-            return None;
-        }
+        // Without a usable PROJECTS header there are no projects to check votes against.
+        self.project_columns.as_ref()?;
         let spec = PbInstanceSpec {
             budget,
             projects: std::mem::take(&mut self.projects),
@@ -1038,7 +1049,8 @@ fn parse_signed(text: &str) -> Result<i64, &'static str> {
                 .map(|m| -m)
                 .map_err(|_| " that fits in 64 bits")
         }
-        None => parse_whole(text)
-            .and_then(|m| i64::try_from(m).map_err(|_| " that fits in 64 bits")),
+        None => {
+            parse_whole(text).and_then(|m| i64::try_from(m).map_err(|_| " that fits in 64 bits"))
+        }
     }
 }
