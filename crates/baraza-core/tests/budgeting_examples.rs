@@ -156,6 +156,27 @@ fn exact_tie_goes_to_the_cheaper_project() {
     assert_eq!(outcome.selected(), ["B", "C"]);
 }
 
+/// Z empties voter 0's purse; X and Y then tie at ρ = 1/3 with equal costs, and Y has more
+/// votes (4, one of them from the emptied purse).
+#[test]
+fn exact_tie_with_equal_costs_goes_to_more_votes() {
+    let election = load("exact_tie_more_votes.pb");
+    let outcome = mes(&election, MesCompletion::None);
+    let rounds: Vec<(String, String)> = outcome
+        .rounds()
+        .iter()
+        .map(|r| (r.project().to_string(), r.cost_per_utility().to_string()))
+        .collect();
+    assert_eq!(
+        rounds,
+        [
+            ("Z".to_owned(), "1/5".to_owned()),
+            ("Y".to_owned(), "1/3".to_owned()),
+            ("X".to_owned(), "1/3".to_owned())
+        ]
+    );
+}
+
 #[test]
 fn rationals_compare_and_print_exactly() {
     let third = Rational::from_ratio(1, 3).expect("nonzero");

@@ -1,4 +1,8 @@
-//! Property tests of the participatory-budgeting outcomes over random elections.
+//! Property tests of the participatory-budgeting outcomes over random elections: outcomes stay
+//! within the budget, are deterministic and independent of ballot order, the greedy fill
+//! leaves nothing with votes that fits, MES agrees exactly with a plain voter-by-voter exact
+//! implementation (`reference` below), and MES satisfies the proportionality property defined
+//! here, which greedy does not.
 //!
 //! # The proportionality property
 //!
@@ -244,5 +248,156 @@ fn greedy_can_neglect_a_group_mes_serves() {
     assert_eq!(neglected(&election, &greedy).len(), 10);
     for completion in COMPLETIONS {
         assert!(neglected(&election, &mes(&election, completion)).is_empty());
+    }
+}
+
+/// A plain, slow, obviously-correct Method of Equal Shares on exact fractions, voter by voter,
+/// with the same rules as the library (cost utilities, ties by lower cost, more votes, instance
+/// order; Add1 from ⌊B/n⌋ + 1; greedy fill by votes then instance order). The library's engine
+/// (classes of equal budget, kept supporter counts, pruning by lower bounds, grouped ballots)
+/// must agree with it exactly.
+mod reference {
+    use num_bigint::BigUint;
+    use std::cmp::Ordering;
+
+    #[derive(Clone, Debug)]
+    struct Frac(BigUint, BigUint);
+
+    impl Frac {
+        fn int(n: u64) -> Self {
+            Frac(n.into(), 1u8.into())
+        }
+        fn cmp(&self, o: &Self) -> Ordering {
+            (&self.0 * &o.1).cmp(&(&o.0 * &self.1))
+        }
+        fn add(&self, o: &Self) -> Self {
+            Frac(&self.0 * &o.1 + &o.0 * &self.1, &self.1 * &o.1)
+        }
+        fn sub(&self, o: &Self) -> Self {
+            Frac(&self.0 * &o.1 - &o.0 * &self.1, &self.1 * &o.1)
+        }
+        fn div_int(&self, k: u64) -> Self {
+            Frac(self.0.clone(), &self.1 * BigUint::from(k))
+        }
+    }
+
+    pub(super) fn run(costs: &[u64], ballots: &[Vec<usize>], per_voter: (u64, u64)) -> Vec<usize> {
+        let n = ballots.len();
+        let votes: Vec<u64> = (0..costs.len())
+            .map(|p| ballots.iter().filter(|b| b.contains(&p)).count() as u64)
+            .collect();
+        let mut budget = vec![Frac(per_voter.0.into(), per_voter.1.into()); n];
+        let mut remaining: Vec<usize> = (0..costs.len())
+            .filter(|&p| costs[p] > 0 && votes[p] > 0)
+            .collect();
+        let mut selected = Vec::new();
+        loop {
+            // (ρ, project, α)
+            let mut best: Option<(Frac, usize, Frac)> = None;
+            for &p in &remaining {
+                let mut supporters: Vec<usize> =
+                    (0..n).filter(|&i| ballots[i].contains(&p)).collect();
+                supporters.sort_by(|&a, &b| budget[a].cmp(&budget[b]));
+                let cost = Frac::int(costs[p]);
+                let mut paid = Frac::int(0);
+                let mut alpha = None;
+                let k = supporters.len() as u64;
+                for (i, &v) in supporters.iter().enumerate() {
+                    let share = cost.sub(&paid).div_int(k - i as u64);
+                    if budget[v].cmp(&share) != Ordering::Less {
+                        alpha = Some(share);
+                        break;
+                    }
+                    paid = paid.add(&budget[v]);
+                }
+                let Some(alpha) = alpha else { continue };
+                let rho = alpha.div_int(costs[p]);
+                let better = match &best {
+                    None => true,
+                    Some((best_rho, q, _)) => match rho.cmp(best_rho) {
+                        Ordering::Less => true,
+                        Ordering::Greater => false,
+                        Ordering::Equal => {
+                            (costs[p], std::cmp::Reverse(votes[p]), p)
+                                < (costs[*q], std::cmp::Reverse(votes[*q]), *q)
+                        }
+                    },
+                };
+                if better {
+                    best = Some((rho, p, alpha));
+                }
+            }
+            let Some((_, p, alpha)) = best else { break };
+            for (i, ballot) in ballots.iter().enumerate() {
+                if ballot.contains(&p) {
+                    budget[i] = if budget[i].cmp(&alpha) == Ordering::Less {
+                        Frac::int(0)
+                    } else {
+                        budget[i].sub(&alpha)
+                    };
+                }
+            }
+            selected.push(p);
+            remaining.retain(|&q| q != p);
+        }
+        selected
+    }
+
+    /// (MES alone, Add1, Add1 then greedy fill), as project positions in selection order.
+    pub(super) fn outcomes(costs: &[u64], budget: u64, ballots: &[Vec<usize>]) -> [Vec<usize>; 3] {
+        let n = ballots.len() as u64;
+        if n == 0 {
+            return [vec![], vec![], vec![]];
+        }
+        let cost = |s: &[usize]| s.iter().map(|&p| costs[p]).sum::<u64>();
+        let votes: Vec<usize> = (0..costs.len())
+            .map(|p| ballots.iter().filter(|b| b.contains(&p)).count())
+            .collect();
+        let plain = run(costs, ballots, (budget, n));
+        let mut kept = plain.clone();
+        let mut t = budget / n;
+        loop {
+            let left = budget - cost(&kept);
+            let exhaustive = (0..costs.len())
+                .filter(|&p| costs[p] > 0 && votes[p] > 0)
+                .all(|p| kept.contains(&p) || costs[p] > left);
+            if exhaustive {
+                break;
+            }
+            t += 1;
+            let next = run(costs, ballots, (t, 1));
+            if cost(&next) > budget {
+                break;
+            }
+            kept = next;
+        }
+        let mut full = kept.clone();
+        let mut order: Vec<usize> = (0..costs.len()).collect();
+        order.sort_by_key(|&p| (std::cmp::Reverse(votes[p]), p));
+        for p in order {
+            if !full.contains(&p) && votes[p] > 0 && cost(&full) + costs[p] <= budget {
+                full.push(p);
+            }
+        }
+        [plain, kept, full]
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_engine_agrees_with_a_plain_exact_implementation(spec in spec_strategy()) {
+        let election = build(&spec);
+        let expected = reference::outcomes(&spec.costs, spec.budget, &spec.ballots);
+        for (completion, expected) in COMPLETIONS.into_iter().zip(expected) {
+            let outcome = mes(&election, completion);
+            let actual: Vec<usize> = outcome
+                .selected()
+                .iter()
+                .map(|id| election.instance().project_index(id.as_str()).expect("known"))
+                .collect();
+            prop_assert_eq!(actual, expected, "{:?}", completion);
+        }
     }
 }
