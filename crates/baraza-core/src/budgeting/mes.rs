@@ -499,6 +499,11 @@ impl Fraction {
 /// `num / den` as the nearest-ish `f64`, for numbers of any size.
 fn ratio_to_f64(num: &BigUint, den: &BigUint) -> f64 {
     let shift = num.bits().max(den.bits()).saturating_sub(1000);
+    if shift == 0 {
+        let n = num.to_f64().unwrap_or(f64::INFINITY);
+        let d = den.to_f64().unwrap_or(f64::INFINITY);
+        return n / d;
+    }
     let n = (num >> shift).to_f64().unwrap_or(f64::INFINITY);
     let d = (den >> shift).to_f64().unwrap_or(f64::INFINITY);
     n / d
