@@ -87,11 +87,13 @@
 //!
 //! **Cost.** A voter's budget depends only on which funded projects they approve (a voter who
 //! could not pay `α` in full paid everything and holds 0), so voters are grouped in classes of
-//! equal budget and a project's price is one pass over its supporters plus one over their
-//! classes. A project's `ρ` never decreases, so the `ρ` computed in an earlier round is a lower
-//! bound and projects that cannot win are not re-priced. Add1 repeats the whole computation
-//! once per currency unit of raise; on 10,000 voters × 50 projects see the `budgeting`
-//! benchmark.
+//! equal budget; each class keeps how many of its voters approve each project, so pricing a
+//! project is one pass over the classes, poorest first. A project's `ρ` never decreases, so the `ρ` computed in an earlier round is a lower
+//! bound and projects that cannot win are not re-priced. Voters with identical ballots are
+//! handled as one weighted group. Add1 repeats the whole computation once per currency unit of
+//! raise — at most until the per-voter budget reaches the cost of the dearest fundable project,
+//! usually far sooner, when the outcome would exceed the budget. On 10,000 voters × 50 projects
+//! one MES run takes a few milliseconds; see the `budgeting` benchmark and BENCHMARKS.md.
 //!
 //! # Example: the 51 % / 49 % split
 //!
