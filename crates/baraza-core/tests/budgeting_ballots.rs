@@ -319,3 +319,12 @@ fn zero_cost_projects_are_left_to_the_fill() {
     assert_eq!(full.outcome().to_string(), "paid, free (cost 100)");
     assert_eq!(full.filled(), ["free"]);
 }
+
+#[test]
+fn outcomes_serialise_for_reports() {
+    let outcome = tie_election().greedy(&GreedyRule::default()).expect("ok");
+    assert_eq!(
+        serde_json::to_string(&outcome).expect("serialises"),
+        r#"{"selected":["z","x","w"],"total_cost":1000}"#
+    );
+}

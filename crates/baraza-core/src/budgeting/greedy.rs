@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::ballot::PbElection;
 use super::instance::ProjectId;
@@ -11,8 +11,10 @@ use super::instance::ProjectId;
 /// The projects an outcome rule funds.
 ///
 /// `Display` writes the ids in order of selection, separated by `", "`, then the total cost:
-/// `1940, 303, 310 (cost 234800)`; an empty outcome is `(cost 0)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `1940, 303, 310 (cost 234800)`; an empty outcome is `(cost 0)`. Serialises (for reports) as
+/// `{"selected": ["1940", "303", "310"], "total_cost": 234800}`; it is only ever built by the
+/// outcome rules, so it has no `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PbOutcome {
     selected: Vec<ProjectId>,
     total_cost: u64,
