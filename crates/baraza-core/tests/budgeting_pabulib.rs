@@ -359,3 +359,26 @@ fn typed_vote_errors_are_reported() {
         )]
     );
 }
+
+/// Regression: with Windows line ends the reader counted one line too few.
+#[test]
+fn line_numbers_count_windows_line_ends_and_blank_lines() {
+    let text = "META\r\nkey;value\r\n\r\nbudget;100\r\nvote_type;approval\r\nPROJECTS\r\n\
+                project_id;cost;name\r\nA;1;\"Quoted\"\r\nB;2;x;y\r\n";
+    assert_eq!(
+        lines(&errors(text)),
+        [
+            (
+                9,
+                "expected 3 fields like the PROJECTS header, found 4".to_owned()
+            ),
+            (10, "the VOTES section is missing".to_owned()),
+        ]
+    );
+    let ok = format!(
+        "{}VOTES\r\nvoter_id;vote\r\n1;A\r\n",
+        &text[..text.find("B;2").expect("present")]
+    );
+    let file = pabulib::parse_str(&ok).expect("valid");
+    assert_eq!(file.instance().projects()[0].name(), "Quoted");
+}

@@ -405,10 +405,13 @@ pub fn parse_str(text: &str) -> Result<PabulibFile, PabulibErrors> {
 
 /// Parses a pabulib file from a reader (a file, a network body…). The reader is read to the end.
 pub fn parse_reader(reader: impl BufRead) -> Result<PabulibFile, PabulibErrors> {
+    // Records end at '\n' only, so that the reader's line numbers count every line of a file
+    // with Windows line ends too; the '\r' left at the end of such a line is removed below.
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let mut parser = Parser::default();
     let mut record = csv::StringRecord::new();
@@ -419,7 +422,24 @@ pub fn parse_reader(reader: impl BufRead) -> Result<PabulibFile, PabulibErrors> 
             Ok(true) => {
                 let line = record.position().map_or(last_line + 1, |p| p.line());
                 last_line = line;
-                parser.record(line, &record);
+                if record.iter().last().is_some_and(|f| f.ends_with('\r')) {
+                    let count = record.len();
+                    let mut stripped =
+                        csv::StringRecord::with_capacity(record.as_slice().len(), count);
+                    for (i, field) in record.iter().enumerate() {
+                        stripped.push_field(if i + 1 == count {
+                            field.trim_end_matches('\r')
+                        } else {
+                            field
+                        });
+                    }
+                    if stripped.len() == 1 && stripped[0].is_empty() {
+                        continue; // a blank line
+                    }
+                    parser.record(line, &stripped);
+                } else {
+                    parser.record(line, &record);
+                }
             }
             Err(error) => {
                 let line = error.position().map_or(last_line + 1, |p| p.line());
