@@ -21,7 +21,9 @@
 //! that do not. Ties in votes are broken by a [`GreedyTieBreak`]: the instance order (the
 //! default; for a pabulib file the order of its PROJECTS section), cheaper first, dearer first,
 //! or an order the city gives (drawn by lot, say). Projects with fewer than
-//! [`GreedyRule::min_votes`] votes (default 1) are never funded.
+//! [`GreedyRule::min_votes`] votes (default 1) are never funded. (In pabutools this is
+//! `greedy_utilitarian_welfare` with `Cost_Sat`: satisfaction per unit of cost is the vote
+//! count.)
 //!
 //! Greedy is not proportional: a 51 % majority that agrees on enough projects gets the whole
 //! budget, and the other 49 % nothing.
@@ -43,8 +45,9 @@
 //!
 //! **Utilities.** Approval ballots say nothing about how much a voter likes a project, and the
 //! rule needs a utility `u_i(p)`. This module uses *cost utilities*, `u_i(p) = c_p` when voter
-//! `i` approves `p` (and 0 otherwise), as the cities that adopted MES did — Wieliczka ("Green
-//! Million", 2023) and Świecie, computed with the reference implementation of equalshares.net.
+//! `i` approves `p` (and 0 otherwise), as in the cities that adopted MES with approval ballots
+//! (Wieliczka's "Green Million", 2023; Świecie) and in equalshares.net's reference
+//! implementation.
 //! Then `ρ · u_i(p) = ρ · c_p = α`, the most any supporter pays: every supporter pays `α` or,
 //! if they have less, all they have, and the rule funds the project with the smallest `α / c_p`
 //! (equalshares.net calls `c_p / α` the "effective vote count" and funds the largest). Without
@@ -72,7 +75,8 @@
 //!    `B / n + 1` rather than `⌊B / n⌋ + 1` (the same when `B / n` is whole).
 //! 2. *Greedy fill*: the projects still unfunded, in order of votes (most first, ties in instance
 //!    order), each funded if it still fits; projects nobody voted for are left out. (pabutools:
-//!    `completion_by_rule_combination` with the greedy rule second.)
+//!    `completion_by_rule_combination` with `greedy_utilitarian_welfare` and `Cost_Sat` second,
+//!    which is greedy by votes.)
 //!
 //! [`MesCompletion::Add1`] stops after step 1, and [`MesCompletion::None`] returns MES with
 //! `B / n` alone.
