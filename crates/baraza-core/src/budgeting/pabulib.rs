@@ -422,7 +422,7 @@ pub fn parse_reader(reader: impl BufRead) -> Result<PabulibFile, PabulibErrors> 
             Ok(true) => {
                 let line = record.position().map_or(last_line + 1, |p| p.line());
                 last_line = line;
-                if record.iter().last().is_some_and(|f| f.ends_with('\r')) {
+                if record.iter().next_back().is_some_and(|f| f.ends_with('\r')) {
                     let count = record.len();
                     let mut stripped =
                         csv::StringRecord::with_capacity(record.as_slice().len(), count);
