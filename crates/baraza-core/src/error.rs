@@ -107,6 +107,13 @@ pub enum ErrorCode {
     MalformedCsv,
     /// A count cannot be made with these settings (e.g. more seats than candidates).
     InvalidCountRules,
+    /// A participatory-budgeting ballot names a project the instance does not have.
+    UnknownProject,
+    /// The projects on a participatory-budgeting ballot cost more together than a ballot may
+    /// spend (the budget for knapsack ballots, or the instance's cap).
+    BallotOverBudget,
+    /// A pabulib `.pb` file cannot be used; the error lists every bad line.
+    InvalidPabulibFile,
 }
 
 impl ErrorCode {
@@ -160,6 +167,9 @@ impl ErrorCode {
             Self::InvalidCandidates => "invalid_candidates",
             Self::MalformedCsv => "malformed_csv",
             Self::InvalidCountRules => "invalid_count_rules",
+            Self::UnknownProject => "unknown_project",
+            Self::BallotOverBudget => "ballot_over_budget",
+            Self::InvalidPabulibFile => "invalid_pabulib_file",
         }
     }
 }
@@ -224,6 +234,9 @@ mod tests {
             ErrorCode::InvalidCandidates,
             ErrorCode::MalformedCsv,
             ErrorCode::InvalidCountRules,
+            ErrorCode::UnknownProject,
+            ErrorCode::BallotOverBudget,
+            ErrorCode::InvalidPabulibFile,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -60,6 +60,9 @@
 //! * [`ranked`]: ranked-choice voting: instant-runoff and single transferable vote, round by
 //!   round as RCTab counts them, with ballot rules, tie-breaks, exact surplus arithmetic and CSV
 //!   reading.
+//! * [`budgeting`]: participatory budgeting — projects with costs and a budget, approval and
+//!   knapsack ballots, greedy-by-votes and Method of Equal Shares outcomes (exact arithmetic,
+//!   documented completion), and the pabulib `.pb` reader.
 //! * [`feedback`]: feedback forms ("Is this page useful?", CSAT, NPS, single choice, free
 //!   text), validated responses, aggregates with Wilson and NPS confidence intervals, grouping
 //!   by page and by period.
@@ -120,6 +123,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Participatory budgeting from a pabulib file: greedy by votes, and the Method of Equal Shares:
+//!
+//! ```
+//! use baraza_core::budgeting::{GreedyRule, MesOptions, pabulib};
+//! let file = pabulib::parse_str("META\nkey;value\nbudget;900\nvote_type;approval\n\
+//!     PROJECTS\nproject_id;cost\nbridge;600\nlibrary;300\nclinic;300\n\
+//!     VOTES\nvoter_id;vote\n1;bridge\n2;bridge\n3;bridge,library\n4;clinic\n")?;
+//! let election = file.approval_election()?;
+//! // Greedy funds the most-voted projects that fit; MES gives the clinic voter a share too.
+//! assert_eq!(election.greedy(&GreedyRule::default())?.selected(), ["bridge", "library"]);
+//! assert_eq!(election.equal_shares(&MesOptions::default()).selected(), ["bridge", "clinic"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Feedback proportions come with a Wilson score interval (95 % by default):
 //!
 //! ```
@@ -167,6 +184,7 @@
 #![warn(missing_docs)]
 
 mod ballot;
+pub mod budgeting;
 pub mod consultation;
 mod error;
 pub mod feedback;

@@ -1,0 +1,20 @@
+META
+key;value
+description;"three projects tie exactly at rho = 1/3; MES funds the cheaper first"
+num_projects;3
+num_votes;6
+budget;300
+vote_type;approval
+PROJECTS
+project_id;cost;name
+A;150;A
+B;120;B
+C;150;C
+VOTES
+voter_id;vote
+1;A,B
+2;A,B
+3;A,B
+4;C
+5;C
+6;C

@@ -1,0 +1,25 @@
+META
+key;value
+description;"X and Y tie at rho = 1/3 with equal costs in round 2; MES funds Y, which has more votes"
+num_projects;3
+num_votes;11
+budget;165
+vote_type;approval
+PROJECTS
+project_id;cost;name
+Z;75;Z
+X;45;X
+Y;45;Y
+VOTES
+voter_id;vote
+0;Z,Y
+1;X
+2;X
+3;X
+4;Y
+5;Y
+6;Y
+7;Z
+8;Z
+9;Z
+10;Z

@@ -1,0 +1,19 @@
+META
+key;value
+description;pabutools tests/test_rule.py Approval example 2, costs x100
+num_projects;4
+num_votes;4
+budget;400
+vote_type;approval
+PROJECTS
+project_id;cost;name
+p0;100;p0
+p1;90;p1
+p2;200;p2
+p3;109;p3
+VOTES
+voter_id;vote
+1;p0
+2;p1,p2,p3
+3;p1,p2,p3
+4;p2

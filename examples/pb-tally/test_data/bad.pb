@@ -1,0 +1,12 @@
+META
+key;value
+budget;1000
+vote_type;approval
+PROJECTS
+project_id;cost
+A;600
+B;lots
+VOTES
+voter_id;vote
+1;A
+2;C

@@ -1,0 +1,11 @@
+META
+key;value
+budget;1000
+vote_type;ordinal
+PROJECTS
+project_id;cost
+A;600
+B;500
+VOTES
+voter_id;vote
+1;B,A
