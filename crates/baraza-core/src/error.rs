@@ -43,6 +43,10 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Something failed on the server; the details are in the server log, not in the response.
     Internal,
+    /// A citizen's free text is longer than allowed once cleaned and redacted.
+    TextTooLong,
+    /// A citizen's free text is empty (or all blank), or shorter than required.
+    TextTooShort,
 }
 
 impl ErrorCode {
@@ -64,6 +68,8 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
+            Self::TextTooLong => "text_too_long",
+            Self::TextTooShort => "text_too_short",
         }
     }
 }
@@ -96,6 +102,8 @@ mod tests {
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,
+            ErrorCode::TextTooLong,
+            ErrorCode::TextTooShort,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -54,6 +54,15 @@
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
+//! * [`text_safety`]: citizens' free text made safe to store — controls removed, NFC, trimmed,
+//!   length-checked, and e-mail addresses, phone, card and ID numbers replaced by placeholders:
+//!
+//!   ```
+//!   use baraza_core::text_safety::{CitizenText, TextLimits};
+//!   let text = CitizenText::new("Call 0712 345 678 about the leak", TextLimits::default())?;
+//!   assert_eq!(text.as_str(), "Call [phone] about the leak");
+//!   # Ok::<(), baraza_core::text_safety::CitizenTextError>(())
+//!   ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -64,6 +73,7 @@ mod poll;
 mod slug;
 pub mod tally;
 mod text;
+pub mod text_safety;
 pub mod v1;
 
 pub use ballot::{
