@@ -119,11 +119,11 @@
 //! **Kept on purpose** (not redacted), checked before the phone rules:
 //! * *dates* `2024-03-15`, `15.03.2024`, `03-15-2024` (three groups, one separator `-` or `.`,
 //!   a year 1900–2099, a month and day in range);
-//! * *amounts*: a number that starts with a digit other than `0` (amounts have no leading
-//!   zeros, phone numbers do) and either has a currency beside it (a sign such as `$ € £ ₦ ₹`, a
-//!   code or abbreviation such as `KES`, `KSh`, `USD`, `TZS`, or the East African `/=`), or is
-//!   grouped in thousands (`1 500 000`, `1.500.000`, `2 500 000.50`), or is a decimal with a
-//!   fraction of at most three digits (`1234567.50`). An amount has at most 15 digits.
+//! * *amounts*: at most 15 digits, not starting with `0` (amounts have no leading zeros, phone
+//!   numbers do), and either grouped in thousands (`1 500 000`, `1.500.000`, `2 500 000.50`),
+//!   or a decimal with a fraction of at most three digits (`1234567.50`), or a plain run of
+//!   digits with a currency beside it: a sign such as `$ € £ ₦ ₹`, a code or abbreviation such
+//!   as `KES`, `KSh`, `USD`, `TZS`, or the East African `/=` (`KES 2500000`, `2500000/=`).
 //!
 //! Limits of these heuristics, plainly: a thousands-grouped or currency-marked number that really
 //! was an ID or phone number is kept (`KES 2500000` stays, as does `712 345 678`); a date written

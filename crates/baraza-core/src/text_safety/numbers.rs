@@ -269,10 +269,10 @@ impl Window<'_> {
             Some(Verdict::Redact(RedactionKind::Card))
         } else if self.is_amount() {
             Some(Verdict::Keep)
-        } else if self.is_trunk_phone() || self.is_north_american_phone() {
-            Some(Verdict::Redact(RedactionKind::Phone))
         } else if self.is_social_security_number() {
             Some(Verdict::Redact(RedactionKind::Id))
+        } else if self.is_trunk_phone() || self.is_north_american_phone() {
+            Some(Verdict::Redact(RedactionKind::Phone))
         } else {
             None
         }
@@ -344,39 +344,33 @@ impl Window<'_> {
         luhn_valid(&self.parts)
     }
 
-    /// A number with a currency beside it, grouped in thousands, or with a short decimal
-    /// fraction; never with a leading zero.
+    /// An amount: never with a leading zero; grouped in thousands or with a short decimal
+    /// fraction, or a plain run of digits with a currency beside it.
     fn is_amount(&self) -> bool {
         let first = self.parts[0];
         if self.digits() > MAX_AMOUNT_DIGITS || (first.starts_with('0') && first != "0") {
             return false;
         }
-        if currency_before(self.before) || currency_after(self.after) {
-            return true;
-        }
         let lens = self.lens();
         let n = lens.len();
         let thousands = |groups: &[usize]| {
-            groups.len() >= 2
-                && (1..=3).contains(&groups[0])
-                && !first.starts_with('0')
-                && groups[1..].iter().all(|&l| l == 3)
+            groups.len() >= 2 && (1..=3).contains(&groups[0]) && groups[1..].iter().all(|&l| l == 3)
         };
-        // `1 500 000` or `1.500.000`.
-        if self.uniform_sep(&[' ', '.']).is_some() && thousands(&lens) {
-            return true;
+        match n {
+            // `KES 2500000`, `2500000/=`.
+            1 => currency_before(self.before) || currency_after(self.after),
+            // `1 500 000`, `1.500.000`.
+            _ if self.uniform_sep(&[' ', '.']).is_some() && thousands(&lens) => true,
+            // `1234567.50`.
+            2 => self.seps[0].plain() == Some('.') && lens[0] <= 12 && lens[1] <= 3,
+            // `2 500 000.50`.
+            _ => {
+                self.seps[..n - 2].iter().all(|s| s.plain() == Some(' '))
+                    && self.seps[n - 2].plain() == Some('.')
+                    && thousands(&lens[..n - 1])
+                    && lens[n - 1] <= 3
+            }
         }
-        // `2 500 000.50`.
-        if n >= 3
-            && self.seps[..n - 2].iter().all(|s| s.plain() == Some(' '))
-            && self.seps[n - 2].plain() == Some('.')
-            && thousands(&lens[..n - 1])
-            && (1..=3).contains(&lens[n - 1])
-        {
-            return true;
-        }
-        // `1234567.50`.
-        n == 2 && self.seps[0].plain() == Some('.') && lens[0] <= 12 && lens[1] <= 3
     }
 
     /// A national number with trunk prefix `0`: 9–11 digits, groups of two or more.
