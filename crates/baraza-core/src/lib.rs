@@ -54,6 +54,14 @@
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
+//! * [`suppression`]: breakdowns by group with every group smaller than `k` hidden, plus
+//!   complementary suppression so no hidden count follows from the total by subtraction:
+//!
+//!   ```
+//!   use baraza_core::suppression::SuppressionRule;
+//!   let published = SuppressionRule::default().counts(&[("north", 40), ("south", 3), ("east", 12)]);
+//!   assert_eq!(published.suppressed().collect::<Vec<_>>(), [&"south", &"east"]);
+//!   ```
 //! * [`text_safety`]: citizens' free text made safe to store — controls removed, NFC, trimmed,
 //!   length-checked, and e-mail addresses, phone, card and ID numbers replaced by placeholders:
 //!
@@ -71,6 +79,7 @@ mod ballot;
 mod error;
 mod poll;
 mod slug;
+pub mod suppression;
 pub mod tally;
 mod text;
 pub mod text_safety;

@@ -177,7 +177,9 @@ pub struct TextLimits {
 
 /// Why a pair of limits is impossible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("text limits need min_chars <= max_chars; got min_chars {min_chars}, max_chars {max_chars}")]
+#[error(
+    "text limits need min_chars <= max_chars; got min_chars {min_chars}, max_chars {max_chars}"
+)]
 pub struct TextLimitsError {
     /// The requested minimum.
     pub min_chars: usize,

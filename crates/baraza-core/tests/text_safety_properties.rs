@@ -9,7 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A generous e-mail pattern: anything the library must catch.
 fn email_detector() -> Regex {
-    Regex::new(r"[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b").unwrap()
+    Regex::new(r"[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b").expect("valid pattern")
 }
 
 fn luhn_valid(digits: &str) -> bool {
@@ -26,14 +26,14 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Card-shaped, Luhn-valid numbers left in `text`: a maximal run of digit groups joined by
 /// single spaces, dashes or dots, not touching letters or digits; any stretch of whole groups in
 /// it with one separator, 13–19 digits, grouped bare, 4-4-…-(1–4), 4-6-5 or 4-6-4.
 fn cards_left(text: &str) -> Vec<String> {
-    let run = Regex::new(r"[0-9]+(?:[ .-][0-9]+)*").unwrap();
+    let run = Regex::new(r"[0-9]+(?:[ .-][0-9]+)*").expect("valid pattern");
     let mut left = Vec::new();
     for m in run.find_iter(text) {
         let touches = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
@@ -86,7 +86,7 @@ fn card() -> impl Strategy<Value = (String, String)> {
             let check = (0..10u8)
                 .map(|d| format!("{body}{d}"))
                 .find(|n| luhn_valid(n))
-                .unwrap();
+                .expect("one of ten check digits is valid");
             let lens: Vec<usize> = match (format, check.len()) {
                 (0, _) => vec![check.len()],
                 (1, 15) => vec![4, 6, 5],
@@ -116,7 +116,9 @@ fn filler() -> impl Strategy<Value = String> {
 }
 
 fn separator() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![" ", " ", ", ", "\n", " (", ") ", ": ", ". ", "; ", "\t"])
+    prop::sample::select(vec![
+        " ", " ", ", ", "\n", " (", ") ", ": ", ". ", "; ", "\t",
+    ])
 }
 
 /// Text of filler, e-mail addresses and card numbers; returns the text, its addresses and the
@@ -162,7 +164,7 @@ fn unruly_text() -> impl Strategy<Value = String> {
 }
 
 fn unlimited() -> TextLimits {
-    TextLimits::new(0, usize::MAX).unwrap()
+    TextLimits::new(0, usize::MAX).expect("0 <= max")
 }
 
 proptest! {
@@ -253,7 +255,10 @@ proptest! {
 fn the_independent_detectors_can_fail() {
     // Guards the detectors themselves: on unredacted text they must find what was put there.
     assert!(email_detector().is_match("x jane.doe+tag@mail.example.co.ke y"));
-    assert_eq!(cards_left("card 4111 1111 1111 1111."), ["4111111111111111"]);
+    assert_eq!(
+        cards_left("card 4111 1111 1111 1111."),
+        ["4111111111111111"]
+    );
     assert_eq!(cards_left("3782-822463-10005"), ["378282246310005"]);
     assert!(cards_left("4111 1111 1111 1112").is_empty());
     assert!(cards_left("x4111111111111111").is_empty());

@@ -67,9 +67,8 @@ fn worked_examples_redact_exactly_as_written() {
 
 #[test]
 fn counts_say_what_was_redacted() {
-    let out = redact(
-        "a@example.com b@example.org 0712 345 678 4111 1111 1111 1111 27384910 A1234567B",
-    );
+    let out =
+        redact("a@example.com b@example.org 0712 345 678 4111 1111 1111 1111 27384910 A1234567B");
     assert_eq!(out.text, "[email] [email] [phone] [card] [id] [id]");
     assert_eq!(
         out.counts,
@@ -82,7 +81,10 @@ fn counts_say_what_was_redacted() {
     );
     assert_eq!(out.counts.total(), 6);
     for kind in RedactionKind::ALL {
-        assert_eq!(out.counts.get(kind), out.text.matches(kind.placeholder()).count());
+        assert_eq!(
+            out.counts.get(kind),
+            out.text.matches(kind.placeholder()).count()
+        );
     }
     assert_eq!(
         serde_json::to_string(&out.counts).unwrap(),
@@ -112,9 +114,15 @@ fn markup_stays_text() {
 
 #[test]
 fn cleaning_removes_controls_keeps_tabs_and_unifies_line_breaks() {
-    assert_eq!(clean("a\r\nb\rc\u{85}d\u{2028}e\u{2029}f\ng"), "a\nb\nc\nd\ne\nf\ng");
+    assert_eq!(
+        clean("a\r\nb\rc\u{85}d\u{2028}e\u{2029}f\ng"),
+        "a\nb\nc\nd\ne\nf\ng"
+    );
     assert_eq!(clean("a\tb"), "a\tb");
-    assert_eq!(clean("a\u{0}b\u{7}c\u{1b}[31md\u{7f}e\u{9b}f"), "abc[31mdef");
+    assert_eq!(
+        clean("a\u{0}b\u{7}c\u{1b}[31md\u{7f}e\u{9b}f"),
+        "abc[31mdef"
+    );
     // Bidirectional overrides and isolates go; the marks that scripts need stay.
     assert_eq!(
         clean("abc\u{202e}fed\u{202c} \u{2067}x\u{2069} \u{200f}\u{200d}"),
@@ -134,7 +142,10 @@ fn text_is_nfc_normalised_after_controls_are_removed() {
 
 #[test]
 fn trimming_removes_outer_white_space_only() {
-    assert_eq!(clean(" \u{a0}\u{3000}\n\t a  b \n\n c \u{2003}"), "a  b \n\n c");
+    assert_eq!(
+        clean(" \u{a0}\u{3000}\n\t a  b \n\n c \u{2003}"),
+        "a  b \n\n c"
+    );
 }
 
 #[test]
@@ -159,12 +170,21 @@ fn limits_count_characters_of_the_stored_text() {
 
 #[test]
 fn errors_have_stable_codes_and_specific_messages() {
-    let long = CitizenTextError::TooLong { chars: 2001, max: 2000 };
+    let long = CitizenTextError::TooLong {
+        chars: 2001,
+        max: 2000,
+    };
     assert_eq!(long.code(), ErrorCode::TextTooLong);
-    assert_eq!(long.to_string(), "the text is 2001 characters long; the limit is 2000");
+    assert_eq!(
+        long.to_string(),
+        "the text is 2001 characters long; the limit is 2000"
+    );
     let short = CitizenTextError::TooShort { chars: 0, min: 1 };
     assert_eq!(short.code(), ErrorCode::TextTooShort);
-    assert_eq!(short.to_string(), "the text is 0 characters long; at least 1 are needed");
+    assert_eq!(
+        short.to_string(),
+        "the text is 0 characters long; at least 1 are needed"
+    );
     assert_eq!(
         serde_json::to_string(&ErrorCode::TextTooLong).unwrap(),
         r#""text_too_long""#
@@ -178,7 +198,10 @@ fn default_limits_refuse_blank_text_and_accept_two_thousand_characters() {
     assert!(CitizenText::new(&"a".repeat(2000), limits).is_ok());
     assert!(matches!(
         CitizenText::new(&"a".repeat(2001), limits),
-        Err(CitizenTextError::TooLong { chars: 2001, max: 2000 })
+        Err(CitizenTextError::TooLong {
+            chars: 2001,
+            max: 2000
+        })
     ));
     assert!(matches!(
         CitizenText::new("\n \t", limits),
@@ -194,6 +217,9 @@ fn default_limits_refuse_blank_text_and_accept_two_thousand_characters() {
 #[test]
 fn citizen_text_serialises_as_a_string() {
     let text = CitizenText::new("Mail me: a@example.com", TextLimits::default()).unwrap();
-    assert_eq!(serde_json::to_string(&text).unwrap(), r#""Mail me: [email]""#);
+    assert_eq!(
+        serde_json::to_string(&text).unwrap(),
+        r#""Mail me: [email]""#
+    );
     assert_eq!(String::from(text), "Mail me: [email]");
 }

@@ -101,7 +101,11 @@ fn tld_len(label: &str) -> Option<usize> {
         .char_indices()
         .find(|&(_, c)| !is_tld_letter(c))
         .map_or(label.len(), |(i, _)| i);
-    let enough = label[..letters].chars().filter(|c| c.is_alphabetic()).count() >= 2;
+    let enough = label[..letters]
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .count()
+        >= 2;
     (enough && (letters == label.len() || label[letters..].starts_with('-'))).then_some(letters)
 }
 
@@ -125,7 +129,10 @@ mod tests {
         assert_eq!(emails("x@a@b.cc"), ["a@b.cc"]);
         assert_eq!(emails("a@b.cc.d@e.ff"), ["a@b.cc", ".d@e.ff"]);
         assert_eq!(emails("josé@café.fr"), ["josé@café.fr"]);
-        assert_eq!(emails("u@xn--80ak6aa92e.xn--p1ai"), ["u@xn--80ak6aa92e.xn--p1ai"]);
+        assert_eq!(
+            emails("u@xn--80ak6aa92e.xn--p1ai"),
+            ["u@xn--80ak6aa92e.xn--p1ai"]
+        );
     }
 
     #[test]

@@ -22,9 +22,9 @@ const MAX_AMOUNT_DIGITS: usize = 15;
 /// Currency codes and abbreviations that mark the number beside them as an amount (compared
 /// ignoring ASCII case).
 const CURRENCY_WORDS: &[&str] = &[
-    "kes", "ksh", "kshs", "sh", "shs", "tsh", "tzs", "ugx", "rwf", "bif", "etb", "ngn", "ghs", "zar",
-    "xof", "xaf", "cfa", "fcfa", "egp", "mad", "usd", "eur", "gbp", "inr", "rs", "chf", "cad",
-    "aud", "jpy", "cny",
+    "kes", "ksh", "kshs", "sh", "shs", "tsh", "tzs", "ugx", "rwf", "bif", "etb", "ngn", "ghs",
+    "zar", "xof", "xaf", "cfa", "fcfa", "egp", "mad", "usd", "eur", "gbp", "inr", "rs", "chf",
+    "cad", "aud", "jpy", "cny",
 ];
 
 /// Currency signs that mark the number beside them as an amount.
@@ -95,7 +95,9 @@ pub(super) fn find(text: &str) -> Vec<Match> {
         let number = Number::parse(text, at);
         number.scan(&mut found);
         let after_groups = number.groups.last().map_or(at + 1, |g| g.1);
-        at = found.last().map_or(after_groups, |m| m.end.max(after_groups));
+        at = found
+            .last()
+            .map_or(after_groups, |m| m.end.max(after_groups));
     }
     found
 }
@@ -140,9 +142,7 @@ impl<'t> Number<'t> {
         let before = &text[..first];
         let open = before.ends_with('(').then(|| first - 1);
         let before_open = &before[..open.unwrap_or(first)];
-        let plus = before_open
-            .ends_with('+')
-            .then(|| before_open.len() - 1);
+        let plus = before_open.ends_with('+').then(|| before_open.len() - 1);
         Self {
             text,
             groups,
@@ -218,7 +218,10 @@ impl<'t> Number<'t> {
         let end = self.groups[j].1;
         let before = &self.text[..start];
         let after = &self.text[end..];
-        let apart = !before.chars().next_back().is_some_and(char::is_alphanumeric)
+        let apart = !before
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
             && !after.chars().next().is_some_and(char::is_alphanumeric);
         apart.then(|| Window {
             parts,
@@ -322,7 +325,8 @@ impl Window<'_> {
         let year = |s: &str| s.len() == 4 && (1900..=2099).contains(&value(s));
         let month = |s: &str| s.len() <= 2 && (1..=12).contains(&value(s));
         let day = |s: &str| s.len() <= 2 && (1..=31).contains(&value(s));
-        (year(a) && month(b) && day(c)) || (year(c) && ((day(a) && month(b)) || (month(a) && day(b))))
+        (year(a) && month(b) && day(c))
+            || (year(c) && ((day(a) && month(b)) || (month(a) && day(b))))
     }
 
     /// 13–19 digits in a card grouping, passing the Luhn check.
@@ -416,7 +420,7 @@ fn luhn_valid(parts: &[&str]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether `before` ends with a currency sign or word (then at most one space, or `.` and a
@@ -488,7 +492,10 @@ mod tests {
         assert!(Sep::parse(" - 1", 0).is_none());
         assert!(Sep::parse("()1", 0).is_none());
         assert!(Sep::parse("x1", 0).is_none());
-        assert_eq!(Sep::parse("\u{a0}1", 0).map(|s| (s.0.spacer, s.1)), Some((Some(' '), 2)));
+        assert_eq!(
+            Sep::parse("\u{a0}1", 0).map(|s| (s.0.spacer, s.1)),
+            Some((Some(' '), 2))
+        );
     }
 
     #[test]
