@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// them for citizens, so a code is never renamed or reused. New codes may be added, hence
 /// `#[non_exhaustive]`; a client that meets an unknown code falls back to the error's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {
