@@ -12,7 +12,7 @@
 //! Every failure is an [`ErrorBody`]: `{"error": {"code": "…", "message": "…"}}`, with
 //! `details` listing every problem when there is more than one.
 //!
-//! The shapes of the types inside: [`Slug`](crate::Slug) and [`OptionId`](crate::OptionId)
+//! The shapes of the types inside: [`Slug`] and [`OptionId`]
 //! are strings such as `"water-tariffs-2027"`; [`LanguageTag`] a string such as `"sw-KE"`;
 //! [`LocalizedText`] an object `{"en": "Water", "sw": "Maji"}`; [`PollKind`] an object
 //! `{"type": "single_choice"}` or `{"type": "multiple_choice", "min_selections": 1,
