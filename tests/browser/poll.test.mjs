@@ -292,4 +292,31 @@ describe("<baraza-poll> embedded in a page on another origin", () => {
       await host.stop();
     }
   });
+  test("a host page whose CSP blocks WebAssembly gets the fallback and a console message with the fix", async () => {
+    let serverUrl = "";
+    const host = await startHostSite(() => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' ${serverUrl}; connect-src ${serverUrl}">
+<title>Hardened site</title>
+<script type="module" src="${serverUrl}/widgets/baraza.js"></script></head>
+<body><main><baraza-poll poll="water-tariffs-2027"><p>Fallback: answer by SMS.</p></baraza-poll></main></body></html>`);
+    try {
+      await withDemo(async ({ server, page }) => {
+        serverUrl = server.url;
+        const consoleErrors = [];
+        page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+        await page.goto(`${host.url}/`);
+        const poll = page.locator(TARIFFS);
+        await poll.getByRole("alert").waitFor();
+        assert.equal(await poll.getByRole("alert").innerText(), "This poll cannot be shown here.");
+        assert.ok(await page.getByText("Fallback: answer by SMS.").isVisible(), "the element's own content is shown");
+        assert.ok(
+          consoleErrors.some((e) => e.includes("[baraza]") && e.includes("'wasm-unsafe-eval'")),
+          `the console explains the fix: ${consoleErrors.join(" | ")}`,
+        );
+      }, { serverOptions: { allowedOrigins: host.url }, expectedErrors: [/.*/] });
+    } finally {
+      await host.stop();
+    }
+  });
 });

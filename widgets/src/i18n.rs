@@ -107,6 +107,9 @@ impl Texts {
     /// The hint under the question, from the poll's selection bounds.
     pub fn selection_hint(self, min: u32, max: u32) -> String {
         match (self.lang, min, max) {
+            (Lang::En, 0, _) => "Choose every answer you agree with.".into(),
+            (Lang::Sw, 0, _) => "Chagua kila jibu unalokubaliana nalo.".into(),
+            (Lang::Fr, 0, _) => "Choisissez toutes les réponses qui vous conviennent.".into(),
             (Lang::En, 1, 1) => "Choose one answer.".into(),
             (Lang::Sw, 1, 1) => "Chagua jibu moja.".into(),
             (Lang::Fr, 1, 1) => "Choisissez une réponse.".into(),
@@ -332,6 +335,10 @@ mod tests {
         assert_eq!(en.selection_hint(1, 3), "Choose up to 3 answers.");
         assert_eq!(en.selection_hint(2, 2), "Choose 2 answers.");
         assert_eq!(en.selection_hint(2, 4), "Choose 2 to 4 answers.");
+        assert_eq!(
+            en.selection_hint(0, 6),
+            "Choose every answer you agree with."
+        );
     }
 
     #[test]

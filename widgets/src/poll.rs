@@ -281,7 +281,7 @@ impl PollApp {
             .filter(|(_, selected)| **selected)
             .map(|(option, _)| option.id.as_str().to_owned())
             .collect();
-        let (min, max) = poll.kind.selection_range();
+        let (min, max) = poll.selection_range();
         if chosen.len() < min as usize {
             *problem = Some(self.texts.too_few(min));
             return;
@@ -364,7 +364,7 @@ impl PollApp {
     ) -> Html {
         let texts = self.texts;
         let single = poll.kind.is_single_choice();
-        let (min, max) = poll.kind.selection_range();
+        let (min, max) = poll.selection_range();
         let onsubmit = ctx.link().callback(|event: SubmitEvent| {
             event.prevent_default();
             Msg::Submit

@@ -220,7 +220,7 @@ impl Poll {
                 Some(option) => chosen.push(option.id.clone()),
             }
         }
-        let (min, max) = self.kind().selection_range();
+        let (min, max) = self.selection_range();
         // Count what was asked for, not only what matched, so "too many" is reported even when
         // some of the ids were also unknown.
         let given = selections.len();

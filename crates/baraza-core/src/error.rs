@@ -38,15 +38,67 @@ pub enum ErrorCode {
     InvalidVoterToken,
     /// This voter token has already cast a ballot in this poll.
     AlreadyVoted,
+    /// A statement's text is blank.
+    StatementBlank,
+    /// A statement's text is longer than the limit.
+    StatementTooLong,
+    /// A statement's text contains a control character (line break, tab, …).
+    StatementControlCharacter,
+    /// A statement with this id already exists in the conversation.
+    DuplicateStatement,
+    /// The conversation has no statement with this id.
+    UnknownStatement,
+    /// The statement was rejected by moderation and takes no votes.
+    StatementRejected,
+    /// Too few participants, statements or distinct opinions to compute opinion groups yet.
+    NotEnoughVotes,
     /// No such endpoint or file.
     NotFound,
     /// The HTTP method is not allowed on this endpoint.
     MethodNotAllowed,
     /// Something failed on the server; the details are in the server log, not in the response.
     Internal,
-    /// A citizen's free text is longer than allowed once cleaned and redacted.
+    /// A score lies outside the question's scale.
+    ScoreOutOfScale,
+    /// An option is left unrated where every option must be rated.
+    MissingRating,
+    /// The page or service key of a feedback response is missing or malformed.
+    InvalidPageKey,
+    /// An answer names a question the form does not have.
+    UnknownQuestion,
+    /// The same question is answered twice.
+    DuplicateAnswer,
+    /// An answer is of another type than its question (e.g. text for a rating).
+    AnswerTypeMismatch,
+    /// A required question is not answered, or a response answers nothing.
+    MissingAnswer,
+    /// A rating lies outside its question's range (CSAT 1–5, NPS 0–10).
+    AnswerOutOfRange,
+    /// An answer carries a part its question does not ask for (a reason with a "yes", a comment where there is no comment box).
+    AnswerPartNotAsked,
+    /// A free text is longer than allowed.
     TextTooLong,
-    /// A citizen's free text is empty (or all blank), or shorter than required.
+    /// A free text is empty or only whitespace.
+    BlankText,
+    /// The participant id is missing or malformed.
+    InvalidParticipant,
+    /// The action is not allowed in the consultation's current phase (e.g. a comment after closing).
+    ConsultationWrongPhase,
+    /// No section of the consultation has that id.
+    SectionNotFound,
+    /// No comment of the consultation has that id.
+    CommentNotFound,
+    /// Replies are one level deep: a reply cannot be replied to.
+    ReplyToReply,
+    /// The comment is not published, so it cannot be replied to, reacted to or reported.
+    CommentNotPublished,
+    /// This participant has already reported this comment.
+    AlreadyReported,
+    /// The moderation step is not allowed from the comment's current state (e.g. publishing a rejected comment).
+    InvalidModeration,
+    /// A section with that id already exists.
+    DuplicateSection,
+    /// A citizen's free text is shorter than required (but not empty: that is `blank_text`).
     TextTooShort,
 }
 
@@ -66,10 +118,36 @@ impl ErrorCode {
             Self::TooManySelections => "too_many_selections",
             Self::InvalidVoterToken => "invalid_voter_token",
             Self::AlreadyVoted => "already_voted",
+            Self::StatementBlank => "statement_blank",
+            Self::StatementTooLong => "statement_too_long",
+            Self::StatementControlCharacter => "statement_control_character",
+            Self::DuplicateStatement => "duplicate_statement",
+            Self::UnknownStatement => "unknown_statement",
+            Self::StatementRejected => "statement_rejected",
+            Self::NotEnoughVotes => "not_enough_votes",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
+            Self::ScoreOutOfScale => "score_out_of_scale",
+            Self::MissingRating => "missing_rating",
+            Self::InvalidPageKey => "invalid_page_key",
+            Self::UnknownQuestion => "unknown_question",
+            Self::DuplicateAnswer => "duplicate_answer",
+            Self::AnswerTypeMismatch => "answer_type_mismatch",
+            Self::MissingAnswer => "missing_answer",
+            Self::AnswerOutOfRange => "answer_out_of_range",
+            Self::AnswerPartNotAsked => "answer_part_not_asked",
             Self::TextTooLong => "text_too_long",
+            Self::BlankText => "blank_text",
+            Self::InvalidParticipant => "invalid_participant",
+            Self::ConsultationWrongPhase => "consultation_wrong_phase",
+            Self::SectionNotFound => "section_not_found",
+            Self::CommentNotFound => "comment_not_found",
+            Self::ReplyToReply => "reply_to_reply",
+            Self::CommentNotPublished => "comment_not_published",
+            Self::AlreadyReported => "already_reported",
+            Self::InvalidModeration => "invalid_moderation",
+            Self::DuplicateSection => "duplicate_section",
             Self::TextTooShort => "text_too_short",
         }
     }
@@ -100,10 +178,36 @@ mod tests {
             ErrorCode::TooManySelections,
             ErrorCode::InvalidVoterToken,
             ErrorCode::AlreadyVoted,
+            ErrorCode::StatementBlank,
+            ErrorCode::StatementTooLong,
+            ErrorCode::StatementControlCharacter,
+            ErrorCode::DuplicateStatement,
+            ErrorCode::UnknownStatement,
+            ErrorCode::StatementRejected,
+            ErrorCode::NotEnoughVotes,
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Internal,
+            ErrorCode::ScoreOutOfScale,
+            ErrorCode::MissingRating,
+            ErrorCode::InvalidPageKey,
+            ErrorCode::UnknownQuestion,
+            ErrorCode::DuplicateAnswer,
+            ErrorCode::AnswerTypeMismatch,
+            ErrorCode::MissingAnswer,
+            ErrorCode::AnswerOutOfRange,
+            ErrorCode::AnswerPartNotAsked,
             ErrorCode::TextTooLong,
+            ErrorCode::BlankText,
+            ErrorCode::InvalidParticipant,
+            ErrorCode::ConsultationWrongPhase,
+            ErrorCode::SectionNotFound,
+            ErrorCode::CommentNotFound,
+            ErrorCode::ReplyToReply,
+            ErrorCode::CommentNotPublished,
+            ErrorCode::AlreadyReported,
+            ErrorCode::InvalidModeration,
+            ErrorCode::DuplicateSection,
             ErrorCode::TextTooShort,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));

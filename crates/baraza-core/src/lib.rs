@@ -1,7 +1,8 @@
 //! # baraza-core
 //!
 //! The participation domain of [Baraza](https://github.com/baraza-civic/baraza): polls, ballots,
-//! validation, tallies and the versioned wire types (`v1`) that the server and the widgets share.
+//! validation, tallies, score questions, feedback forms, consultations and the versioned wire
+//! types (`v1`) that the server and the widgets share.
 //!
 //! The crate is pure: it does no I/O, spawns nothing, reads no clock and keeps no global state.
 //! Time is always a parameter (`now`), so every result can be reproduced. It builds for native
@@ -47,11 +48,44 @@
 //! ```
 //!
 //! ## Map
-//! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form.
+//! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form; kinds single choice,
+//!   multiple choice and approval ([`PollKind`]), with [`Poll::selection_range`].
 //! * [`Ballot`], [`Poll::validate_ballot`]: turning a submission into a valid ballot, reporting
 //!   every problem at once as [`BallotErrors`].
-//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in [`tally`]).
+//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in [`tally`](mod@tally));
+//!   [`PollTally::leaders`] gives the approval winners, every tied option included.
+//! * [`score`]: rating questions on a small integer scale, with exact means, medians and full
+//!   distributions.
+//! * [`feedback`]: feedback forms ("Is this page useful?", CSAT, NPS, single choice, free
+//!   text), validated responses, aggregates with Wilson and NPS confidence intervals, grouping
+//!   by page and by period.
+//! * [`consultation`]: a document of numbered sections, comments with stances, replies,
+//!   reactions, moderation, official responses and the "we asked, you said, we did" outcome,
+//!   with the life cycle draft → open → closed → outcome published.
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
+//! * [`statements`]: Polis-style statements and votes, opinion groups (sparse PCA, k-means with
+//!   k chosen by silhouette), representative and consensus statements:
+//!
+//! ```
+//! use baraza_core::statements::{Conversation, GroupingOptions, ParticipantId as P,
+//!     StatementId as S, StatementText, Vote};
+//! let mut conversation = Conversation::new();
+//! for (s, text) in ["Close the market street to cars", "Add cycle lanes", "Fix the potholes"]
+//!     .into_iter().enumerate() {
+//!     conversation.add_statement(S(s as u64), P(0), StatementText::parse(text)?)?;
+//! }
+//! // Participants 0–2 want the street closed and lanes built; 3–5 do not; all want repairs.
+//! for p in 0..6u64 {
+//!     let stance = if p < 3 { Vote::Agree } else { Vote::Disagree };
+//!     for (s, vote) in [(0, stance), (1, stance), (2, Vote::Agree)] {
+//!         conversation.vote(P(p), S(s), vote)?;
+//!     }
+//! }
+//! let groups = conversation.opinion_groups(&GroupingOptions::default())?;
+//! assert_eq!(groups.groups.len(), 2);
+//! assert_eq!(groups.consensus[0].statement, S(2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
 //! * [`suppression`]: breakdowns by group with every group smaller than `k` hidden, plus
@@ -71,14 +105,74 @@
 //!   assert_eq!(text.as_str(), "Call [phone] about the leak");
 //!   # Ok::<(), baraza_core::text_safety::CitizenTextError>(())
 //!   ```
+//!
+//! ## The other instruments in brief
+//!
+//! An approval poll is a [`Poll`] of kind `{"type": "approval"}`; a ballot approves any subset
+//! of the options, the empty one included:
+//!
+//! ```
+//! # use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+//! let poll: Poll = serde_json::from_str(r#"{"slug": "parks", "default_language": "en",
+//!     "question": {"en": "Which parks should be renovated?"}, "kind": {"type": "approval"},
+//!     "status": "open", "options": [{"id": "uhuru", "label": {"en": "Uhuru Park"}},
+//!                                   {"id": "central", "label": {"en": "Central Park"}}]}"#)?;
+//! assert_eq!(poll.selection_range(), (0, 2));
+//! let ballot = poll.validate_ballot(&BallotSubmission { selections: vec!["uhuru".into(), "central".into()],
+//!     voter: "device-0123456789ab".into() }, time::OffsetDateTime::UNIX_EPOCH)?;
+//! let mut tally = PollTally::new(&poll);
+//! tally.record(&ballot)?;
+//! assert_eq!(tally.leaders().len(), 2); // a tie: both lead
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A score question rates options on a scale; means and medians are exact fractions:
+//!
+//! ```
+//! # use baraza_core::score::{ScoreQuestion, ScoreSubmission, RatingSubmission, ScoreTally, Ratio};
+//! let question: ScoreQuestion = serde_json::from_str(r#"{"slug": "buses", "default_language": "en",
+//!     "question": {"en": "Rate the bus service"}, "scale": {"min": 1, "max": 5},
+//!     "options": [{"id": "punctuality", "label": {"en": "Punctuality"}}]}"#)?;
+//! let mut tally = ScoreTally::new(&question);
+//! for (score, voter) in [(2, "device-000000000001"), (5, "device-000000000002")] {
+//!     let ratings = vec![RatingSubmission { option: "punctuality".into(), score }];
+//!     tally.record(&question.validate_ballot(&ScoreSubmission { ratings, voter: voter.into() })?)?;
+//! }
+//! assert_eq!(tally.options()[0].mean, Some(Ratio::new(7, 2)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Feedback proportions come with a Wilson score interval (95 % by default):
+//!
+//! ```
+//! use baraza_core::feedback::{wilson_interval, Confidence};
+//! let csat = wilson_interval(81, 263, Confidence::default()).unwrap();
+//! assert!((csat.low - 0.2553).abs() < 1e-4 && (csat.high - 0.3662).abs() < 1e-4);
+//! ```
+//!
+//! A consultation enforces its life cycle with typed errors:
+//!
+//! ```
+//! use baraza_core::consultation::{Consultation, ConsultationError, ConsultationSettings};
+//! use baraza_core::LocalizedText;
+//! let title = LocalizedText::new("en", "Draft county budget")?;
+//! let mut consultation = Consultation::new("budget-2027", "en", title, ConsultationSettings::default())?;
+//! let now = time::OffsetDateTime::UNIX_EPOCH;
+//! assert_eq!(consultation.open(now), Err(ConsultationError::NoSections));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod ballot;
+pub mod consultation;
 mod error;
+pub mod feedback;
 mod poll;
+pub mod score;
 mod slug;
+pub mod statements;
 pub mod suppression;
 pub mod tally;
 mod text;

@@ -15,8 +15,18 @@ pub const MAX_OPTIONS: usize = 20;
 
 /// How citizens answer a poll.
 ///
-/// JSON: `{"type": "single_choice"}` or
-/// `{"type": "multiple_choice", "min_selections": 1, "max_selections": 3}`.
+/// JSON: `{"type": "single_choice"}`,
+/// `{"type": "multiple_choice", "min_selections": 1, "max_selections": 3}` or
+/// `{"type": "approval"}`.
+///
+/// # Approval
+/// An approval ballot selects any subset of the options: none, some or all (Brams and Fishburn,
+/// "Approval Voting", *American Political Science Review* 72(3), 1978). An **empty approval
+/// ballot is valid**: it is counted in [`PollTally::total_ballots`](crate::PollTally::total_ballots)
+/// as a ballot that approves nothing, so it lowers every option's approval share. A client that
+/// wants to guard against accidental empty ballots should ask the citizen to confirm; the core
+/// does not treat them as abstentions. The winners are the options with the most approvals
+/// (every tied option wins; see [`PollTally::leaders`](crate::PollTally::leaders)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "KindFields", into = "KindFields")]
 pub enum PollKind {
@@ -29,6 +39,8 @@ pub enum PollKind {
         /// The most options a ballot may select (at most the number of options).
         max_selections: u32,
     },
+    /// Any subset of the options, from none to all of them; see the type's docs.
+    Approval,
 }
 
 /// The JSON shape of [`PollKind`]. A flat struct rather than serde's internally tagged enum,
@@ -49,15 +61,18 @@ struct KindFields {
 enum KindName {
     SingleChoice,
     MultipleChoice,
+    Approval,
 }
 
 /// Why a poll kind's JSON is inconsistent.
 #[derive(Debug, thiserror::Error)]
 enum KindError {
     #[error("single_choice takes no min_selections or max_selections")]
-    SingleChoiceWithBounds,
+    BoundsOnSingleChoice,
     #[error("multiple_choice needs both min_selections and max_selections")]
-    MultipleChoiceWithoutBounds,
+    MissingMultipleChoiceBounds,
+    #[error("approval takes no min_selections or max_selections")]
+    BoundsOnApproval,
 }
 
 impl TryFrom<KindFields> for PollKind {
@@ -65,14 +80,16 @@ impl TryFrom<KindFields> for PollKind {
     fn try_from(fields: KindFields) -> Result<Self, Self::Error> {
         match (fields.name, fields.min_selections, fields.max_selections) {
             (KindName::SingleChoice, None, None) => Ok(Self::SingleChoice),
-            (KindName::SingleChoice, _, _) => Err(KindError::SingleChoiceWithBounds),
+            (KindName::SingleChoice, _, _) => Err(KindError::BoundsOnSingleChoice),
             (KindName::MultipleChoice, Some(min_selections), Some(max_selections)) => {
                 Ok(Self::MultipleChoice {
                     min_selections,
                     max_selections,
                 })
             }
-            (KindName::MultipleChoice, _, _) => Err(KindError::MultipleChoiceWithoutBounds),
+            (KindName::MultipleChoice, _, _) => Err(KindError::MissingMultipleChoiceBounds),
+            (KindName::Approval, None, None) => Ok(Self::Approval),
+            (KindName::Approval, _, _) => Err(KindError::BoundsOnApproval),
         }
     }
 }
@@ -93,20 +110,45 @@ impl From<PollKind> for KindFields {
                 min_selections: Some(min_selections),
                 max_selections: Some(max_selections),
             },
+            PollKind::Approval => Self {
+                name: KindName::Approval,
+                min_selections: None,
+                max_selections: None,
+            },
         }
     }
 }
 
 impl PollKind {
-    /// The inclusive range of how many options a ballot selects.
+    /// The inclusive range of how many options a ballot selects, as far as the kind alone can
+    /// tell.
+    ///
+    /// Exact for single and multiple choice. For [`PollKind::Approval`] the upper bound depends
+    /// on the number of options, which the kind does not know, so this returns
+    /// `(0, MAX_OPTIONS)`: a safe bound (a valid approval ballot never selects more options
+    /// than the poll has, and no poll has more than [`MAX_OPTIONS`]) but not the poll's own.
+    /// Prefer [`Poll::selection_range`] or [`crate::v1::PollView::selection_range`], which know
+    /// the options; use [`PollKind::selection_range_for`] when only the count is at hand.
     pub fn selection_range(self) -> (u32, u32) {
+        self.selection_range_for(MAX_OPTIONS)
+    }
+
+    /// The inclusive range of how many options a ballot selects in a poll of `option_count`
+    /// options. For approval that is `(0, option_count)`; the other kinds ignore the count.
+    pub fn selection_range_for(self, option_count: usize) -> (u32, u32) {
         match self {
             Self::SingleChoice => (1, 1),
             Self::MultipleChoice {
                 min_selections,
                 max_selections,
             } => (min_selections, max_selections),
+            Self::Approval => (0, u32::try_from(option_count).unwrap_or(u32::MAX)),
         }
+    }
+
+    /// Whether a ballot may select any subset of the options.
+    pub fn is_approval(self) -> bool {
+        matches!(self, Self::Approval)
     }
 
     /// Whether a ballot selects exactly one option.
@@ -483,6 +525,12 @@ impl Poll {
     /// When ballots stop being accepted (exclusive), if scheduled.
     pub fn closes_at(&self) -> Option<OffsetDateTime> {
         self.closes_at
+    }
+
+    /// The inclusive range of how many options a ballot of this poll selects: `(1, 1)` for
+    /// single choice, the bounds for multiple choice, `(0, number of options)` for approval.
+    pub fn selection_range(&self) -> (u32, u32) {
+        self.kind.selection_range_for(self.options.len())
     }
 
     /// The position of the option with this id.

@@ -9,10 +9,20 @@
 //!   value, then the options with the largest remainders (ties: earlier option first) get one
 //!   more tenth until the total is exactly 1000. Displayed percentages therefore always add up
 //!   to 100.0 %.
-//! * **multiple choice** — each option independently, half rounded up. A ballot may select
-//!   several options, so the percentages (of ballots, not of selections) can exceed 100 % in sum.
+//! * **multiple choice** and **approval** — each option independently, half rounded up. A
+//!   ballot may select several options, so the percentages (of ballots, not of selections) can
+//!   exceed 100 % in sum.
 //!
 //! With no ballots every percentage is 0.
+//!
+//! # Approval
+//! An approval poll ([`PollKind::Approval`](crate::PollKind::Approval)) is tallied like
+//! multiple choice: an option's count is its number of approvals and `percent_tenths` its
+//! **approval share**, the fraction of all ballots (empty ballots included) that approve it.
+//! The winners are [`PollTally::leaders`]: every option with the most approvals, so a tie
+//! yields several winners, in option order; the core does not break ties (a caller that needs
+//! exactly one winner must apply and publish its own rule, e.g. a public lot). With no
+//! approvals at all there is no winner.
 
 use crate::ballot::Ballot;
 use crate::poll::Poll;
@@ -189,6 +199,40 @@ impl PollTally {
     /// Ballots recorded.
     pub fn total_ballots(&self) -> u64 {
         self.total_ballots
+    }
+
+    /// The options with the most ballots (for approval: the most approvals), in the poll's
+    /// option order. One option when there is a clear leader, every tied option otherwise, and
+    /// none when no option has been selected at all.
+    ///
+    /// ```
+    /// use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+    /// let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    ///   "question":{"en":"Which would you support?"},"kind":{"type":"approval"},"status":"open",
+    ///   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}},{"id":"c","label":{"en":"C"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let mut tally = PollTally::new(&poll);
+    /// for (approved, voter) in [(&["a", "b"][..], "voter-000000000001"), (&["b", "a"], "voter-000000000002"), (&[], "voter-000000000003")] {
+    ///     let submission = BallotSubmission { selections: approved.iter().map(|s| s.to_string()).collect(), voter: voter.into() };
+    ///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
+    /// }
+    /// assert_eq!(tally.total_ballots(), 3); // the empty ballot counts
+    /// let shares: Vec<u32> = tally.options().iter().map(|o| o.percent_tenths).collect();
+    /// assert_eq!(shares, [667, 667, 0]);
+    /// let leaders: Vec<String> = tally.leaders().iter().map(|id| id.to_string()).collect();
+    /// assert_eq!(leaders, ["a", "b"]); // a tie: both win
+    /// ```
+    pub fn leaders(&self) -> Vec<OptionId> {
+        let most = self.counts.iter().copied().max().unwrap_or(0);
+        if most == 0 {
+            return Vec::new();
+        }
+        self.option_ids
+            .iter()
+            .zip(&self.counts)
+            .filter(|&(_, &count)| count == most)
+            .map(|(id, _)| id.clone())
+            .collect()
     }
 
     /// Per-option counts and percentages, in the poll's option order.

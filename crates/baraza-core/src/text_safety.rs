@@ -246,11 +246,14 @@ pub enum CitizenTextError {
 }
 
 impl CitizenTextError {
-    /// The stable code for the HTTP API: [`ErrorCode::TextTooLong`] or
-    /// [`ErrorCode::TextTooShort`].
+    /// The stable code for the HTTP API: [`ErrorCode::TextTooLong`];
+    /// [`ErrorCode::BlankText`] for a text with nothing left after cleaning (the code the
+    /// feedback and consultation modules use for blank text); [`ErrorCode::TextTooShort`] for
+    /// one that is not empty but shorter than [`TextLimits::min_chars`].
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::TooLong { .. } => ErrorCode::TextTooLong,
+            Self::TooShort { chars: 0, .. } => ErrorCode::BlankText,
             Self::TooShort { .. } => ErrorCode::TextTooShort,
         }
     }

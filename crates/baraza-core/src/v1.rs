@@ -117,6 +117,12 @@ impl PollView {
             closes_at: poll.closes_at(),
         }
     }
+
+    /// The inclusive range of how many options a ballot selects, knowing this poll's options:
+    /// `(0, number of options)` for approval; see [`Poll::selection_range`].
+    pub fn selection_range(&self) -> (u32, u32) {
+        self.kind.selection_range_for(self.options.len())
+    }
 }
 
 /// A citizen's answer: the body of `POST /api/v1/polls/{slug}/ballots`.
@@ -179,7 +185,7 @@ pub struct OptionResult {
     pub id: OptionId,
     /// Ballots that selected it.
     pub count: u64,
-    /// Share of all ballots in tenths of a percent; rounding rule in [`crate::tally`].
+    /// Share of all ballots in tenths of a percent; rounding rule in [`crate::tally`](mod@crate::tally).
     pub percent_tenths: u32,
 }
 

@@ -129,6 +129,12 @@ fn real_values() -> Vec<(&'static str, Value)> {
         "options": [{"id": "a", "label": {"sw": "A"}}, {"id": "b", "label": {"sw": "B"}}]
     }))
     .expect("a valid poll");
+    let approval: Poll = serde_json::from_value(json!({
+        "slug": "parks", "default_language": "en", "question": {"en": "Which parks?"},
+        "kind": {"type": "approval"}, "status": "open",
+        "options": [{"id": "uhuru", "label": {"en": "Uhuru"}}, {"id": "central", "label": {"en": "Central"}}]
+    }))
+    .expect("a valid poll");
     let submission = BallotSubmission {
         selections: vec!["flat".into(), "tiered".into()],
         voter: "a1b2c3d4e5f6a7b8".into(),
@@ -178,6 +184,7 @@ fn real_values() -> Vec<(&'static str, Value)> {
         ("BallotReceipt", value(&receipt)),
         ("ErrorBody", value(&error)),
         ("ErrorBody", value(&plain_error)),
+        ("PollView", value(&PollView::new(&approval, now))),
     ]
 }
 
@@ -299,6 +306,20 @@ fn schema_refuses_exactly_what_serde_refuses() {
             "PollView",
             with(view, "/kind", Some(json!({"type": "single_choice"}))),
             true,
+        ),
+        (
+            "PollView",
+            with(view, "/kind", Some(json!({"type": "approval"}))),
+            true,
+        ),
+        (
+            "PollView",
+            with(
+                view,
+                "/kind",
+                Some(json!({"type": "approval", "max_selections": 2})),
+            ),
+            false,
         ),
         (
             "PollView",

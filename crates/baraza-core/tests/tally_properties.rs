@@ -101,6 +101,7 @@ fn kind_for(option_count: usize) -> impl Strategy<Value = PollKind> {
     let n = u32::try_from(option_count).expect("at most MAX_OPTIONS");
     prop_oneof![
         Just(PollKind::SingleChoice),
+        Just(PollKind::Approval),
         (1..=n)
             .prop_flat_map(move |min| (Just(min), min..=n))
             .prop_map(
@@ -122,6 +123,7 @@ fn single_choice_poll() -> impl Strategy<Value = Poll> {
     (MIN_OPTIONS..=MAX_OPTIONS).prop_map(|n| poll("consultation", n, PollKind::SingleChoice))
 }
 
+/// Multiple-choice and approval polls: both round each option's share independently.
 fn multiple_choice_poll() -> impl Strategy<Value = Poll> {
     any_poll().prop_filter("multiple choice", |poll| !poll.kind().is_single_choice())
 }
@@ -140,6 +142,9 @@ fn selection_for(poll: &Poll) -> BoxedStrategy<Vec<usize>> {
                 .prop_shuffle()
                 .boxed()
         }
+        PollKind::Approval => subsequence((0..n).collect::<Vec<_>>(), 0..=n)
+            .prop_shuffle()
+            .boxed(),
     }
 }
 

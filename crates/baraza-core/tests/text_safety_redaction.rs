@@ -179,12 +179,14 @@ fn errors_have_stable_codes_and_specific_messages() {
         long.to_string(),
         "the text is 2001 characters long; the limit is 2000"
     );
-    let short = CitizenTextError::TooShort { chars: 0, min: 1 };
-    assert_eq!(short.code(), ErrorCode::TextTooShort);
+    let blank = CitizenTextError::TooShort { chars: 0, min: 1 };
+    assert_eq!(blank.code(), ErrorCode::BlankText);
     assert_eq!(
-        short.to_string(),
+        blank.to_string(),
         "the text is 0 characters long; at least 1 are needed"
     );
+    let short = CitizenTextError::TooShort { chars: 3, min: 10 };
+    assert_eq!(short.code(), ErrorCode::TextTooShort);
     assert_eq!(
         serde_json::to_string(&ErrorCode::TextTooLong).unwrap(),
         r#""text_too_long""#

@@ -210,14 +210,22 @@ impl JsonSchema for PollKind {
             "maximum": u32::MAX,
         });
         json_schema!({
-            "description": "How citizens answer a poll: {\"type\": \"single_choice\"} or \
+            "description": "How citizens answer a poll: {\"type\": \"single_choice\"}, \
                 {\"type\": \"multiple_choice\", \"min_selections\": 1, \"max_selections\": 3} \
-                (1 <= min_selections <= max_selections <= number of options).",
+                (1 <= min_selections <= max_selections <= number of options) or \
+                {\"type\": \"approval\"} (any subset of the options, none included).",
             "oneOf": [
                 {
                     "description": "Exactly one option.",
                     "type": "object",
                     "properties": { "type": { "const": "single_choice" } },
+                    "required": ["type"],
+                    "additionalProperties": false,
+                },
+                {
+                    "description": "Any subset of the options, from none to all of them.",
+                    "type": "object",
+                    "properties": { "type": { "const": "approval" } },
                     "required": ["type"],
                     "additionalProperties": false,
                 },

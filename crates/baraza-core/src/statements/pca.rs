@@ -1,0 +1,447 @@
+//! The two leading principal components of a column-centred sparse vote matrix, by subspace
+//! iteration, without ever forming a dense participants × statements matrix.
+
+use super::kmeans::Point;
+
+/// The centred vote matrix C in compressed sparse row form: row i holds cᵢⱼ = xᵢⱼ − μⱼ for the
+/// statements j participant i voted on; every other entry is 0 (mean imputation).
+#[derive(Debug, Clone)]
+pub(crate) struct CenteredVotes {
+    pub(crate) row_starts: Vec<usize>,
+    pub(crate) columns: Vec<u32>,
+    /// Raw votes (+1, 0, −1), parallel to `columns`.
+    pub(crate) raw: Vec<i8>,
+    /// Centred values, parallel to `columns`.
+    pub(crate) centered: Vec<f64>,
+    pub(crate) column_means: Vec<f64>,
+}
+
+impl CenteredVotes {
+    /// Builds C from rows of (column, raw vote) sorted by column.
+    pub(crate) fn new(
+        n_columns: usize,
+        row_starts: Vec<usize>,
+        columns: Vec<u32>,
+        raw: Vec<i8>,
+    ) -> Self {
+        let mut sums = vec![0.0f64; n_columns];
+        let mut counts = vec![0u32; n_columns];
+        for (&c, &v) in columns.iter().zip(&raw) {
+            sums[c as usize] += f64::from(v);
+            counts[c as usize] += 1;
+        }
+        let column_means: Vec<f64> = sums
+            .iter()
+            .zip(&counts)
+            .map(|(&s, &n)| if n > 0 { s / f64::from(n) } else { 0.0 })
+            .collect();
+        let centered = columns
+            .iter()
+            .zip(&raw)
+            .map(|(&c, &v)| f64::from(v) - column_means[c as usize])
+            .collect();
+        Self {
+            row_starts,
+            columns,
+            raw,
+            centered,
+            column_means,
+        }
+    }
+
+    pub(crate) fn n_rows(&self) -> usize {
+        self.row_starts.len() - 1
+    }
+
+    pub(crate) fn n_columns(&self) -> usize {
+        self.column_means.len()
+    }
+
+    pub(crate) fn row(&self, i: usize) -> std::ops::Range<usize> {
+        self.row_starts[i]..self.row_starts[i + 1]
+    }
+
+    /// Row i of C times the block `v` (one row of `BLOCK` entries per column of C).
+    fn row_times<const B: usize>(&self, i: usize, v: &[[f64; B]]) -> [f64; B] {
+        let range = self.row(i);
+        let mut acc = [0.0f64; B];
+        for (&c, &x) in self.columns[range.clone()]
+            .iter()
+            .zip(&self.centered[range])
+        {
+            let vj = &v[c as usize];
+            for b in 0..B {
+                acc[b] += x * vj[b];
+            }
+        }
+        acc
+    }
+
+    /// U = C·V, one row per participant.
+    pub(crate) fn times(&self, v: &[Point]) -> Vec<Point> {
+        (0..self.n_rows()).map(|i| self.row_times(i, v)).collect()
+    }
+
+    /// W = Cᵀ·(C·V) in one pass over the votes; returns H = UᵀU for U = C·V.
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "index loops mirror the matrix formulas"
+    )]
+    fn gram_times(&self, v: &[Block], w: &mut [Block]) -> [[f64; BLOCK]; BLOCK] {
+        w.fill([0.0; BLOCK]);
+        let mut h = [[0.0f64; BLOCK]; BLOCK];
+        for i in 0..self.n_rows() {
+            let u = self.row_times(i, v);
+            for a in 0..BLOCK {
+                for b in a..BLOCK {
+                    h[a][b] += u[a] * u[b];
+                }
+            }
+            let range = self.row(i);
+            for (&c, &x) in self.columns[range.clone()]
+                .iter()
+                .zip(&self.centered[range])
+            {
+                let wj = &mut w[c as usize];
+                for b in 0..BLOCK {
+                    wj[b] += x * u[b];
+                }
+            }
+        }
+        for a in 0..BLOCK {
+            for b in 0..a {
+                h[a][b] = h[b][a];
+            }
+        }
+        h
+    }
+}
+
+/// Vectors iterated together: the two wanted plus two guard vectors, which make the second
+/// component converge at the rate λ₅/λ₂ instead of λ₃/λ₂.
+const BLOCK: usize = 4;
+type Block = [f64; BLOCK];
+
+/// The result of [`leading_components`].
+#[derive(Debug, Clone)]
+pub(crate) struct Components {
+    /// Per column: (first component, second component); both unit length and orthogonal.
+    pub(crate) vectors: Vec<Point>,
+    /// The Rayleigh quotients of CᵀC for the two vectors, largest first.
+    pub(crate) eigenvalues: [f64; 2],
+    pub(crate) iterations: usize,
+    pub(crate) converged: bool,
+}
+
+fn column_dot(v: &[Block], a: usize, b: usize) -> f64 {
+    v.iter().map(|p| p[a] * p[b]).sum()
+}
+
+/// Makes the first `width` columns of `v` orthonormal (modified Gram–Schmidt, twice for
+/// accuracy). A column that is (nearly) dependent on the earlier ones is replaced by the same
+/// column of `fallback`, then by unit vectors, whichever first stays independent. Needs
+/// `width` ≤ number of rows.
+fn orthonormalise(v: &mut [Block], width: usize, fallback: &[Block]) {
+    for col in 0..width {
+        let mut candidate = 0;
+        loop {
+            let before = column_dot(v, col, col).sqrt();
+            for _ in 0..2 {
+                for prev in 0..col {
+                    let proj = column_dot(v, prev, col);
+                    v.iter_mut().for_each(|p| p[col] -= proj * p[prev]);
+                }
+            }
+            let norm = column_dot(v, col, col).sqrt();
+            if norm.is_finite() && norm > 1e-8 * before && norm > 1e-150 {
+                v.iter_mut().for_each(|p| p[col] /= norm);
+                break;
+            }
+            // Dependent: try the fallback column, then e₀, e₁, …
+            if candidate == 0 {
+                for (p, f) in v.iter_mut().zip(fallback) {
+                    p[col] = f[col];
+                }
+            } else {
+                v.iter_mut().for_each(|p| p[col] = 0.0);
+                let at = candidate - 1;
+                if at >= v.len() {
+                    return;
+                }
+                v[at][col] = 1.0;
+            }
+            candidate += 1;
+        }
+    }
+}
+
+/// Eigen-decomposition of a symmetric `n`×`n` matrix (n ≤ 4) by cyclic Jacobi rotations:
+/// eigenvalues in decreasing order and the matching unit eigenvectors as columns.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "index loops mirror the matrix formulas"
+)]
+fn symmetric_eigen(
+    mut a: [[f64; BLOCK]; BLOCK],
+    n: usize,
+) -> ([f64; BLOCK], [[f64; BLOCK]; BLOCK]) {
+    let mut v = [[0.0f64; BLOCK]; BLOCK];
+    for (i, row) in v.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for _sweep in 0..64 {
+        let mut off = 0.0;
+        let mut scale = 0.0;
+        for p in 0..n {
+            scale += a[p][p] * a[p][p];
+            for q in p + 1..n {
+                off += a[p][q] * a[p][q];
+            }
+        }
+        if off <= 1e-32 * scale || off == 0.0 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q] == 0.0 {
+                    continue;
+                }
+                let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                let t = if theta >= 0.0 { 1.0 } else { -1.0 } / (theta.abs() + theta.hypot(1.0));
+                let c = 1.0 / t.hypot(1.0);
+                let s = t * c;
+                for row in a.iter_mut().take(n) {
+                    let (kp, kq) = (row[p], row[q]);
+                    row[p] = c * kp - s * kq;
+                    row[q] = s * kp + c * kq;
+                }
+                for k in 0..n {
+                    let (pk, qk) = (a[p][k], a[q][k]);
+                    a[p][k] = c * pk - s * qk;
+                    a[q][k] = s * pk + c * qk;
+                }
+                for row in v.iter_mut().take(n) {
+                    let (kp, kq) = (row[p], row[q]);
+                    row[p] = c * kp - s * kq;
+                    row[q] = s * kp + c * kq;
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&x, &y| a[y][y].total_cmp(&a[x][x]));
+    let mut values = [0.0; BLOCK];
+    let mut vectors = [[0.0; BLOCK]; BLOCK];
+    for (new, &old) in order.iter().enumerate() {
+        values[new] = a[old][old];
+        for k in 0..n {
+            vectors[k][new] = v[k][old];
+        }
+    }
+    (values, vectors)
+}
+
+/// Replaces every row r of `v` by r·Q (first `n` entries).
+fn rotate(v: &mut [Block], q: &[[f64; BLOCK]; BLOCK], n: usize) {
+    for row in v.iter_mut() {
+        let old = *row;
+        for (b, entry) in row.iter_mut().enumerate().take(n) {
+            *entry = (0..n).map(|k| old[k] * q[k][b]).sum();
+        }
+    }
+}
+
+/// The top two eigenvectors of CᵀC by subspace iteration on a block of up to four vectors, with
+/// a Rayleigh–Ritz step each iteration, starting from `start` (one row per column of C). Stops
+/// when both Ritz vectors' residuals ‖CᵀCv − θv‖ are at most `tolerance`·θ₁, or after
+/// `max_iterations`. Needs at least two columns.
+pub(crate) fn leading_components(
+    matrix: &CenteredVotes,
+    start: Vec<Block>,
+    max_iterations: usize,
+    tolerance: f64,
+) -> Components {
+    let m = matrix.n_columns();
+    let width = BLOCK.min(m);
+    let mut v = start;
+    for row in &mut v {
+        row[width..].fill(0.0);
+    }
+    let fallback = v.clone();
+    orthonormalise(&mut v, width, &fallback);
+    let mut w = vec![[0.0f64; BLOCK]; m];
+    let mut theta: [f64; BLOCK];
+    let mut iterations = 0;
+    let mut converged = false;
+    loop {
+        iterations += 1;
+        let h = matrix.gram_times(&v, &mut w);
+        let (values, q) = symmetric_eigen(h, width);
+        theta = values;
+        rotate(&mut v, &q, width);
+        rotate(&mut w, &q, width);
+        if theta[0] <= f64::MIN_POSITIVE {
+            // C is zero: every direction is an eigenvector.
+            converged = true;
+            break;
+        }
+        let residual = |b: usize| {
+            v.iter()
+                .zip(&w)
+                .map(|(x, y)| (y[b] - theta[b] * x[b]).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        };
+        if residual(0).max(residual(1)) <= tolerance * theta[0] {
+            converged = true;
+            break;
+        }
+        if iterations >= max_iterations {
+            break;
+        }
+        std::mem::swap(&mut v, &mut w);
+        orthonormalise(&mut v, width, &w);
+    }
+    let mut vectors: Vec<Point> = v.iter().map(|row| [row[0], row[1]]).collect();
+    for component in 0..2 {
+        // Sign: the largest-magnitude entry (first on ties) is positive.
+        let mut largest = 0;
+        for (j, p) in vectors.iter().enumerate() {
+            if p[component].abs() > vectors[largest][component].abs() {
+                largest = j;
+            }
+        }
+        if vectors[largest][component] < 0.0 {
+            vectors
+                .iter_mut()
+                .for_each(|p| p[component] = -p[component]);
+        }
+    }
+    Components {
+        vectors,
+        eigenvalues: [theta[0].max(0.0), theta[1].max(0.0)],
+        iterations,
+        converged,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matrix(rows: &[&[i8]]) -> CenteredVotes {
+        let mut row_starts = vec![0];
+        let mut columns = Vec::new();
+        let mut raw = Vec::new();
+        for row in rows {
+            for (j, &x) in row.iter().enumerate() {
+                columns.push(j as u32);
+                raw.push(x);
+            }
+            row_starts.push(columns.len());
+        }
+        CenteredVotes::new(rows[0].len(), row_starts, columns, raw)
+    }
+
+    #[test]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "index loops mirror the matrix formulas"
+    )]
+    fn components_match_a_dense_eigen_decomposition() {
+        // Complete 4 × 3 matrix: C is dense here, so CᵀC can be checked directly.
+        let c = matrix(&[&[1, 1, -1], &[1, 0, -1], &[-1, -1, 1], &[0, -1, 1]]);
+        let start = vec![
+            [0.3, -0.2, 0.7, 0.1],
+            [0.1, 0.9, -0.3, 0.2],
+            [-0.5, 0.4, 0.2, 0.8],
+        ];
+        let result = leading_components(&c, start, 1000, 1e-12);
+        assert!(result.converged);
+        // Build CᵀC densely and check CᵀC v = λ v for both vectors.
+        let mut gram = [[0.0; 3]; 3];
+        for i in 0..c.n_rows() {
+            let range = c.row(i);
+            for a in range.clone() {
+                for b in range.clone() {
+                    gram[c.columns[a] as usize][c.columns[b] as usize] +=
+                        c.centered[a] * c.centered[b];
+                }
+            }
+        }
+        for k in 0..2 {
+            for row in 0..3 {
+                let gv: f64 = (0..3).map(|j| gram[row][j] * result.vectors[j][k]).sum();
+                let lv = result.eigenvalues[k] * result.vectors[row][k];
+                assert!(
+                    (gv - lv).abs() < 1e-8,
+                    "component {k}, row {row}: {gv} vs {lv}"
+                );
+            }
+        }
+        assert!(result.eigenvalues[0] >= result.eigenvalues[1]);
+    }
+
+    #[test]
+    fn rank_one_data_still_gives_orthonormal_components() {
+        let c = matrix(&[&[1, 1], &[-1, -1], &[1, 1]]);
+        let result = leading_components(
+            &c,
+            vec![[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]],
+            100,
+            1e-12,
+        );
+        let dot = |a: usize, b: usize| -> f64 { result.vectors.iter().map(|p| p[a] * p[b]).sum() };
+        let (n0, n1, d) = (dot(0, 0), dot(1, 1), dot(0, 1));
+        assert!((n0 - 1.0).abs() < 1e-12 && (n1 - 1.0).abs() < 1e-12 && d.abs() < 1e-12);
+        assert!(
+            result.eigenvalues[1].abs() < 1e-9,
+            "{:?}",
+            result.eigenvalues
+        );
+    }
+
+    #[test]
+    fn jacobi_eigen_of_a_diagonal_and_a_full_matrix() {
+        let mut diagonal = [[0.0; BLOCK]; BLOCK];
+        diagonal[0][0] = 1.0;
+        diagonal[1][1] = 3.0;
+        let (values, vectors) = symmetric_eigen(diagonal, 2);
+        assert_eq!(&values[..2], &[3.0, 1.0]);
+        assert_eq!((vectors[0][0], vectors[1][0]), (0.0, 1.0));
+
+        // [[2, 1, 0], [1, 2, 0], [0, 0, 5]]: eigenvalues 5, 3, 1.
+        let mut a = [[0.0; BLOCK]; BLOCK];
+        a[0][0] = 2.0;
+        a[0][1] = 1.0;
+        a[1][0] = 1.0;
+        a[1][1] = 2.0;
+        a[2][2] = 5.0;
+        let (values, vectors) = symmetric_eigen(a, 3);
+        for (got, want) in values[..3].iter().zip([5.0, 3.0, 1.0]) {
+            assert!((got - want).abs() < 1e-12, "{values:?}");
+        }
+        // Second eigenvector ∝ (1, 1, 0).
+        assert!((vectors[0][1].abs() - vectors[1][1].abs()).abs() < 1e-12);
+        assert!(vectors[2][1].abs() < 1e-12);
+    }
+
+    #[test]
+    fn orthonormalise_replaces_dependent_columns() {
+        let mut v = vec![
+            [1.0, 2.0, 0.0, 0.0],
+            [1.0, 2.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0],
+        ];
+        let fallback = v.clone();
+        orthonormalise(&mut v, 4, &fallback);
+        for a in 0..4 {
+            for b in 0..4 {
+                let d = column_dot(&v, a, b);
+                let want = if a == b { 1.0 } else { 0.0 };
+                assert!((d - want).abs() < 1e-12, "columns {a}, {b}: {d}");
+            }
+        }
+    }
+}
