@@ -44,6 +44,19 @@
 //!    as the 7-character `[email]`) or one of the rare characters whose NFC form is longer can
 //!    lengthen it. The server's verdict ([`CitizenTextError`]) is authoritative.
 //!
+//! The core's other free-text types check shape only and leave redaction to this module; build
+//! them from the cleaned text:
+//!
+//! ```
+//! use baraza_core::consultation::CommentText;
+//! use baraza_core::text_safety::{CitizenText, TextLimits};
+//!
+//! let safe = CitizenText::new("Agree. Reach me at 0722 123456.", TextLimits::default())?;
+//! let comment = CommentText::parse(safe.into_string(), 2000)?;
+//! assert_eq!(comment.as_str(), "Agree. Reach me at [phone].");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Text stays text
 //!
 //! Nothing here interprets HTML, Markdown or any other markup: `<b>hi</b>` is stored as those ten
