@@ -75,13 +75,17 @@ const SPECIAL: &[&str] = &[
 fn comment(rng: &mut Rng, chars: usize) -> String {
     let mut text = String::new();
     while text.chars().count() < chars {
-        let piece = if rng.next() % 12 == 0 {
+        let piece = if rng.next().is_multiple_of(12) {
             rng.pick(SPECIAL)
         } else {
             rng.pick(WORDS)
         };
         text.push_str(piece);
-        text.push_str(if rng.next() % 10 == 0 { ". " } else { " " });
+        text.push_str(if rng.next().is_multiple_of(10) {
+            ". "
+        } else {
+            " "
+        });
     }
     text
 }
