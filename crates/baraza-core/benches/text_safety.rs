@@ -100,6 +100,13 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("text_safety");
     group.throughput(Throughput::Bytes(long.len() as u64));
     group.bench_function("redact 64 KiB", |b| b.iter(|| redact(black_box(&long))));
+    // The worst case for the number scanner: a one-digit group every two bytes, each the start
+    // of eight windows to try.
+    let digits = "1 ".repeat(32 * 1024);
+    group.throughput(Throughput::Bytes(digits.len() as u64));
+    group.bench_function("redact 64 KiB of \"1 1 1 …\"", |b| {
+        b.iter(|| redact(black_box(&digits)))
+    });
     group.throughput(Throughput::Bytes(typical.len() as u64));
     group.bench_function("CitizenText::new, 1,900-character comment", |b| {
         b.iter(|| CitizenText::new(black_box(&typical), TextLimits::default()))

@@ -106,6 +106,8 @@ pub(super) fn find(text: &str) -> Vec<Match> {
 struct Number<'t> {
     text: &'t str,
     groups: Vec<(usize, usize)>,
+    /// The digits of each group.
+    parts: Vec<&'t str>,
     /// `seps[k]` lies between `groups[k]` and `groups[k + 1]`.
     seps: Vec<Sep>,
     /// Byte offset of a `+` right before the number (or before its opening parenthesis).
@@ -143,18 +145,18 @@ impl<'t> Number<'t> {
         let open = before.ends_with('(').then(|| first - 1);
         let before_open = &before[..open.unwrap_or(first)];
         let plus = before_open.ends_with('+').then(|| before_open.len() - 1);
+        let parts = groups
+            .iter()
+            .map(|&(start, end)| &text[start..end])
+            .collect();
         Self {
             text,
             groups,
+            parts,
             seps,
             plus,
             open,
         }
-    }
-
-    fn part(&self, k: usize) -> &'t str {
-        let (start, end) = self.groups[k];
-        &self.text[start..end]
     }
 
     /// Classifies the number's groups left to right, pushing what is to be redacted.
@@ -165,16 +167,14 @@ impl<'t> Number<'t> {
             let last = n.min(i + MAX_WINDOW_GROUPS) - 1;
             let hit = (i..=last).rev().find_map(|j| {
                 let window = self.window(i, j)?;
-                window.classify().map(|verdict| (j, verdict, window))
+                window
+                    .classify()
+                    .map(|verdict| (j, verdict, window.start, window.end))
             });
             match hit {
-                Some((j, verdict, window)) => {
+                Some((j, verdict, start, end)) => {
                     if let Verdict::Redact(kind) = verdict {
-                        found.push(Match {
-                            start: window.start,
-                            end: window.end,
-                            kind,
-                        });
+                        found.push(Match { start, end, kind });
                     }
                     i = j + 1;
                 }
@@ -199,8 +199,8 @@ impl<'t> Number<'t> {
     }
 
     /// Groups `i..=j` as a window, if it is short enough and stands apart from letters and digits.
-    fn window(&self, i: usize, j: usize) -> Option<Window<'t>> {
-        let parts: Vec<&'t str> = (i..=j).map(|k| self.part(k)).collect();
+    fn window(&self, i: usize, j: usize) -> Option<Window<'_, 't>> {
+        let parts = &self.parts[i..=j];
         if parts.iter().map(|p| p.len()).sum::<usize>() > MAX_WINDOW_DIGITS {
             return None;
         }
@@ -225,7 +225,7 @@ impl<'t> Number<'t> {
             && !after.chars().next().is_some_and(char::is_alphanumeric);
         apart.then(|| Window {
             parts,
-            seps: seps.to_vec(),
+            seps,
             plus: plus.is_some(),
             before,
             after,
@@ -252,9 +252,9 @@ fn word_around(text: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// Consecutive groups of one number, tried against the rules.
-struct Window<'t> {
-    parts: Vec<&'t str>,
-    seps: Vec<Sep>,
+struct Window<'n, 't> {
+    parts: &'n [&'t str],
+    seps: &'n [Sep],
     plus: bool,
     before: &'t str,
     after: &'t str,
@@ -262,7 +262,7 @@ struct Window<'t> {
     end: usize,
 }
 
-impl Window<'_> {
+impl Window<'_, '_> {
     fn classify(&self) -> Option<Verdict> {
         if self.is_international_phone() {
             Some(Verdict::Redact(RedactionKind::Phone))
@@ -285,8 +285,9 @@ impl Window<'_> {
         self.parts.iter().map(|p| p.len()).sum()
     }
 
-    fn lens(&self) -> Vec<usize> {
-        self.parts.iter().map(|p| p.len()).collect()
+    /// Whether the groups have exactly these lengths.
+    fn shaped(&self, lens: &[usize]) -> bool {
+        self.parts.iter().map(|p| p.len()).eq(lens.iter().copied())
     }
 
     /// The one plain separator used throughout, if there is one and it is one of `allowed`.
@@ -315,7 +316,7 @@ impl Window<'_> {
 
     /// `2024-03-15`, `15.03.2024`, `03-15-2024`.
     fn is_date(&self) -> bool {
-        let [a, b, c] = self.parts[..] else {
+        let [a, b, c] = *self.parts else {
             return false;
         };
         if self.uniform_sep(&['-', '.']).is_none() {
@@ -338,14 +339,13 @@ impl Window<'_> {
             if self.uniform_sep(&[' ', '-', '.']).is_none() {
                 return false;
             }
-            let lens = self.lens();
-            let (last, rest) = lens.split_last().unwrap_or((&0, &[]));
-            let fours = rest.iter().all(|&l| l == 4) && (1..=4).contains(last);
-            if !(fours || lens == [4, 6, 5] || lens == [4, 6, 4]) {
+            let (last, rest) = self.parts.split_last().unwrap_or((&"", &[]));
+            let fours = rest.iter().all(|p| p.len() == 4) && (1..=4).contains(&last.len());
+            if !(fours || self.shaped(&[4, 6, 5]) || self.shaped(&[4, 6, 4])) {
                 return false;
             }
         }
-        luhn_valid(&self.parts)
+        luhn_valid(self.parts)
     }
 
     /// An amount: never with a leading zero; grouped in thousands or with a short decimal
@@ -355,24 +355,26 @@ impl Window<'_> {
         if self.digits() > MAX_AMOUNT_DIGITS || (first.starts_with('0') && first != "0") {
             return false;
         }
-        let lens = self.lens();
-        let n = lens.len();
-        let thousands = |groups: &[usize]| {
-            groups.len() >= 2 && (1..=3).contains(&groups[0]) && groups[1..].iter().all(|&l| l == 3)
+        let parts = self.parts;
+        let n = parts.len();
+        let thousands = |groups: &[&str]| {
+            groups.len() >= 2
+                && (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3)
         };
         match n {
             // `KES 2500000`, `2500000/=`.
             1 => currency_before(self.before) || currency_after(self.after),
             // `1 500 000`, `1.500.000`.
-            _ if self.uniform_sep(&[' ', '.']).is_some() && thousands(&lens) => true,
+            _ if self.uniform_sep(&[' ', '.']).is_some() && thousands(parts) => true,
             // `1234567.50`.
-            2 => self.seps[0].plain() == Some('.') && lens[0] <= 12 && lens[1] <= 3,
+            2 => self.seps[0].plain() == Some('.') && parts[0].len() <= 12 && parts[1].len() <= 3,
             // `2 500 000.50`.
             _ => {
                 self.seps[..n - 2].iter().all(|s| s.plain() == Some(' '))
                     && self.seps[n - 2].plain() == Some('.')
-                    && thousands(&lens[..n - 1])
-                    && lens[n - 1] <= 3
+                    && thousands(&parts[..n - 1])
+                    && parts[n - 1].len() <= 3
             }
         }
     }
@@ -388,10 +390,12 @@ impl Window<'_> {
 
     /// `(NXX) NXX-XXXX`, optionally after `1`.
     fn is_north_american_phone(&self) -> bool {
-        let local = match self.lens()[..] {
-            [3, 3, 4] => &self.parts[..],
-            [1, 3, 3, 4] if self.parts[0] == "1" => &self.parts[1..],
-            _ => return false,
+        let local = if self.shaped(&[3, 3, 4]) {
+            self.parts
+        } else if self.shaped(&[1, 3, 3, 4]) && self.parts[0] == "1" {
+            &self.parts[1..]
+        } else {
+            return false;
         };
         let starts_2_to_9 = |s: &str| s.as_bytes()[0] >= b'2';
         starts_2_to_9(local[0]) && starts_2_to_9(local[1])
@@ -399,7 +403,7 @@ impl Window<'_> {
 
     /// `ddd-dd-dddd`.
     fn is_social_security_number(&self) -> bool {
-        self.lens() == [3, 2, 4] && self.uniform_sep(&['-']).is_some()
+        self.shaped(&[3, 2, 4]) && self.uniform_sep(&['-']).is_some()
     }
 }
 
