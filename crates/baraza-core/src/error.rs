@@ -100,6 +100,16 @@ pub enum ErrorCode {
     DuplicateSection,
     /// A citizen's free text is shorter than required (but not empty: that is `blank_text`).
     TextTooShort,
+    /// A ranked ballot names a candidate the contest does not have.
+    UnknownCandidate,
+    /// A ranked ballot is malformed: a candidate marked twice at one rank, or too many ranks.
+    InvalidRanking,
+    /// A candidate list is invalid: empty, blank or repeated names, or a bad write-ins label.
+    InvalidCandidates,
+    /// Uploaded CSV cannot be read: empty lines, invalid UTF-8, or an empty overvote mark.
+    MalformedCsv,
+    /// A count cannot be made with these settings (e.g. more seats than candidates).
+    InvalidCountRules,
 }
 
 impl ErrorCode {
@@ -149,6 +159,11 @@ impl ErrorCode {
             Self::InvalidModeration => "invalid_moderation",
             Self::DuplicateSection => "duplicate_section",
             Self::TextTooShort => "text_too_short",
+            Self::UnknownCandidate => "unknown_candidate",
+            Self::InvalidRanking => "invalid_ranking",
+            Self::InvalidCandidates => "invalid_candidates",
+            Self::MalformedCsv => "malformed_csv",
+            Self::InvalidCountRules => "invalid_count_rules",
         }
     }
 }
@@ -209,6 +224,11 @@ mod tests {
             ErrorCode::InvalidModeration,
             ErrorCode::DuplicateSection,
             ErrorCode::TextTooShort,
+            ErrorCode::UnknownCandidate,
+            ErrorCode::InvalidRanking,
+            ErrorCode::InvalidCandidates,
+            ErrorCode::MalformedCsv,
+            ErrorCode::InvalidCountRules,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -48,44 +48,27 @@
 //! ```
 //!
 //! ## Map
-//! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form; kinds single choice,
-//!   multiple choice and approval ([`PollKind`]), with [`Poll::selection_range`].
+//! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form: single choice,
+//!   multiple choice with bounds, approval.
 //! * [`Ballot`], [`Poll::validate_ballot`]: turning a submission into a valid ballot, reporting
 //!   every problem at once as [`BallotErrors`].
-//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in [`tally`](mod@tally));
-//!   [`PollTally::leaders`] gives the approval winners, every tied option included.
+//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in
+//!   [`tally`](mod@tally)); [`PollTally::leaders`] gives the approval winners, every tied option
+//!   included; [`PollTally::record_indices`] is the bulk path.
 //! * [`score`]: rating questions on a small integer scale, with exact means, medians and full
 //!   distributions.
+//! * [`ranked`]: ranked-choice voting: instant-runoff and single transferable vote, round by
+//!   round as RCTab counts them, with ballot rules, tie-breaks, exact surplus arithmetic and CSV
+//!   reading.
 //! * [`feedback`]: feedback forms ("Is this page useful?", CSAT, NPS, single choice, free
 //!   text), validated responses, aggregates with Wilson and NPS confidence intervals, grouping
 //!   by page and by period.
 //! * [`consultation`]: a document of numbered sections, comments with stances, replies,
 //!   reactions, moderation, official responses and the "we asked, you said, we did" outcome,
 //!   with the life cycle draft → open → closed → outcome published.
-//! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`statements`]: Polis-style statements and votes, opinion groups (sparse PCA, k-means with
-//!   k chosen by silhouette), representative and consensus statements:
-//!
-//! ```
-//! use baraza_core::statements::{Conversation, GroupingOptions, ParticipantId as P,
-//!     StatementId as S, StatementText, Vote};
-//! let mut conversation = Conversation::new();
-//! for (s, text) in ["Close the market street to cars", "Add cycle lanes", "Fix the potholes"]
-//!     .into_iter().enumerate() {
-//!     conversation.add_statement(S(s as u64), P(0), StatementText::parse(text)?)?;
-//! }
-//! // Participants 0–2 want the street closed and lanes built; 3–5 do not; all want repairs.
-//! for p in 0..6u64 {
-//!     let stance = if p < 3 { Vote::Agree } else { Vote::Disagree };
-//!     for (s, vote) in [(0, stance), (1, stance), (2, Vote::Agree)] {
-//!         conversation.vote(P(p), S(s), vote)?;
-//!     }
-//! }
-//! let groups = conversation.opinion_groups(&GroupingOptions::default())?;
-//! assert_eq!(groups.groups.len(), 2);
-//! assert_eq!(groups.consensus[0].statement, S(2));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//!   k chosen by silhouette), representative and consensus statements.
+//! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
 //! * [`suppression`]: breakdowns by group with every group smaller than `k` hidden, plus
@@ -142,6 +125,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! An instant-runoff count from ranked ballots in CSV, one ballot per line:
+//!
+//! ```
+//! use baraza_core::ranked::{CsvOptions, Rules, read_csv_contest};
+//! let csv = "Ada,Grace\nGrace\nEdsger,Grace\nAda\nAda,Edsger\n";
+//! let contest = read_csv_contest(csv.as_bytes(), &CsvOptions::default())?;
+//! let count = baraza_core::ranked::instant_runoff(&contest.candidates, &contest.ballots,
+//!                                                 &Rules::default())?;
+//! assert_eq!(count.name(count.winner().unwrap()), "Ada"); // 3 of 5 first preferences
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Feedback proportions come with a Wilson score interval (95 % by default):
 //!
 //! ```
@@ -161,6 +156,29 @@
 //! assert_eq!(consultation.open(now), Err(ConsultationError::NoSections));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Opinion groups from agree/disagree votes on statements:
+//!
+//! ```
+//! use baraza_core::statements::{Conversation, GroupingOptions, ParticipantId as P,
+//!     StatementId as S, StatementText, Vote};
+//! let mut conversation = Conversation::new();
+//! for (s, text) in ["Close the market street to cars", "Add cycle lanes", "Fix the potholes"]
+//!     .into_iter().enumerate() {
+//!     conversation.add_statement(S(s as u64), P(0), StatementText::parse(text)?)?;
+//! }
+//! // Participants 0–2 want the street closed and lanes built; 3–5 do not; all want repairs.
+//! for p in 0..6u64 {
+//!     let stance = if p < 3 { Vote::Agree } else { Vote::Disagree };
+//!     for (s, vote) in [(0, stance), (1, stance), (2, Vote::Agree)] {
+//!         conversation.vote(P(p), S(s), vote)?;
+//!     }
+//! }
+//! let groups = conversation.opinion_groups(&GroupingOptions::default())?;
+//! assert_eq!(groups.groups.len(), 2);
+//! assert_eq!(groups.consensus[0].statement, S(2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -170,6 +188,7 @@ pub mod consultation;
 mod error;
 pub mod feedback;
 mod poll;
+pub mod ranked;
 pub mod score;
 mod slug;
 pub mod statements;

@@ -50,6 +50,7 @@ use crate::slug::{OptionId, Slug};
 pub struct PollTally {
     poll: Slug,
     single_choice: bool,
+    selection_range: (u32, u32),
     option_ids: Vec<OptionId>,
     counts: Vec<u64>,
     total_ballots: u64,
@@ -85,6 +86,36 @@ pub enum TallyError {
         /// The unknown option.
         id: OptionId,
     },
+    /// An indexed ballot names a position past the poll's options.
+    #[error("option position {index} is out of range: poll {poll} has {options} options")]
+    IndexOutOfRange {
+        /// The poll.
+        poll: Slug,
+        /// The position given.
+        index: u16,
+        /// How many options the poll has.
+        options: usize,
+    },
+    /// An indexed ballot names the same option twice.
+    #[error("option position {index} is selected more than once in a ballot of poll {poll}")]
+    RepeatedIndex {
+        /// The poll.
+        poll: Slug,
+        /// The repeated position.
+        index: u16,
+    },
+    /// An indexed ballot selects too few or too many options.
+    #[error("a ballot of poll {poll} selects {given} options; it must select {min} to {max}")]
+    SelectionCount {
+        /// The poll.
+        poll: Slug,
+        /// How many were selected.
+        given: usize,
+        /// The poll's minimum.
+        min: u32,
+        /// The poll's maximum.
+        max: u32,
+    },
     /// Stored counts that no set of valid ballots could produce.
     #[error("option {id} of poll {poll} has {count} ballots, more than the {total} ballots cast")]
     ImpossibleCount {
@@ -118,6 +149,7 @@ impl PollTally {
         Self {
             poll: poll.slug().clone(),
             single_choice: poll.kind().is_single_choice(),
+            selection_range: poll.selection_range(),
             counts: vec![0; option_ids.len()],
             option_ids,
             total_ballots: 0,
@@ -186,6 +218,60 @@ impl PollTally {
         }
         for index in indices {
             self.counts[index] += 1;
+        }
+        self.total_ballots += 1;
+        Ok(())
+    }
+
+    /// Adds one ballot given as option positions (indices into [`Poll::options`]): the bulk
+    /// path for counting stored or imported ballots without building [`Ballot`] values. The
+    /// ballot is checked as [`Poll::validate_ballot`] would (positions in range, no repeats,
+    /// selection count within the poll's range); nothing is counted if it is rejected.
+    ///
+    /// ```
+    /// # use baraza_core::{Poll, PollTally};
+    /// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    /// #   "question":{"en":"Q?"},"kind":{"type":"approval"},"status":"open",
+    /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
+    /// let mut tally = PollTally::new(&poll);
+    /// tally.record_indices(&[0, 1]).unwrap();
+    /// tally.record_indices(&[1]).unwrap();
+    /// assert!(tally.record_indices(&[1, 1]).is_err());
+    /// let counts: Vec<u64> = tally.options().iter().map(|o| o.count).collect();
+    /// assert_eq!(counts, [1, 2]);
+    /// ```
+    pub fn record_indices(&mut self, selections: &[u16]) -> Result<(), TallyError> {
+        let (min, max) = self.selection_range;
+        let given = selections.len();
+        if given < min as usize || given > max as usize {
+            return Err(TallyError::SelectionCount {
+                poll: self.poll.clone(),
+                given,
+                min,
+                max,
+            });
+        }
+        // MAX_OPTIONS is far below 64, so a bit set catches repeats without allocating.
+        let mut seen = 0_u64;
+        for &index in selections {
+            let bit = 1_u64.checked_shl(u32::from(index)).unwrap_or(0);
+            if usize::from(index) >= self.counts.len() || bit == 0 {
+                return Err(TallyError::IndexOutOfRange {
+                    poll: self.poll.clone(),
+                    index,
+                    options: self.counts.len(),
+                });
+            }
+            if seen & bit != 0 {
+                return Err(TallyError::RepeatedIndex {
+                    poll: self.poll.clone(),
+                    index,
+                });
+            }
+            seen |= bit;
+        }
+        for &index in selections {
+            self.counts[usize::from(index)] += 1;
         }
         self.total_ballots += 1;
         Ok(())
@@ -364,6 +450,44 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn record_indices_checks_like_validation_and_counts_nothing_on_error() {
+        let multiple =
+            two_option_poll(r#"{"type":"multiple_choice","min_selections":1,"max_selections":2}"#);
+        let mut tally = PollTally::new(&multiple);
+        assert!(matches!(
+            tally.record_indices(&[]),
+            Err(TallyError::SelectionCount {
+                given: 0,
+                min: 1,
+                max: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            tally.record_indices(&[2]),
+            Err(TallyError::IndexOutOfRange {
+                index: 2,
+                options: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            tally.record_indices(&[64]),
+            Err(TallyError::IndexOutOfRange { index: 64, .. })
+        ));
+        assert!(matches!(
+            tally.record_indices(&[1, 1]),
+            Err(TallyError::RepeatedIndex { index: 1, .. })
+        ));
+        assert_eq!(tally.total_ballots(), 0);
+        assert!(tally.options().iter().all(|o| o.count == 0));
+        tally.record_indices(&[1, 0]).unwrap();
+        tally.record_indices(&[1]).unwrap();
+        let counts: Vec<u64> = tally.options().iter().map(|o| o.count).collect();
+        assert_eq!((counts, tally.total_ballots()), (vec![1, 2], 2));
     }
 
     #[test]
