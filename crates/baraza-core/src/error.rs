@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// them for citizens, so a code is never renamed or reused. New codes may be added, hence
 /// `#[non_exhaustive]`; a client that meets an unknown code falls back to the error's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -97,6 +98,8 @@ pub enum ErrorCode {
     InvalidModeration,
     /// A section with that id already exists.
     DuplicateSection,
+    /// A citizen's free text is shorter than required (but not empty: that is `blank_text`).
+    TextTooShort,
     /// A ranked ballot names a candidate the contest does not have.
     UnknownCandidate,
     /// A ranked ballot is malformed: a candidate marked twice at one rank, or too many ranks.
@@ -162,6 +165,7 @@ impl ErrorCode {
             Self::AlreadyReported => "already_reported",
             Self::InvalidModeration => "invalid_moderation",
             Self::DuplicateSection => "duplicate_section",
+            Self::TextTooShort => "text_too_short",
             Self::UnknownCandidate => "unknown_candidate",
             Self::InvalidRanking => "invalid_ranking",
             Self::InvalidCandidates => "invalid_candidates",
@@ -229,6 +233,7 @@ mod tests {
             ErrorCode::AlreadyReported,
             ErrorCode::InvalidModeration,
             ErrorCode::DuplicateSection,
+            ErrorCode::TextTooShort,
             ErrorCode::UnknownCandidate,
             ErrorCode::InvalidRanking,
             ErrorCode::InvalidCandidates,

@@ -74,6 +74,23 @@
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
+//! * [`suppression`]: breakdowns by group with every group smaller than `k` hidden, plus
+//!   complementary suppression so no hidden count follows from the total by subtraction:
+//!
+//!   ```
+//!   use baraza_core::suppression::SuppressionRule;
+//!   let published = SuppressionRule::default().counts(&[("north", 40), ("south", 3), ("east", 12)]);
+//!   assert_eq!(published.suppressed().collect::<Vec<_>>(), [&"south", &"east"]);
+//!   ```
+//! * [`text_safety`]: citizens' free text made safe to store — controls removed, NFC, trimmed,
+//!   length-checked, and e-mail addresses, phone, card and ID numbers replaced by placeholders:
+//!
+//!   ```
+//!   use baraza_core::text_safety::{CitizenText, TextLimits};
+//!   let text = CitizenText::new("Call 0712 345 678 about the leak", TextLimits::default())?;
+//!   assert_eq!(text.as_str(), "Call [phone] about the leak");
+//!   # Ok::<(), baraza_core::text_safety::CitizenTextError>(())
+//!   ```
 //!
 //! ## The other instruments in brief
 //!
@@ -193,8 +210,10 @@ pub mod ranked;
 pub mod score;
 mod slug;
 pub mod statements;
+pub mod suppression;
 pub mod tally;
 mod text;
+pub mod text_safety;
 pub mod v1;
 
 pub use ballot::{

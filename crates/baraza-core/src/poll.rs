@@ -171,6 +171,7 @@ pub enum PollStatus {
 
 /// Where a poll stands at a given instant, combining its [`PollStatus`] with its schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PollPhase {
     /// Not published.

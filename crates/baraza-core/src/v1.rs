@@ -11,6 +11,21 @@
 //!
 //! Every failure is an [`ErrorBody`]: `{"error": {"code": "…", "message": "…"}}`, with
 //! `details` listing every problem when there is more than one.
+//!
+//! The shapes of the types inside: [`Slug`] and [`OptionId`]
+//! are strings such as `"water-tariffs-2027"`; [`LanguageTag`] a string such as `"sw-KE"`;
+//! [`LocalizedText`] an object `{"en": "Water", "sw": "Maji"}`; [`PollKind`] an object
+//! `{"type": "single_choice"}` or `{"type": "multiple_choice", "min_selections": 1,
+//! "max_selections": 3}`; [`PollPhase`] one of `"draft"`, `"upcoming"`, `"open"`, `"closed"`;
+//! [`ErrorCode`] a snake_case string such as `"poll_not_open"`.
+//!
+//! ## JSON Schema
+//!
+//! With the cargo feature `schema`, `v1::json_schema()` returns a JSON Schema (draft 2020-12)
+//! document of every v1 type under `$defs`, generated from these types with `schemars`. Its
+//! output is checked in at `crates/baraza-core/schema/v1.schema.json`, and a test fails when the
+//! two drift apart (regenerate with `UPDATE_SCHEMA=1 cargo test -p baraza-core --test
+//! schema_v1`). The feature is off by default so the browser bundle never carries schemars.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -21,8 +36,25 @@ use crate::slug::{OptionId, Slug};
 use crate::tally::PollTally;
 use crate::text::{LanguageTag, LocalizedText};
 
+#[cfg(feature = "schema")]
+mod schema;
+#[cfg(feature = "schema")]
+pub use schema::{SCHEMA_PATH, json_schema};
+
 /// A poll as citizens see it: `GET /api/v1/polls/{slug}`.
+///
+/// ```json
+/// {"slug": "water-tariffs-2027", "default_language": "en",
+///  "question": {"en": "How should water be charged?", "sw": "Maji yatozwe vipi?"},
+///  "kind": {"type": "single_choice"},
+///  "options": [{"id": "flat", "label": {"en": "One flat rate", "sw": "Kiwango kimoja"}},
+///              {"id": "tiered", "label": {"en": "Pay more for heavy use"}}],
+///  "phase": "open", "opens_at": "2027-01-01T00:00:00Z", "closes_at": "2027-03-31T00:00:00Z"}
+/// ```
+///
+/// `opens_at` and `closes_at` (RFC 3339) are left out when not scheduled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PollView {
     /// The poll's identifier.
     pub slug: Slug,
@@ -42,6 +74,7 @@ pub struct PollView {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<schema::Rfc3339>"))]
     pub opens_at: Option<OffsetDateTime>,
     /// When ballots stop being accepted, if scheduled.
     #[serde(
@@ -49,11 +82,13 @@ pub struct PollView {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<schema::Rfc3339>"))]
     pub closes_at: Option<OffsetDateTime>,
 }
 
-/// One option of a [`PollView`].
+/// One option of a [`PollView`]: `{"id": "flat", "label": {"en": "One flat rate"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionView {
     /// The id to put in [`BallotSubmission::selections`].
     pub id: OptionId,
@@ -92,8 +127,13 @@ impl PollView {
 
 /// A citizen's answer: the body of `POST /api/v1/polls/{slug}/ballots`.
 ///
+/// ```json
+/// {"selections": ["tiered"], "voter": "a1b2c3d4e5f6a7b8"}
+/// ```
+///
 /// Unknown fields are rejected, so a typo cannot silently drop part of a ballot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BallotSubmission {
     /// Ids of the selected options.
@@ -104,7 +144,12 @@ pub struct BallotSubmission {
 
 /// The answer to an accepted ballot (`201 Created`), sent only once the ballot is durably
 /// stored. It carries the results so the widget can show them without another request.
+///
+/// ```json
+/// {"poll": "water-tariffs-2027", "results": {"poll": "water-tariffs-2027", "phase": "open", …}}
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BallotReceipt {
     /// The poll voted in.
     pub poll: Slug,
@@ -113,7 +158,14 @@ pub struct BallotReceipt {
 }
 
 /// Current results: `GET /api/v1/polls/{slug}/results`.
+///
+/// ```json
+/// {"poll": "water-tariffs-2027", "phase": "open", "total_ballots": 3,
+///  "options": [{"id": "flat", "count": 1, "percent_tenths": 333},
+///              {"id": "tiered", "count": 2, "percent_tenths": 667}]}
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PollResults {
     /// The poll counted.
     pub poll: Slug,
@@ -125,8 +177,9 @@ pub struct PollResults {
     pub options: Vec<OptionResult>,
 }
 
-/// One option's result.
+/// One option's result: `{"id": "tiered", "count": 2, "percent_tenths": 667}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionResult {
     /// The option.
     pub id: OptionId,
@@ -157,14 +210,24 @@ impl PollResults {
 }
 
 /// The body of every error response.
+///
+/// ```json
+/// {"error": {"code": "invalid_request", "message": "2 problems with the ballot",
+///            "details": [{"code": "unknown_option", "message": "no option \"x\""},
+///                        {"code": "too_many_selections", "message": "at most 2 options"}]}}
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ApiError,
 }
 
-/// An error: a stable code for programs and an English message for people.
+/// An error: a stable code for programs and an English message for people,
+/// `{"code": "poll_not_found", "message": "no poll has slug \"x\""}`; `details` is left out
+/// when empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiError {
     /// What to branch on.
     pub code: ErrorCode,
@@ -175,8 +238,9 @@ pub struct ApiError {
     pub details: Vec<ErrorDetail>,
 }
 
-/// One problem within an [`ApiError`].
+/// One problem within an [`ApiError`]: `{"code": "unknown_option", "message": "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     /// The problem's code.
     pub code: ErrorCode,

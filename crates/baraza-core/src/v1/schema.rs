@@ -1,0 +1,246 @@
+//! JSON Schema (draft 2020-12) of the v1 wire format, generated from the types (feature
+//! `schema`).
+//!
+//! Most types derive [`JsonSchema`]; the types whose JSON is checked by a `TryFrom` or shaped by
+//! hand get hand-written schemas here that say what the check says: [`Slug`] and [`OptionId`]
+//! (pattern and length), [`LanguageTag`] (pattern), [`LocalizedText`] (an object keyed by
+//! language tag, never empty, no blank text) and [`PollKind`] (the flat `{"type": …}` object,
+//! one shape per kind). `tests/schema_v1.rs` validates real serialised values against the
+//! document and checks that values serde refuses are refused by the schema too.
+//!
+//! What JSON Schema cannot say, and so is checked only by deserialisation: that two keys of a
+//! [`LocalizedText`] differ only in case, that `min_selections <= max_selections`, and the
+//! exact Unicode definition of "blank" (the schema's `\S` is ECMA-262 white space, which differs
+//! from Rust's `White_Space` in U+0085 and U+FEFF).
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
+use serde_json::{Map, Value, json};
+
+use super::{BallotReceipt, BallotSubmission, ErrorBody, PollResults, PollView};
+use crate::poll::PollKind;
+use crate::slug::{MAX_SLUG_LEN, OptionId, Slug};
+use crate::text::{LanguageTag, LocalizedText};
+
+/// The file the checked-in schema lives in, relative to the crate root.
+pub const SCHEMA_PATH: &str = "schema/v1.schema.json";
+
+/// The whole v1 wire format as one JSON Schema document: every type under `$defs`, keys sorted
+/// so the output is the same on every build.
+///
+/// ```
+/// let schema = baraza_core::v1::json_schema();
+/// let defs = schema.get("$defs").and_then(|d| d.as_object()).unwrap();
+/// assert!(defs.contains_key("PollView") && defs.contains_key("PollKind"));
+/// ```
+pub fn json_schema() -> Schema {
+    let mut generator = SchemaSettings::draft2020_12().into_generator();
+    generator.subschema_for::<PollView>();
+    generator.subschema_for::<BallotSubmission>();
+    generator.subschema_for::<BallotReceipt>();
+    generator.subschema_for::<PollResults>();
+    generator.subschema_for::<ErrorBody>();
+    let definitions = generator.take_definitions(true);
+    let mut document = Map::new();
+    document.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    document.insert("title".into(), json!("Baraza HTTP API, version 1"));
+    document.insert(
+        "description".into(),
+        json!(
+            "The JSON bodies of the Baraza v1 API. Success bodies: PollView \
+             (GET /api/v1/polls/{slug}), BallotReceipt (201 answer to POST \
+             /api/v1/polls/{slug}/ballots, whose body is a BallotSubmission), PollResults \
+             (GET /api/v1/polls/{slug}/results). Every failure is an ErrorBody. Generated from \
+             baraza-core's types by baraza_core::v1::json_schema; do not edit by hand."
+        ),
+    );
+    document.insert("$defs".into(), Value::Object(definitions));
+    Schema::from(sorted(document))
+}
+
+/// `map` with its keys, and those of every object inside, in sorted order, whatever map type
+/// serde_json was built with (`preserve_order` keeps insertion order).
+fn sorted(map: Map<String, Value>) -> Map<String, Value> {
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries
+        .into_iter()
+        .map(|(key, value)| (key, sorted_value(value)))
+        .collect()
+}
+
+fn sorted_value(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            // schemars bounds a u32 below only; serde refuses more than u32::MAX too.
+            if map.get("format") == Some(&json!("uint32")) && !map.contains_key("maximum") {
+                map.insert("maximum".into(), json!(u32::MAX));
+            }
+            Value::Object(sorted(map))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted_value).collect()),
+        other => other,
+    }
+}
+
+/// An instant written as RFC 3339 (`2027-03-31T00:00:00Z`), as `time::serde::rfc3339` does.
+pub(crate) struct Rfc3339;
+
+impl JsonSchema for Rfc3339 {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Rfc3339".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date-time" })
+    }
+}
+
+/// The pattern [`Slug::parse`] enforces (with `maxLength`).
+const SLUG_PATTERN: &str = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
+
+/// The pattern [`LanguageTag::parse`] enforces.
+const LANGUAGE_TAG_PATTERN: &str = "^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$";
+
+impl JsonSchema for Slug {
+    fn schema_name() -> Cow<'static, str> {
+        "Slug".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "baraza_core::Slug".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A URL-safe identifier: lower-case ASCII letters, digits and inner \
+                hyphens, e.g. \"water-tariffs-2027\".",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_SLUG_LEN,
+            "pattern": SLUG_PATTERN,
+        })
+    }
+}
+
+impl JsonSchema for OptionId {
+    fn schema_name() -> Cow<'static, str> {
+        "OptionId".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "baraza_core::OptionId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The id of one option within a poll, with the rules of a Slug, \
+                e.g. \"keep-flat-rate\".",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_SLUG_LEN,
+            "pattern": SLUG_PATTERN,
+        })
+    }
+}
+
+impl JsonSchema for LanguageTag {
+    fn schema_name() -> Cow<'static, str> {
+        "LanguageTag".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "baraza_core::LanguageTag".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A BCP 47 language tag such as \"en\", \"sw\" or \"fr-CA\", checked \
+                for shape only; compared case-insensitively.",
+            "type": "string",
+            "pattern": LANGUAGE_TAG_PATTERN,
+        })
+    }
+}
+
+impl JsonSchema for LocalizedText {
+    fn schema_name() -> Cow<'static, str> {
+        "LocalizedText".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "baraza_core::LocalizedText".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Citizen-facing text in one or more languages, keyed by BCP 47 tag: \
+                {\"en\": \"Yes\", \"sw\": \"Ndiyo\"}. Never empty; no text is blank; no two \
+                keys differ only in case.",
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": { "pattern": LANGUAGE_TAG_PATTERN },
+            "additionalProperties": { "type": "string", "pattern": "\\S" },
+        })
+    }
+}
+
+impl JsonSchema for PollKind {
+    fn schema_name() -> Cow<'static, str> {
+        "PollKind".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "baraza_core::PollKind".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let count = json!({
+            "type": "integer",
+            "format": "uint32",
+            "minimum": 0,
+            "maximum": u32::MAX,
+        });
+        json_schema!({
+            "description": "How citizens answer a poll: {\"type\": \"single_choice\"}, \
+                {\"type\": \"multiple_choice\", \"min_selections\": 1, \"max_selections\": 3} \
+                (1 <= min_selections <= max_selections <= number of options) or \
+                {\"type\": \"approval\"} (any subset of the options, none included).",
+            "oneOf": [
+                {
+                    "description": "Exactly one option.",
+                    "type": "object",
+                    "properties": { "type": { "const": "single_choice" } },
+                    "required": ["type"],
+                    "additionalProperties": false,
+                },
+                {
+                    "description": "Any subset of the options, from none to all of them.",
+                    "type": "object",
+                    "properties": { "type": { "const": "approval" } },
+                    "required": ["type"],
+                    "additionalProperties": false,
+                },
+                {
+                    "description": "Between min_selections and max_selections options, inclusive.",
+                    "type": "object",
+                    "properties": {
+                        "type": { "const": "multiple_choice" },
+                        "min_selections": count,
+                        "max_selections": count,
+                    },
+                    "required": ["type", "min_selections", "max_selections"],
+                    "additionalProperties": false,
+                },
+            ],
+        })
+    }
+}
