@@ -760,3 +760,47 @@ async fn api_root_with_trailing_slash_is_404_not_found_json() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn approval_poll_accepts_any_subset_including_none_and_counts_approvals() {
+    let server = TestServer::new().await;
+    let mut spec = multiple_choice_spec("parks", 1, 1);
+    spec["kind"] = json!({"type": "approval"});
+    server.add_poll(spec).await;
+
+    for (n, selections) in [vec!["a", "c"], vec![], vec!["c"]].into_iter().enumerate() {
+        let response = server
+            .send(post_json(
+                &ballots_uri("parks"),
+                ballot(&selections, &support::voter(n)),
+            ))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
+    }
+    let results = server.send(get(&results_uri("parks"))).await.json();
+    assert_eq!(results["total_ballots"], 3);
+    let counts: Vec<(Value, Value)> = results["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .map(|o| (o["count"].clone(), o["percent_tenths"].clone()))
+        .collect();
+    // Approval shares are of all ballots, the empty one included: c is approved by 2 of 3.
+    assert_eq!(
+        counts,
+        [
+            (json!(1), json!(333)),
+            (json!(0), json!(0)),
+            (json!(2), json!(667)),
+            (json!(0), json!(0)),
+            (json!(0), json!(0))
+        ]
+    );
+    let view = server.send(get(&poll_uri("parks"))).await.json();
+    assert_eq!(view["kind"], json!({"type": "approval"}));
+}
