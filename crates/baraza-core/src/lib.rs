@@ -207,6 +207,8 @@ mod error;
 pub mod feedback;
 mod poll;
 pub mod ranked;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod score;
 mod slug;
 pub mod statements;
