@@ -16,22 +16,28 @@
 //! UPDATE_SCHEMA=1 cargo test -p baraza-core --test schema_instruments
 //! ```
 //!
-//! The instruments document covers [`score`](crate::score), [`feedback`](crate::feedback),
-//! [`consultation`](crate::consultation), [`ranked`](crate::ranked),
-//! [`budgeting`](crate::budgeting), [`statements`](crate::statements),
-//! [`suppression`](crate::suppression) and [`text_safety`](crate::text_safety): every type of
-//! theirs that implements `Serialize` or `Deserialize` is under `$defs`, keys sorted. Most types
-//! derive `JsonSchema`; a type whose serde form is a checked `TryFrom` or a hand-written
-//! `Serialize` has its schema written here, saying what the check says (lengths, patterns,
-//! ranges, the `{"group": …, "suppressed": true}` rows of suppressed breakdowns). A type
+//! The instruments document covers [`score`], [`feedback`], [`consultation`], [`ranked`],
+//! [`budgeting`], [`statements`], [`suppression`] and [`text_safety`](crate::text_safety), plus
+//! the poll definition ([`PollSpec`](crate::PollSpec), whose options score questions and
+//! feedback forms reuse) and [`VoterToken`]: every type of theirs that implements `Serialize` or
+//! `Deserialize` is under `$defs`, keys sorted. Most types derive `JsonSchema`; a type whose
+//! serde form is a checked `TryFrom` or a hand-written `Serialize` has its schema written here,
+//! saying what the check says (lengths, patterns, ranges, the `{"group": …, "suppressed":
+//! true}` rows of suppressed breakdowns, which are described with string group names). A type
 //! deserialised through a raw form (`#[serde(try_from = "…Spec")]`) has the schema of that form.
+//! The two `ParticipantId`s are `ConsultationParticipantId` (a string) and
+//! `StatementParticipantId` (a number).
 //!
 //! What JSON Schema cannot say is left to deserialisation, which stays the authority: the
 //! cross-field rules of the definitions (a scale's `min < max`, unique ids, a consultation
-//! record's life-cycle consistency, budgets and costs), and Unicode details (JSON Schema's `\S`
-//! and `\p{Cc}` follow ECMA-262, which differs from Rust's `White_Space` in U+0085 and U+FEFF).
-//! Result types that have no `Deserialize` (tabulations, outcomes, aggregates, opinion groups)
-//! are described as they serialise.
+//! record's life-cycle consistency, ballot rules against the budget), a statement's length
+//! after trimming, and Unicode details (the schema's `\s` and `\S` follow ECMA-262, which
+//! differs from Rust's `White_Space` in U+0085 and U+FEFF). Result types without `Deserialize`
+//! (tabulations, outcomes, aggregates, opinion groups, reports) are described as they
+//! serialise. Types with no serde form at all are not in the document, among them
+//! [`MesOutcome`](crate::budgeting::MesOutcome) (its funded projects,
+//! [`MesOutcome::outcome`](crate::budgeting::MesOutcome::outcome), are a `PbOutcome`),
+//! `ScoreTally`, `Conversation` and `BallotPool`.
 //!
 //! The feature is off by default, so the browser bundle never carries schemars.
 
@@ -68,6 +74,7 @@ pub fn instruments_json_schema() -> Schema {
     // the poll definition the score questions and feedback forms reuse the options of
     g.subschema_for::<crate::PollSpec>();
     g.subschema_for::<crate::Poll>();
+    g.subschema_for::<VoterToken>();
     // score
     g.subschema_for::<score::Scale>();
     g.subschema_for::<score::ScaleSpec>();

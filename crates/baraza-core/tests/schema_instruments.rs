@@ -152,6 +152,7 @@ fn generation_is_deterministic_and_lists_every_instrument_type() {
         // the poll definition the others share options with
         "PollSpec",
         "PollOptionSpec",
+        "VoterToken",
     ] {
         assert!(
             names.contains(&expected),
@@ -339,7 +340,7 @@ fn real_values() -> Vec<(&'static str, Value)> {
     values.push(("ScoreQuestion", to_value(&question)));
     values.push((
         "ScoreQuestionSpec",
-        to_value(&ScoreQuestionSpec::from(question.clone())),
+        to_value(&ScoreQuestionSpec::from(question)),
     ));
     for option in tally.options() {
         values.push(("OptionScores", to_value(&option)));
@@ -364,10 +365,7 @@ fn real_values() -> Vec<(&'static str, Value)> {
         aggregate.record(&response).expect("same form");
     }
     values.push(("FeedbackForm", to_value(&form)));
-    values.push((
-        "FeedbackFormSpec",
-        to_value(&FeedbackFormSpec::from(form.clone())),
-    ));
+    values.push(("FeedbackFormSpec", to_value(&FeedbackFormSpec::from(form))));
     values.push(("FeedbackAggregate", to_value(&aggregate)));
     let useful = aggregate.useful("useful").expect("a useful question");
     values.push((
@@ -697,6 +695,8 @@ fn schema_refuses_broken_documents_as_serde_does() {
         ("Rules", with(&rules, "/max_ranks", Some(json!(3))), true),
         ("Rules", json!({}), true),
         ("Candidates", json!({"names": "A"}), false),
+        ("VoterToken", json!("a1b2c3d4e5f6a7b8"), true),
+        ("VoterToken", json!("short"), false),
         ("ProjectId", json!("303"), true),
         ("ProjectId", json!("30;3"), false),
         ("ProjectId", json!("303 "), false),
