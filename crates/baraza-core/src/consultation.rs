@@ -124,6 +124,7 @@ pub const MAX_PARTICIPANT_ID_LEN: usize = 128;
 
 /// The stable id of a section, with the rules of [`Slug`] (e.g. `fares`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct SectionId(Slug);
 
@@ -192,6 +193,7 @@ impl From<ParticipantId> for String {
 
 /// A comment's number within its consultation, assigned in order from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct CommentId(pub u64);
 
@@ -278,6 +280,7 @@ impl CommentText {
 
 /// Where a top-level comment stands on its section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stance {
     /// For the proposal.
@@ -292,6 +295,7 @@ pub enum Stance {
 
 /// A participant's reaction to a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reaction {
     /// Agrees with the comment.
@@ -302,6 +306,7 @@ pub enum Reaction {
 
 /// Why a moderator rejected a comment. Codes are stable and translated by clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RejectionReason {
@@ -324,6 +329,7 @@ pub enum RejectionReason {
 /// A comment's moderation state. JSON: `{"state": "pending"}`,
 /// `{"state": "rejected", "reason": "spam"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ModerationState {
     /// Waiting for a moderator; not shown.
@@ -357,6 +363,7 @@ impl ModerationState {
 
 /// A moderator's step; allowed steps are in the module docs' table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ModerationAction {
     /// Show a pending comment.
@@ -402,6 +409,7 @@ impl ModerationAction {
 
 /// Where a consultation is in its life cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultationPhase {
     /// Being written; invisible to the public.
@@ -446,6 +454,7 @@ impl fmt::Display for ConsultationPhase {
 
 /// What someone tries to do, as judged by [`ConsultationPhase::allows`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Change the title or add, edit, remove or move sections.
@@ -502,6 +511,7 @@ impl fmt::Display for Action {
 
 /// Per-consultation rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConsultationSettings {
     /// Distinct reports that hide a published comment (at least 1; default 3).
@@ -696,6 +706,7 @@ impl std::error::Error for ConsultationErrors {}
 
 /// One section of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     id: SectionId,
@@ -729,28 +740,33 @@ impl Section {
 
 /// An official's answer to what was said about a section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfficialResponse {
     /// The answer.
     pub text: LocalizedText,
     /// When it was given.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Rfc3339"))]
     pub responded_at: OffsetDateTime,
 }
 
 /// What the public body did: the "we did" of the whole consultation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The summary of decisions.
     pub summary: LocalizedText,
     /// When it was published.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Rfc3339"))]
     pub published_at: OffsetDateTime,
 }
 
 /// A comment or reply with its moderation state, reports and reactions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Comment {
     id: CommentId,
@@ -762,9 +778,11 @@ pub struct Comment {
     stance: Option<Stance>,
     text: CommentText,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Rfc3339"))]
     created_at: OffsetDateTime,
     state: ModerationState,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     moderated_at: Option<OffsetDateTime>,
     reports: BTreeSet<ParticipantId>,
     reactions: BTreeMap<ParticipantId, Reaction>,
@@ -848,6 +866,7 @@ impl Comment {
 /// [`ConsultationRecord`]), so a stored consultation that was edited by hand into an
 /// impossible state is refused with every problem listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "ConsultationRecord")]
 pub struct Consultation {
     slug: Slug,
@@ -858,8 +877,10 @@ pub struct Consultation {
     sections: Vec<Section>,
     comments: Vec<Comment>,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     opened_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     closed_at: Option<OffsetDateTime>,
     outcome: Option<Outcome>,
 }
@@ -1427,6 +1448,7 @@ struct YouSaid {
 
 /// The "we asked, you said, we did" summary of a consultation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OutcomeReport {
     /// The consultation.
     pub consultation: Slug,
@@ -1440,6 +1462,7 @@ pub struct OutcomeReport {
 
 /// One section of an [`OutcomeReport`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SectionReport {
     /// The section's number (1-based).
     pub number: usize,
@@ -1455,6 +1478,7 @@ pub struct SectionReport {
 
 /// Counts over the published comments of one section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SectionSaid {
     /// Top-level comments in support.
     pub support: u64,
@@ -1488,6 +1512,7 @@ pub struct SectionSaid {
 /// top-level comments, replies to an earlier top-level comment of the same section, texts
 /// within the consultation's limit).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConsultationRecord {
     slug: String,
@@ -1498,8 +1523,10 @@ pub struct ConsultationRecord {
     sections: Vec<Section>,
     comments: Vec<Comment>,
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     opened_at: Option<OffsetDateTime>,
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     closed_at: Option<OffsetDateTime>,
     #[serde(default)]
     outcome: Option<Outcome>,

@@ -190,6 +190,7 @@ impl From<Confidence> for f64 {
 /// A proportion `successes / trials` with its Wilson score interval, all as fractions of 1
 /// (multiply by 100 for percentages).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Proportion {
     /// Favourable answers.
     pub successes: u64,
@@ -246,6 +247,7 @@ pub fn wilson_interval(successes: u64, trials: u64, confidence: Confidence) -> O
 
 /// A Net Promoter Score with its interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NpsScore {
     /// Answers 9–10.
     pub promoters: u64,
@@ -313,6 +315,7 @@ pub fn nps_interval(
 /// "prompt": {…}, "required": true, "kind": {"type": "useful", "reasons": […],
 /// "comment_max_len": 500}}, …]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackFormSpec {
     /// URL-safe identifier, see [`Slug`].
@@ -327,6 +330,7 @@ pub struct FeedbackFormSpec {
 
 /// One question of a [`FeedbackFormSpec`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuestionSpec {
     /// Stable id, same rules as [`Slug`].
@@ -344,6 +348,7 @@ pub struct QuestionSpec {
 /// `{"type": "useful", "reasons": [...], "comment_max_len": 500}` (both optional),
 /// `{"type": "single_choice", "options": [...]}`, `{"type": "free_text", "max_len": 1000}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum QuestionKindSpec {
     /// Yes/no, optional reasons for a "no", optional comment.
@@ -524,6 +529,7 @@ impl QuestionKind {
 /// A checked feedback form. Serialises to, and deserialises (with checks) from, the
 /// [`FeedbackFormSpec`] shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "FeedbackFormSpec", into = "FeedbackFormSpec")]
 pub struct FeedbackForm {
     slug: Slug,
@@ -840,6 +846,7 @@ impl fmt::Display for PageKey {
 /// "csat", "answer": {"csat": 4}}, {"question": "nps", "answer": {"nps": 9}}, {"question":
 /// "topic", "answer": {"choice": "fees"}}, {"question": "more", "answer": {"text": "…"}}]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackSubmission {
     /// The page or service key, see [`PageKey`].
@@ -850,6 +857,7 @@ pub struct FeedbackSubmission {
 
 /// One answer of a [`FeedbackSubmission`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AnswerSubmission {
     /// The question's id.
@@ -861,6 +869,7 @@ pub struct AnswerSubmission {
 /// An unchecked answer, tagged by kind: `{"useful": {...}}`, `{"csat": 4}`, `{"nps": 9}`,
 /// `{"choice": "id"}` or `{"text": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerInput {
     /// For a `useful` question.
@@ -889,6 +898,7 @@ impl AnswerInput {
 
 /// The answer to a `useful` question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UsefulInput {
     /// Yes (`true`) or no.
@@ -1306,6 +1316,7 @@ impl FeedbackForm {
 
 /// A count for one choice or reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChoiceCount {
     /// The choice.
     pub id: OptionId,
@@ -1315,6 +1326,7 @@ pub struct ChoiceCount {
 
 /// Counts for a `useful` question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UsefulCounts {
     /// "Yes" answers.
     pub yes: u64,
@@ -1336,6 +1348,7 @@ impl UsefulCounts {
 
 /// Counts for a `csat` question: `distribution[i]` answers scored `i + 1`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CsatCounts {
     /// Answers per score 1–5.
     pub distribution: [u64; 5],
@@ -1371,6 +1384,7 @@ impl CsatCounts {
 
 /// Counts for an `nps` question: `distribution[i]` answers scored `i`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NpsCounts {
     /// Answers per score 0–10.
     pub distribution: [u64; 11],
@@ -1415,6 +1429,7 @@ impl NpsCounts {
 
 /// Counts for a `single_choice` question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChoiceCounts {
     /// Each option's count, in the question's order.
     pub options: Vec<ChoiceCount>,
@@ -1436,6 +1451,7 @@ impl ChoiceCounts {
 
 /// The counts of one question, by kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionCounts {
     /// A `useful` question.
@@ -1452,6 +1468,7 @@ pub enum QuestionCounts {
 
 /// The aggregate of one question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuestionAggregate {
     /// The question.
     pub id: Slug,
@@ -1486,6 +1503,7 @@ pub enum FeedbackTallyError {
 /// Running counts of the responses to one form; add responses with
 /// [`FeedbackAggregate::record`]. Serialises for publication; it is built only by counting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FeedbackAggregate {
     form: Slug,
     responses: u64,

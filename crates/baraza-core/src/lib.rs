@@ -74,6 +74,9 @@
 //! * [`LocalizedText`]: citizen-facing text in several languages with a fallback chain.
 //! * [`ErrorCode`]: stable snake_case codes shared by every layer.
 //! * [`v1`]: the JSON shapes of the HTTP API.
+//! * `schema` (cargo feature `schema`): JSON Schema documents of the v1 wire format and of every
+//!   instrument's definitions, submissions and results, checked in under
+//!   `crates/baraza-core/schema/` (`schema::instruments_json_schema`, `v1::json_schema`).
 //! * [`suppression`]: breakdowns by group with every group smaller than `k` hidden, plus
 //!   complementary suppression so no hidden count follows from the total by subtraction:
 //!
@@ -207,6 +210,8 @@ mod error;
 pub mod feedback;
 mod poll;
 pub mod ranked;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod score;
 mod slug;
 pub mod statements;

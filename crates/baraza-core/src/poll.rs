@@ -159,6 +159,7 @@ impl PollKind {
 
 /// The status an official sets on a poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PollStatus {
     /// Being prepared; invisible to citizens.
@@ -185,6 +186,7 @@ pub enum PollPhase {
 }
 
 /// One answer a citizen can choose.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PollOption {
     /// Stable id used by ballots.
@@ -211,6 +213,7 @@ pub struct PollOption {
 /// let poll = Poll::try_from(spec).unwrap();
 /// assert_eq!(poll.options().len(), 2);
 /// ```
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollSpec {
@@ -232,6 +235,7 @@ pub struct PollSpec {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     pub opens_at: Option<OffsetDateTime>,
     /// When ballots stop being accepted (RFC 3339, exclusive); absent means never.
     #[serde(
@@ -239,10 +243,12 @@ pub struct PollSpec {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Rfc3339>"))]
     pub closes_at: Option<OffsetDateTime>,
 }
 
 /// One option of a [`PollSpec`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollOptionSpec {
@@ -358,6 +364,7 @@ pub enum PollNotOpen {
 ///
 /// Fields are private so a `Poll` cannot be made invalid after it was checked; read them with
 /// the getters. Serialises to, and deserialises (with checks) from, the [`PollSpec`] shape.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "PollSpec", into = "PollSpec")]
 pub struct Poll {

@@ -73,6 +73,7 @@ pub const MAX_SCALE_VALUE: i32 = 100;
 ///
 /// Invariant: `MIN_SCALE_VALUE <= min < max <= MAX_SCALE_VALUE`. JSON: `{"min": 1, "max": 5}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "ScaleSpec", into = "ScaleSpec")]
 pub struct Scale {
     min: i32,
@@ -81,6 +82,7 @@ pub struct Scale {
 
 /// The unchecked JSON shape of a [`Scale`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScaleSpec {
     /// The lowest score.
@@ -164,6 +166,7 @@ impl From<Scale> for ScaleSpec {
 ///
 /// JSON: `{"numerator": 7, "denominator": 2}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Ratio {
     numerator: i128,
     denominator: u64,
@@ -236,6 +239,7 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
 /// A score question as written by an official or stored: the unchecked shape of a
 /// [`ScoreQuestion`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScoreQuestionSpec {
     /// URL-safe identifier, see [`Slug`].
@@ -318,6 +322,7 @@ impl std::error::Error for ScoreDefinitionErrors {}
 /// A checked score question. Serialises to, and deserialises (with checks) from, the
 /// [`ScoreQuestionSpec`] shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "ScoreQuestionSpec", into = "ScoreQuestionSpec")]
 pub struct ScoreQuestion {
     slug: Slug,
@@ -517,6 +522,7 @@ impl ScoreQuestion {
 /// JSON: `{"ratings": [{"option": "staff", "score": 4}], "voter": "…"}`. Ratings are a list,
 /// not an object, so that a repeated option is reported instead of silently overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScoreSubmission {
     /// One entry per rated option.
@@ -527,6 +533,7 @@ pub struct ScoreSubmission {
 
 /// One rating in a [`ScoreSubmission`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RatingSubmission {
     /// The option's id.
@@ -704,6 +711,7 @@ pub struct ScoreTally {
 
 /// The statistics of one option, computed from its distribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionScores {
     /// The option.
     pub id: OptionId,
@@ -720,6 +728,7 @@ pub struct OptionScores {
 
 /// How many ratings gave one score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScorePoint {
     /// The score.
     pub score: i32,

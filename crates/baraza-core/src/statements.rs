@@ -142,11 +142,17 @@ pub const MAX_STATEMENT_CHARS: usize = 140;
 /// Identifies a participant. Chosen by the caller (e.g. a database row id mapped from a device
 /// token); participants exist once they have voted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "StatementParticipantId")
+)]
 #[serde(transparent)]
 pub struct ParticipantId(pub u64);
 
 /// Identifies a statement. Chosen by the caller, unique within a [`Conversation`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct StatementId(pub u64);
 
@@ -297,6 +303,7 @@ impl fmt::Display for StatementText {
 
 /// A moderator's decision on a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Moderation {
     /// Shown to participants, takes votes, part of the analysis. New statements start here.
@@ -307,6 +314,7 @@ pub enum Moderation {
 
 /// A participant's reaction to a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Vote {
     /// Agrees: +1 in the vote matrix.
@@ -330,6 +338,7 @@ impl Vote {
 
 /// A statement in a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Statement {
     id: StatementId,
     author: ParticipantId,

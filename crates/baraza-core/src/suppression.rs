@@ -162,6 +162,7 @@ pub struct GroupRow<G> {
 
 /// A shown row of a [`SuppressedTable`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RowCounts {
     /// People in the group who answered.
     pub respondents: u64,

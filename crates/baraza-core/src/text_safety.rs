@@ -274,6 +274,7 @@ impl CitizenTextError {
 
 /// A kind of personal data that redaction replaces, with its placeholder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RedactionKind {
     /// An e-mail address, replaced by `[email]`.
@@ -311,6 +312,7 @@ impl fmt::Display for RedactionKind {
 ///
 /// JSON: `{"email": 1, "phone": 2, "card": 0, "id": 0}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RedactionCounts {
     /// E-mail addresses replaced by `[email]`.
     pub email: usize,

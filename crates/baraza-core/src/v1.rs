@@ -26,6 +26,11 @@
 //! output is checked in at `crates/baraza-core/schema/v1.schema.json`, and a test fails when the
 //! two drift apart (regenerate with `UPDATE_SCHEMA=1 cargo test -p baraza-core --test
 //! schema_v1`). The feature is off by default so the browser bundle never carries schemars.
+//! The instruments (score questions, feedback forms, consultations, ranked counts, budgeting,
+//! statements, suppression, redaction counts) have their own document,
+//! `crates/baraza-core/schema/instruments.schema.json`, from `schema::instruments_json_schema()`
+//! (regenerate with `UPDATE_SCHEMA=1 cargo test -p baraza-core --test schema_instruments`); the
+//! `schema` module's docs describe both.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

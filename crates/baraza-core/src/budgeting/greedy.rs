@@ -15,6 +15,7 @@ use super::instance::ProjectId;
 /// `{"selected": ["1940", "303", "310"], "total_cost": 234800}`; it is only ever built by the
 /// outcome rules, so it has no `Deserialize`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PbOutcome {
     selected: Vec<ProjectId>,
     total_cost: u64,

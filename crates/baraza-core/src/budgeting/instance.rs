@@ -141,6 +141,7 @@ impl Project {
 
 /// The unchecked shape of a [`Project`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProjectSpec {
     /// See [`ProjectId`].
@@ -171,6 +172,7 @@ impl ProjectSpec {
 ///
 /// JSON: `"approval"` or `"knapsack"`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BallotKind {
     /// The citizen approves any projects they like (within the selection bounds and the
@@ -187,6 +189,7 @@ pub enum BallotKind {
 /// JSON: `{"kind": "approval", "min_selections": 1, "max_selections": 5}`; every field is
 /// optional.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BallotRules {
     /// Approval or knapsack.
@@ -243,6 +246,7 @@ impl BallotRules {
 /// assert_eq!(instance.projects()[1].metadata()["district"], "north");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PbInstanceSpec {
     /// The money to spend, in whole currency units (at least 1).
@@ -307,6 +311,7 @@ impl std::error::Error for PbInstanceErrors {}
 /// consistent ballot rules. Serialises to, and deserialises (with checks) from,
 /// [`PbInstanceSpec`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "PbInstanceSpec", into = "PbInstanceSpec")]
 pub struct PbInstance {
     budget: u64,

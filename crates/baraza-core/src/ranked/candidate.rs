@@ -17,6 +17,7 @@ pub const MAX_CANDIDATES: usize = 4096;
 /// Ids are only handed out by a `Candidates` list, so an id from one list always names a
 /// candidate of that list. Serialised as the number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct CandidateId(pub(crate) u16);
 
@@ -52,6 +53,7 @@ impl CandidateId {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "CandidatesSpec", into = "CandidatesSpec")]
 pub struct Candidates {
     names: Vec<String>,
@@ -61,6 +63,7 @@ pub struct Candidates {
 
 /// The unchecked JSON shape of [`Candidates`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CandidatesSpec {
     /// Candidate names in official order.

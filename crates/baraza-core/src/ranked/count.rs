@@ -11,6 +11,7 @@ use super::votes::{Votes, scale};
 
 /// Which method produced a [`Tabulation`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Instant-runoff voting: one winner, by majority of the continuing votes.
@@ -21,6 +22,7 @@ pub enum Method {
 
 /// The complete result of a count: every round, and the winners in order of election.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tabulation {
     method: Method,
     seats: u32,
@@ -93,6 +95,7 @@ impl Tabulation {
 /// transfers show where the votes of the candidates elected (their surplus) or eliminated in this
 /// round went; they take effect in the next round (RCTab reports them the same way).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Round {
     /// 1 for the first round.
@@ -160,6 +163,7 @@ impl Round {
 
 /// A candidate's votes in a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CandidateTally {
     /// The candidate.
     pub candidate: CandidateId,
@@ -171,6 +175,7 @@ pub struct CandidateTally {
 
 /// Where a candidate listed in a round stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     /// Neither elected nor eliminated before this round.
@@ -181,6 +186,7 @@ pub enum Standing {
 
 /// Exhausted votes by cause (cumulative). For instant-runoff each is a number of ballots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Exhausted {
     /// Blank ballots.
     pub blank: Votes,
@@ -218,6 +224,7 @@ impl Exhausted {
 
 /// Votes moving from an elected or eliminated candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Transfer {
     /// The candidate the votes leave.
     pub from: CandidateId,
@@ -229,6 +236,7 @@ pub struct Transfer {
 
 /// Where transferred votes go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TransferTarget {
@@ -244,6 +252,7 @@ pub enum TransferTarget {
 
 /// How a tie was broken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TieBreakRecord {
     /// Whether the tie was for election (most votes) or elimination (fewest).
     pub kind: TieKind,
@@ -257,6 +266,7 @@ pub struct TieBreakRecord {
 
 /// What a tie was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TieKind {
     /// Choosing whom to elect.
@@ -267,6 +277,7 @@ pub enum TieKind {
 
 /// What broke a tie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TieDecider {

@@ -12,6 +12,7 @@ use super::rules::{OvervoteRule, Rules};
 
 /// Why a ballot stopped counting for anyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ExhaustionCause {

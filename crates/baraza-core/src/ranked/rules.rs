@@ -26,6 +26,7 @@ use super::votes::MAX_DECIMAL_PLACES;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     /// How ties for elimination or election are broken (RCTab `tiebreakMode`). Default:
@@ -87,6 +88,7 @@ impl Default for Rules {
 ///
 /// JSON: `{"method": "candidate_order"}`, `{"method": "random", "seed": 7}`, …
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TieBreak {
     /// By the official candidate order (RCTab `useCandidateOrder`): the tied candidate listed
@@ -118,6 +120,7 @@ pub enum TieBreak {
 
 /// What a rank with several marks (an overvote) does to the ballot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OvervoteRule {
     /// The ballot is exhausted when the count reaches that rank (RCTab `exhaustImmediately`).
@@ -131,6 +134,7 @@ pub enum OvervoteRule {
 /// with `d` [decimal places](Rules::decimal_places). A candidate with at least the quota is
 /// elected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Quota {
     /// Whole Droop quota, `floor(V / (S + 1)) + 1` (Droop 1881; Minneapolis § 167.20).

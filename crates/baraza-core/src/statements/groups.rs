@@ -10,6 +10,7 @@ use crate::error::ErrorCode;
 
 /// How [`Conversation::opinion_groups`] works; [`Default`] gives Polis' settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct GroupingOptions {
     /// Votes on accepted statements a participant needs to be grouped (capped at the number of
@@ -156,6 +157,7 @@ impl GroupingError {
 
 /// Agreement or disagreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The statement is characteristic because the group agrees with it.
@@ -166,6 +168,7 @@ pub enum Direction {
 
 /// The two principal components of the centred vote matrix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PrincipalComponents {
     /// The accepted statements, in id order: the columns of the matrix.
@@ -185,6 +188,7 @@ pub struct PrincipalComponents {
 
 /// An eligible participant's place in the opinion map.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlacedParticipant {
     /// Who.
@@ -199,6 +203,7 @@ pub struct PlacedParticipant {
 
 /// A statement that sets a group apart from the others.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RepresentativeStatement {
     /// The statement.
@@ -224,6 +229,7 @@ pub struct RepresentativeStatement {
 
 /// A statement every group agrees (or disagrees) with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConsensusStatement {
     /// The statement.
@@ -239,6 +245,7 @@ pub struct ConsensusStatement {
 
 /// One opinion group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OpinionGroup {
     /// Members, in id order.
@@ -251,6 +258,7 @@ pub struct OpinionGroup {
 
 /// The silhouette reached with k groups.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KScore {
     /// Number of groups.
@@ -261,6 +269,7 @@ pub struct KScore {
 
 /// The opinion groups of a conversation; see the [module docs](super) for the method.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OpinionGroups {
     /// The groups, numbered by their smallest participant id (group 0 holds the lowest).

@@ -18,6 +18,9 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
 use serde_json::{Map, Value, json};
 
+pub(crate) use crate::schema::Rfc3339;
+use crate::schema::sorted;
+
 use super::{BallotReceipt, BallotSubmission, ErrorBody, PollResults, PollView};
 use crate::poll::PollKind;
 use crate::slug::{MAX_SLUG_LEN, OptionId, Slug};
@@ -60,48 +63,6 @@ pub fn json_schema() -> Schema {
     );
     document.insert("$defs".into(), Value::Object(definitions));
     Schema::from(sorted(document))
-}
-
-/// `map` with its keys, and those of every object inside, in sorted order, whatever map type
-/// serde_json was built with (`preserve_order` keeps insertion order).
-fn sorted(map: Map<String, Value>) -> Map<String, Value> {
-    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    entries
-        .into_iter()
-        .map(|(key, value)| (key, sorted_value(value)))
-        .collect()
-}
-
-fn sorted_value(value: Value) -> Value {
-    match value {
-        Value::Object(mut map) => {
-            // schemars bounds a u32 below only; serde refuses more than u32::MAX too.
-            if map.get("format") == Some(&json!("uint32")) && !map.contains_key("maximum") {
-                map.insert("maximum".into(), json!(u32::MAX));
-            }
-            Value::Object(sorted(map))
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted_value).collect()),
-        other => other,
-    }
-}
-
-/// An instant written as RFC 3339 (`2027-03-31T00:00:00Z`), as `time::serde::rfc3339` does.
-pub(crate) struct Rfc3339;
-
-impl JsonSchema for Rfc3339 {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        "Rfc3339".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "format": "date-time" })
-    }
 }
 
 /// The pattern [`Slug::parse`] enforces (with `maxLength`).
