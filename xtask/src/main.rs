@@ -5,6 +5,8 @@
 //! * `cargo xtask demo` – build everything and serve the demo site until stopped.
 //! * `cargo xtask test` – every check and test: format, lints, unit, API and browser tests.
 //! * `cargo xtask dist` – build the widget bundle into `target/widgets` and report its size.
+//! * `cargo xtask bench-wasm [BENCH…]` – run the core's Criterion benchmarks compiled to
+//!   WebAssembly (wasm32-wasip1) under Node's WASI.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,6 +32,11 @@ enum Task {
     Test,
     /// Build the widget bundle into target/widgets and check it against the size budget.
     Dist,
+    /// Run baraza-core's benchmarks compiled to WebAssembly (wasm32-wasip1) under Node's WASI.
+    BenchWasm {
+        /// Benchmarks to run (file names in crates/baraza-core/benches); all when none is given.
+        benches: Vec<String>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,6 +45,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
         Task::Demo => demo(&root),
         Task::Test => test(&root),
+        Task::BenchWasm { benches } => bench_wasm(&root, &benches),
         Task::Dist => {
             setup::wasm_toolchain(&root)?;
             setup::npm_tools(&root)?;
@@ -98,6 +106,26 @@ fn demo(root: &Path) -> anyhow::Result<()> {
             "BARAZA_ALLOWED_ORIGINS",
             std::env::var("BARAZA_ALLOWED_ORIGINS").unwrap_or_else(|_| "*".into()),
         ))
+}
+
+fn bench_wasm(root: &Path, benches: &[String]) -> anyhow::Result<()> {
+    setup::rust_target("wasm32-wasip1")?;
+    let runner = format!(
+        "node --no-warnings {}",
+        root.join("xtask/js/wasi-run.mjs").display()
+    );
+    let mut command = cargo();
+    command.args([
+        "bench",
+        "--package",
+        "baraza-core",
+        "--target",
+        "wasm32-wasip1",
+    ]);
+    for bench in benches {
+        command.args(["--bench", bench]);
+    }
+    run(command.env("CARGO_TARGET_WASM32_WASIP1_RUNNER", runner))
 }
 
 fn test(root: &Path) -> anyhow::Result<()> {

@@ -19,16 +19,19 @@ fn output(command: &mut Command) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The wasm32 target and a wasm-bindgen CLI of exactly the version in Cargo.lock.
-pub(crate) fn wasm_toolchain(root: &Path) -> anyhow::Result<()> {
+/// A Rust compilation target, added with rustup unless it is installed already.
+pub(crate) fn rust_target(target: &str) -> anyhow::Result<()> {
     let installed =
         output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed
-        .lines()
-        .any(|line| line.trim() == "wasm32-unknown-unknown")
-    {
-        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    if !installed.lines().any(|line| line.trim() == target) {
+        run(Command::new("rustup").args(["target", "add", target]))?;
     }
+    Ok(())
+}
+
+/// The wasm32 target and a wasm-bindgen CLI of exactly the version in Cargo.lock.
+pub(crate) fn wasm_toolchain(root: &Path) -> anyhow::Result<()> {
+    rust_target("wasm32-unknown-unknown")?;
     let wanted = locked_version(root, "wasm-bindgen")?;
     let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
     if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
@@ -54,7 +57,8 @@ fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
     bail!("{package} is not in Cargo.lock")
 }
 
-/// wasm-opt (npm `binaryen`), playwright-core and axe-core at the versions in package-lock.json.
+/// wasm-opt (npm `binaryen`), terser, playwright-core and axe-core at the versions in
+/// package-lock.json.
 pub(crate) fn npm_tools(root: &Path) -> anyhow::Result<()> {
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
