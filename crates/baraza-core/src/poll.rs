@@ -378,62 +378,129 @@ pub struct Poll {
     closes_at: Option<OffsetDateTime>,
 }
 
+/// A problem with the parts every question definition shares (polls, score questions). Each
+/// definition's own error type converts it, so the rules are written once and cannot drift.
+#[derive(Debug)]
+pub(crate) enum SharedDefinitionProblem {
+    InvalidSlug {
+        slug: String,
+        source: SlugError,
+    },
+    InvalidDefaultLanguage(LanguageTagError),
+    MissingDefaultLanguage {
+        field: String,
+        language: String,
+    },
+    InvalidOptionId {
+        index: usize,
+        id: String,
+        source: SlugError,
+    },
+    DuplicateOptionId {
+        id: String,
+    },
+}
+
+impl From<SharedDefinitionProblem> for PollDefinitionError {
+    fn from(problem: SharedDefinitionProblem) -> Self {
+        match problem {
+            SharedDefinitionProblem::InvalidSlug { slug, source } => {
+                Self::InvalidSlug { slug, source }
+            }
+            SharedDefinitionProblem::InvalidDefaultLanguage(e) => Self::InvalidDefaultLanguage(e),
+            SharedDefinitionProblem::MissingDefaultLanguage { field, language } => {
+                Self::MissingDefaultLanguage { field, language }
+            }
+            SharedDefinitionProblem::InvalidOptionId { index, id, source } => {
+                Self::InvalidOptionId { index, id, source }
+            }
+            SharedDefinitionProblem::DuplicateOptionId { id } => Self::DuplicateOptionId { id },
+        }
+    }
+}
+
+/// Checks a definition's slug and default language, and that the question and every option
+/// label have a text in the default language. Invalid parts come back as `None`.
+pub(crate) fn check_header<E: From<SharedDefinitionProblem>>(
+    slug: String,
+    default_language: String,
+    question: &LocalizedText,
+    options: &[PollOptionSpec],
+    errors: &mut Vec<E>,
+) -> (Option<Slug>, Option<LanguageTag>) {
+    let checked_slug = Slug::parse(slug.clone())
+        .map_err(|source| errors.push(SharedDefinitionProblem::InvalidSlug { slug, source }.into()))
+        .ok();
+    let language = LanguageTag::parse(default_language)
+        .map_err(|e| errors.push(SharedDefinitionProblem::InvalidDefaultLanguage(e).into()))
+        .ok();
+    if let Some(language) = &language {
+        let labels = options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (format!("options[{i}].label"), &o.label));
+        for (field, text) in std::iter::once(("question".to_owned(), question)).chain(labels) {
+            if !text.has(language) {
+                errors.push(
+                    SharedDefinitionProblem::MissingDefaultLanguage {
+                        field,
+                        language: language.to_string(),
+                    }
+                    .into(),
+                );
+            }
+        }
+    }
+    (checked_slug, language)
+}
+
+/// Turns option specs into options, reporting malformed and repeated ids.
+pub(crate) fn check_options<E: From<SharedDefinitionProblem>>(
+    specs: Vec<PollOptionSpec>,
+    errors: &mut Vec<E>,
+) -> Vec<PollOption> {
+    let mut options: Vec<PollOption> = Vec::with_capacity(specs.len());
+    for (index, option) in specs.into_iter().enumerate() {
+        match OptionId::parse(option.id.clone()) {
+            Ok(id) if options.iter().any(|o| o.id == id) => {
+                errors.push(SharedDefinitionProblem::DuplicateOptionId { id: option.id }.into());
+            }
+            Ok(id) => options.push(PollOption {
+                id,
+                label: option.label,
+            }),
+            Err(source) => errors.push(
+                SharedDefinitionProblem::InvalidOptionId {
+                    index,
+                    id: option.id,
+                    source,
+                }
+                .into(),
+            ),
+        }
+    }
+    options
+}
+
 impl TryFrom<PollSpec> for Poll {
     type Error = PollDefinitionErrors;
 
     fn try_from(spec: PollSpec) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
-        let slug = Slug::parse(spec.slug.clone())
-            .map_err(|source| {
-                errors.push(PollDefinitionError::InvalidSlug {
-                    slug: spec.slug,
-                    source,
-                })
-            })
-            .ok();
-        let default_language = LanguageTag::parse(spec.default_language)
-            .map_err(|e| errors.push(PollDefinitionError::InvalidDefaultLanguage(e)))
-            .ok();
-        if let Some(language) = &default_language {
-            let labels = spec
-                .options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (format!("options[{i}].label"), &o.label));
-            for (field, text) in
-                std::iter::once(("question".to_owned(), &spec.question)).chain(labels)
-            {
-                if !text.has(language) {
-                    errors.push(PollDefinitionError::MissingDefaultLanguage {
-                        field,
-                        language: language.to_string(),
-                    });
-                }
-            }
-        }
+        let (slug, default_language) = check_header(
+            spec.slug,
+            spec.default_language,
+            &spec.question,
+            &spec.options,
+            &mut errors,
+        );
         let spec_option_count = spec.options.len();
         if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&spec_option_count) {
             errors.push(PollDefinitionError::OptionCount {
                 count: spec.options.len(),
             });
         }
-        let mut options: Vec<PollOption> = Vec::with_capacity(spec.options.len());
-        for (index, option) in spec.options.into_iter().enumerate() {
-            match OptionId::parse(option.id.clone()) {
-                Ok(id) if options.iter().any(|o| o.id == id) => {
-                    errors.push(PollDefinitionError::DuplicateOptionId { id: option.id });
-                }
-                Ok(id) => options.push(PollOption {
-                    id,
-                    label: option.label,
-                }),
-                Err(source) => errors.push(PollDefinitionError::InvalidOptionId {
-                    index,
-                    id: option.id,
-                    source,
-                }),
-            }
-        }
+        let options = check_options(spec.options, &mut errors);
         if let PollKind::MultipleChoice {
             min_selections: min,
             max_selections: max,

@@ -60,7 +60,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::ballot::{VoterToken, VoterTokenError};
 use crate::error::ErrorCode;
-use crate::poll::{MAX_OPTIONS, PollOption, PollOptionSpec, write_joined};
+use crate::poll::{
+    MAX_OPTIONS, PollOption, PollOptionSpec, SharedDefinitionProblem, check_header, check_options,
+    write_joined,
+};
 use crate::slug::{OptionId, Slug, SlugError};
 use crate::text::{LanguageTag, LanguageTagError, LocalizedText};
 
@@ -333,39 +336,36 @@ pub struct ScoreQuestion {
     require_all: bool,
 }
 
+impl From<SharedDefinitionProblem> for ScoreDefinitionError {
+    fn from(problem: SharedDefinitionProblem) -> Self {
+        match problem {
+            SharedDefinitionProblem::InvalidSlug { slug, source } => {
+                Self::InvalidSlug { slug, source }
+            }
+            SharedDefinitionProblem::InvalidDefaultLanguage(e) => Self::InvalidDefaultLanguage(e),
+            SharedDefinitionProblem::MissingDefaultLanguage { field, language } => {
+                Self::MissingDefaultLanguage { field, language }
+            }
+            SharedDefinitionProblem::InvalidOptionId { index, id, source } => {
+                Self::InvalidOptionId { index, id, source }
+            }
+            SharedDefinitionProblem::DuplicateOptionId { id } => Self::DuplicateOptionId { id },
+        }
+    }
+}
+
 impl TryFrom<ScoreQuestionSpec> for ScoreQuestion {
     type Error = ScoreDefinitionErrors;
 
     fn try_from(spec: ScoreQuestionSpec) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
-        let slug = Slug::parse(spec.slug.clone())
-            .map_err(|source| {
-                errors.push(ScoreDefinitionError::InvalidSlug {
-                    slug: spec.slug,
-                    source,
-                })
-            })
-            .ok();
-        let default_language = LanguageTag::parse(spec.default_language)
-            .map_err(|e| errors.push(ScoreDefinitionError::InvalidDefaultLanguage(e)))
-            .ok();
-        if let Some(language) = &default_language {
-            let labels = spec
-                .options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (format!("options[{i}].label"), &o.label));
-            for (field, text) in
-                std::iter::once(("question".to_owned(), &spec.question)).chain(labels)
-            {
-                if !text.has(language) {
-                    errors.push(ScoreDefinitionError::MissingDefaultLanguage {
-                        field,
-                        language: language.to_string(),
-                    });
-                }
-            }
-        }
+        let (slug, default_language) = check_header(
+            spec.slug,
+            spec.default_language,
+            &spec.question,
+            &spec.options,
+            &mut errors,
+        );
         let scale = Scale::try_from(spec.scale)
             .map_err(|e| errors.push(ScoreDefinitionError::InvalidScale(e)))
             .ok();
@@ -374,23 +374,7 @@ impl TryFrom<ScoreQuestionSpec> for ScoreQuestion {
                 count: spec.options.len(),
             });
         }
-        let mut options: Vec<PollOption> = Vec::with_capacity(spec.options.len());
-        for (index, option) in spec.options.into_iter().enumerate() {
-            match OptionId::parse(option.id.clone()) {
-                Ok(id) if options.iter().any(|o| o.id == id) => {
-                    errors.push(ScoreDefinitionError::DuplicateOptionId { id: option.id });
-                }
-                Ok(id) => options.push(PollOption {
-                    id,
-                    label: option.label,
-                }),
-                Err(source) => errors.push(ScoreDefinitionError::InvalidOptionId {
-                    index,
-                    id: option.id,
-                    source,
-                }),
-            }
-        }
+        let options = check_options(spec.options, &mut errors);
         match (slug, default_language, scale) {
             (Some(slug), Some(default_language), Some(scale)) if errors.is_empty() => Ok(Self {
                 slug,
