@@ -58,6 +58,9 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Something failed on the server; the details are in the server log, not in the response.
     Internal,
+    /// The server is taking more submissions than it can store right now; nothing was stored.
+    /// Try again after the number of seconds in the `Retry-After` header.
+    ServerBusy,
     /// A score lies outside the question's scale.
     ScoreOutOfScale,
     /// An option is left unrated where every option must be rated.
@@ -145,6 +148,7 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
+            Self::ServerBusy => "server_busy",
             Self::ScoreOutOfScale => "score_out_of_scale",
             Self::MissingRating => "missing_rating",
             Self::InvalidPageKey => "invalid_page_key",
@@ -195,6 +199,7 @@ mod tests {
             ErrorCode::InvalidRequest,
             ErrorCode::UnsupportedMediaType,
             ErrorCode::PayloadTooLarge,
+            ErrorCode::ServerBusy,
             ErrorCode::PollNotFound,
             ErrorCode::PollNotOpen,
             ErrorCode::UnknownOption,

@@ -8,13 +8,14 @@ use baraza_core::{ErrorCode, Poll, PollPhase, Slug};
 
 use crate::AppState;
 use crate::error::{ApiJson, AppError};
-use crate::storage::InsertBallotError;
+use crate::storage::SubmitError;
+use std::sync::Arc;
 
 /// Largest ballot body accepted. A ballot of 20 option ids and a token fits in well under 2 KiB.
 pub const MAX_BALLOT_BODY_BYTES: usize = 8 * 1024;
 
 /// Loads a poll citizens may see: drafts are hidden behind the same 404 as a missing poll.
-async fn visible_poll(state: &AppState, slug: &str) -> Result<Poll, AppError> {
+async fn visible_poll(state: &AppState, slug: &str) -> Result<Arc<Poll>, AppError> {
     let parsed = Slug::parse(slug).map_err(|_| AppError::poll_not_found(slug))?;
     match state.database.poll(&parsed).await? {
         Some(poll) if poll.phase_at(state.now()) != PollPhase::Draft => Ok(poll),
@@ -42,18 +43,18 @@ pub(crate) async fn submit_ballot(
     let ballot = poll.validate_ballot(&submission, now)?;
     state
         .database
-        .insert_ballot(&ballot, now)
+        .insert_ballot(ballot, now)
         .await
         .map_err(|e| match e {
-            InsertBallotError::AlreadyVoted => AppError::client(
+            SubmitError::AlreadyParticipated => AppError::client(
                 StatusCode::CONFLICT,
                 ErrorCode::AlreadyVoted,
                 "this device has already voted in this poll; a ballot cannot be changed once cast",
             ),
-            InsertBallotError::Database(cause) => AppError::Internal(cause),
+            other => AppError::from(other),
         })?;
-    tracing::info!(poll = %poll.slug(), "ballot stored");
-    let tally = state.database.tally(&poll).await?;
+    tracing::debug!(poll = %poll.slug(), "ballot stored");
+    let tally = state.database.tally(&poll)?;
     let results = PollResults::new(&tally, poll.phase_at(now));
     Ok((
         StatusCode::CREATED,
@@ -70,7 +71,7 @@ pub(crate) async fn get_results(
     Path(slug): Path<String>,
 ) -> Result<Json<PollResults>, AppError> {
     let poll = visible_poll(&state, &slug).await?;
-    let tally = state.database.tally(&poll).await?;
+    let tally = state.database.tally(&poll)?;
     Ok(Json(PollResults::new(&tally, poll.phase_at(state.now()))))
 }
 

@@ -3,11 +3,13 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baraza_core::v1::{ApiError, ErrorBody, ErrorDetail};
 use baraza_core::{BallotErrors, ErrorCode};
 use serde::de::DeserializeOwned;
+
+use crate::storage::SubmitError;
 
 /// An error that becomes a `{"error": {...}}` response.
 #[derive(Debug)]
@@ -16,6 +18,13 @@ pub enum AppError {
     Client {
         /// The HTTP status.
         status: StatusCode,
+        /// The error's body.
+        error: ApiError,
+    },
+    /// Too much load right now: a `503` with `Retry-After`, nothing stored.
+    Busy {
+        /// Seconds the client should wait before trying again.
+        retry_after_seconds: u32,
         /// The error's body.
         error: ApiError,
     },
@@ -43,6 +52,42 @@ impl AppError {
             ErrorCode::PollNotFound,
             format!("there is no poll {slug:?}"),
         )
+    }
+}
+
+impl From<SubmitError> for AppError {
+    /// The write path's refusals. `AlreadyParticipated` is instrument-specific and should be
+    /// mapped by the route (polls say `already_voted`); this is the fallback.
+    fn from(error: SubmitError) -> Self {
+        match error {
+            SubmitError::AlreadyParticipated => Self::client(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyVoted,
+                "this device has already taken part",
+            ),
+            SubmitError::Overloaded => Self::Busy {
+                retry_after_seconds: 1,
+                error: ApiError {
+                    code: ErrorCode::ServerBusy,
+                    message: "the server is busy and stored nothing; try again in a second".into(),
+                    details: Vec::new(),
+                },
+            },
+            SubmitError::Unconfirmed(waited) => {
+                tracing::warn!(?waited, "a write was not confirmed in time");
+                Self::Busy {
+                    retry_after_seconds: 2,
+                    error: ApiError {
+                        code: ErrorCode::ServerBusy,
+                        message: "the server is busy and could not confirm that your answer was \
+                                  stored; sending it again is safe"
+                            .into(),
+                        details: Vec::new(),
+                    },
+                }
+            }
+            SubmitError::Database(cause) => Self::Internal(cause),
+        }
     }
 }
 
@@ -88,6 +133,15 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
             Self::Client { status, error } => (status, Json(ErrorBody { error })).into_response(),
+            Self::Busy {
+                retry_after_seconds,
+                error,
+            } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, retry_after_seconds.to_string())],
+                Json(ErrorBody { error }),
+            )
+                .into_response(),
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
                 let error = ApiError {

@@ -32,11 +32,24 @@ enum Command {
 enum SeedWhat {
     /// The demo polls of the www/ demo page (replacing their definitions if present).
     Demo(DatabaseArg),
+    /// Synthetic ballots in bulk, for capacity planning and benchmarks: adds `--ballots N`
+    /// ballots spread over the options of `--poll SLUG`, with their running counts.
+    LoadTest {
+        /// The poll to fill.
+        #[arg(long)]
+        poll: String,
+        /// How many ballots to add.
+        #[arg(long)]
+        ballots: u64,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Args)]
 struct DatabaseArg {
-    /// Database URL: `sqlite:PATH` (or a plain file path). Created and migrated on first start.
+    /// Database URL: `postgres://USER@HOST/DB`, `sqlite:PATH` or a plain file path (SQLite).
+    /// Created (SQLite) and migrated on first start.
     #[arg(
         long = "database",
         env = "BARAZA_DATABASE_URL",
@@ -80,6 +93,23 @@ async fn main() -> anyhow::Result<()> {
             let database = Database::connect(&database.url).await?;
             seed::seed_demo(&database, OffsetDateTime::now_utc()).await?;
             println!("seeded the demo polls");
+            Ok(())
+        }
+        Command::Seed {
+            what:
+                SeedWhat::LoadTest {
+                    poll,
+                    ballots,
+                    database,
+                },
+        } => {
+            let poll =
+                baraza_core::Slug::parse(&poll).map_err(|e| anyhow::anyhow!("--poll: {e}"))?;
+            let database = Database::connect(&database.url).await?;
+            let added = database
+                .add_load_test_ballots(&poll, ballots, OffsetDateTime::now_utc())
+                .await?;
+            println!("added {added} synthetic ballots to poll {poll}");
             Ok(())
         }
     }

@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use baraza_core::{Poll, PollSpec, PollStatus};
 use time::{Duration, OffsetDateTime};
 
-use crate::storage::{Database, InsertBallotError};
+use crate::storage::{Database, SubmitError};
 
 /// The slug of the demo's main poll, embedded by `www/index.html`.
 pub const DEMO_POLL: &str = "water-tariffs-2027";
@@ -55,11 +55,11 @@ pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Resu
                 .check_ballot(&selections, &voter)
                 .map_err(|e| anyhow::anyhow!("demo ballot: {e}"))?;
             match database
-                .insert_ballot(&ballot, now - Duration::days(45))
+                .insert_ballot(ballot, now - Duration::days(45))
                 .await
             {
-                Ok(()) | Err(InsertBallotError::AlreadyVoted) => {}
-                Err(InsertBallotError::Database(e)) => return Err(e),
+                Ok(()) | Err(SubmitError::AlreadyParticipated) => {}
+                Err(other) => return Err(anyhow::Error::new(other).context("demo ballot")),
             }
         }
     }

@@ -1,223 +1,229 @@
-//! Persistence of polls and ballots in SQLite.
+//! Persistence: one [`Database`] handle over SQLite or PostgreSQL.
+//!
+//! - [`engine`]: the two engines, their migrations (`migrations/sqlite`, `migrations/postgres`:
+//!   the same tables on both) and the `with_pool!` macro that runs one query text on either.
+//! - [`writer`]: every citizen submission goes through one bounded queue to one writer that
+//!   commits them in groups and acknowledges each after its group's durable commit.
+//! - [`live`]: poll definitions and running counts kept in memory; reading a poll or its results
+//!   touches no database.
+//! - [`listen`]: with PostgreSQL, servers sharing the database tell each other what changed.
+//!
+//! The database is the source of truth throughout: memory is loaded from it on start and
+//! [`Database::recount`] audits the running counts against the stored ballots.
 
-use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
 
 use anyhow::Context as _;
-use baraza_core::{Ballot, OptionId, Poll, PollTally, Slug};
+use baraza_core::{Ballot, Poll, PollTally, Slug};
 use futures_util::TryStreamExt as _;
 use sqlx::Row as _;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+mod engine;
+pub mod listen;
+mod live;
+mod load_test;
+mod writer;
 
-/// Handle to the database; cheap to clone.
+pub use engine::EngineKind;
+pub use writer::{Stored, Submission, SubmitError, WriterConfig};
+
+use engine::{Engine, with_pool};
+use live::LivePolls;
+
+/// Handle to the database; cheap to clone (clones share one writer and one in-memory state).
 #[derive(Debug, Clone)]
 pub struct Database {
-    pool: SqlitePool,
+    inner: Arc<Inner>,
 }
 
-/// Why a ballot was not stored.
-#[derive(Debug, thiserror::Error)]
-pub enum InsertBallotError {
-    /// This voter token already has a ballot in this poll.
-    #[error("this device has already voted in this poll")]
-    AlreadyVoted,
-    /// The database failed.
-    #[error(transparent)]
-    Database(#[from] anyhow::Error),
-}
-
-/// Turns the `--database` value into SQLite connect options: a `sqlite:` URL, or a plain path.
-fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
-    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        anyhow::bail!("PostgreSQL is not supported yet; use a sqlite: URL or a file path");
-    }
-    let options = if url.starts_with("sqlite:") {
-        SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("invalid SQLite URL {url:?}"))?
-    } else {
-        SqliteConnectOptions::new().filename(url)
-    };
-    Ok(options
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // FULL makes each commit durable on disk before the transaction returns, which is what
-        // lets the API acknowledge a ballot only once it is safely stored.
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5)))
+#[derive(Debug)]
+struct Inner {
+    engine: Engine,
+    live: Arc<LivePolls>,
+    writer: writer::WriterHandle,
+    _listener: Option<listen::ListenerTask>,
 }
 
 impl Database {
-    /// Opens (creating if needed) and migrates the database at `url`.
+    /// Opens (creating if needed) and migrates the database at `url` — `postgres://USER@HOST/DB`,
+    /// `sqlite:PATH` or a plain SQLite file path — loads its polls and counts into memory, and
+    /// starts its writer. Must be called inside a Tokio runtime.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(sqlite_options(url)?)
-            .await
-            .with_context(|| format!("cannot open database {url:?}"))?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .context("cannot migrate the database")?;
-        Ok(Self { pool })
+        Self::connect_with(url, &WriterConfig::default()).await
     }
 
-    /// The poll with this slug, including drafts.
-    pub async fn poll(&self, slug: &Slug) -> anyhow::Result<Option<Poll>> {
-        let row = sqlx::query("SELECT definition FROM polls WHERE slug = ?")
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            let definition: String = row.try_get("definition")?;
-            serde_json::from_str(&definition)
-                .with_context(|| format!("stored poll {slug} is invalid"))
+    /// [`Database::connect`] with the write path's sizes and limits.
+    pub async fn connect_with(url: &str, config: &WriterConfig) -> anyhow::Result<Self> {
+        let engine = Engine::connect(url).await?;
+        let live = Arc::new(LivePolls::default());
+        live.reload_all(&engine)
+            .await
+            .context("cannot load the polls into memory")?;
+        let listener = match &engine {
+            Engine::Postgres(pool) => Some(listen::spawn(pool.clone(), Arc::clone(&live))),
+            Engine::Sqlite(_) => None,
+        };
+        let writer = writer::WriterHandle::spawn(engine.clone(), Arc::clone(&live), config);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                engine,
+                live,
+                writer,
+                _listener: listener,
+            }),
         })
-        .transpose()
     }
 
-    /// Stores `poll`, replacing an existing definition with the same slug.
+    /// The engine this database runs on.
+    pub fn engine(&self) -> EngineKind {
+        self.inner.engine.kind()
+    }
+
+    /// The poll with this slug, including drafts. Served from memory; a slug not in memory is
+    /// looked up in the database once (another server may have just created it).
+    pub async fn poll(&self, slug: &Slug) -> anyhow::Result<Option<Arc<Poll>>> {
+        if let Some(live) = self.inner.live.get(slug) {
+            return Ok(Some(Arc::clone(&live.poll)));
+        }
+        Ok(self
+            .inner
+            .live
+            .reload(&self.inner.engine, slug)
+            .await?
+            .map(|live| Arc::clone(&live.poll)))
+    }
+
+    /// Stores `poll`, replacing an existing definition with the same slug, and tells the other
+    /// servers sharing a PostgreSQL database to reload it.
     pub async fn save_poll(&self, poll: &Poll, now: OffsetDateTime) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO polls (slug, definition, created_at) VALUES (?, ?, ?) \
-             ON CONFLICT (slug) DO UPDATE SET definition = excluded.definition",
-        )
-        .bind(poll.slug().as_str())
-        .bind(serde_json::to_string(poll)?)
-        .bind(now.format(&Rfc3339)?)
-        .execute(&self.pool)
-        .await?;
+        let definition = serde_json::to_string(poll)?;
+        with_pool!(&self.inner.engine, pool => {
+            let mut transaction = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO polls (slug, definition, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (slug) DO UPDATE SET definition = excluded.definition",
+            )
+            .bind(poll.slug().as_str())
+            .bind(&definition)
+            .bind(now)
+            .execute(&mut *transaction)
+            .await?;
+            if self.engine() == EngineKind::Postgres {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(writer::CHANGES_CHANNEL)
+                    .bind(format!("poll:{}", poll.slug()))
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            transaction.commit().await?;
+        });
+        self.inner
+            .live
+            .reload(&self.inner.engine, poll.slug())
+            .await
+            .context("cannot load the saved poll")?;
         Ok(())
     }
 
     /// How many polls exist.
     pub async fn poll_count(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM polls")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?)
+        Ok(with_pool!(&self.inner.engine, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM polls").fetch_one(pool).await?
+        }))
     }
 
-    /// Stores a validated ballot and updates the poll's running counts in the same transaction.
-    /// Returns once that transaction is committed durably.
+    /// Queues a validated submission for the writer and returns once it is durably stored (or
+    /// refused).
+    pub async fn submit(&self, submission: Submission) -> Result<Stored, SubmitError> {
+        self.inner.writer.submit(submission).await
+    }
+
+    /// Stores a validated ballot (through the writer) and returns once it is durably committed.
     pub async fn insert_ballot(
         &self,
-        ballot: &Ballot,
+        ballot: Ballot,
         now: OffsetDateTime,
-    ) -> Result<(), InsertBallotError> {
-        let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
-        let poll = ballot.poll().as_str();
-        let mut transaction = self
-            .pool
-            .begin()
-            .await
-            .context("cannot start a transaction")?;
-        let inserted = sqlx::query(
-            "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(poll)
-        .bind(ballot.voter().as_str())
-        .bind(serde_json::to_string(&selections).context("cannot encode selections")?)
-        .bind(now.format(&Rfc3339).context("cannot format time")?)
-        .execute(&mut *transaction)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            // Dropping the transaction rolls it back.
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(InsertBallotError::AlreadyVoted);
-            }
-            Err(e) => return Err(anyhow::Error::new(e).context("cannot store ballot").into()),
-        }
-        for option in &selections {
-            sqlx::query(
-                "INSERT INTO poll_option_counts (poll_slug, option_id, ballots) VALUES (?, ?, 1) \
-                 ON CONFLICT (poll_slug, option_id) DO UPDATE SET ballots = ballots + 1",
-            )
-            .bind(poll)
-            .bind(option)
-            .execute(&mut *transaction)
-            .await
-            .context("cannot count ballot")?;
-        }
-        sqlx::query("UPDATE polls SET ballot_count = ballot_count + 1 WHERE slug = ?")
-            .bind(poll)
-            .execute(&mut *transaction)
-            .await
-            .context("cannot count ballot")?;
-        transaction.commit().await.context("cannot commit ballot")?;
-        Ok(())
+    ) -> Result<(), SubmitError> {
+        self.submit(Submission::Ballot {
+            ballot,
+            submitted_at: now,
+        })
+        .await
+        .map(drop)
     }
 
-    /// The current results of `poll` from its running counts: a few rows, whatever the number
-    /// of ballots. Checked for consistency by [`PollTally::from_counts`].
-    pub async fn tally(&self, poll: &Poll) -> anyhow::Result<PollTally> {
-        // One read transaction, so the total and the per-option counts are a consistent snapshot.
-        let mut transaction = self.pool.begin().await?;
-        let total: i64 = sqlx::query("SELECT ballot_count FROM polls WHERE slug = ?")
-            .bind(poll.slug().as_str())
-            .fetch_one(&mut *transaction)
+    /// The current results of `poll`, from memory: no database access, whatever the number of
+    /// ballots.
+    pub fn tally(&self, poll: &Poll) -> anyhow::Result<PollTally> {
+        let live = self
+            .inner
+            .live
+            .get(poll.slug())
+            .with_context(|| format!("poll {} is not loaded", poll.slug()))?;
+        Ok(live.tally())
+    }
+
+    /// The running counts as stored in the database (not memory): what a restart would load.
+    pub async fn stored_tally(&self, poll: &Slug) -> anyhow::Result<Option<PollTally>> {
+        let fresh = LivePolls::default();
+        Ok(fresh
+            .reload(&self.inner.engine, poll)
             .await?
-            .try_get(0)?;
-        let rows =
-            sqlx::query("SELECT option_id, ballots FROM poll_option_counts WHERE poll_slug = ?")
-                .bind(poll.slug().as_str())
-                .fetch_all(&mut *transaction)
-                .await?;
-        transaction.commit().await?;
-        let counts = rows
-            .iter()
-            .map(|row| {
-                let id = OptionId::parse(row.try_get::<String, _>("option_id")?)?;
-                let count = u64::try_from(row.try_get::<i64, _>("ballots")?)?;
-                Ok((id, count))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()
-            .with_context(|| format!("stored counts of poll {} are unreadable", poll.slug()))?;
-        Ok(PollTally::from_counts(
-            poll,
-            u64::try_from(total)?,
-            &counts,
-        )?)
+            .map(|live| live.tally()))
     }
 
     /// Counts every stored ballot of `poll` from scratch, streaming rows so memory stays flat:
-    /// the audit of the running counts that [`Database::tally`] reads.
+    /// the audit of the running counts.
     pub async fn recount(&self, poll: &Poll) -> anyhow::Result<PollTally> {
         let mut tally = PollTally::new(poll);
-        let mut rows = sqlx::query(
-            "SELECT voter_token, selections FROM ballots WHERE poll_slug = ? ORDER BY id",
-        )
-        .bind(poll.slug().as_str())
-        .fetch(&self.pool);
-        while let Some(row) = rows.try_next().await? {
-            let voter: String = row.try_get("voter_token")?;
-            let selections: Vec<String> = serde_json::from_str(row.try_get("selections")?)?;
-            let ballot = poll.check_ballot(&selections, &voter).map_err(|e| {
-                anyhow::anyhow!(
-                    "stored ballot of poll {} no longer fits it: {e}",
-                    poll.slug()
-                )
-            })?;
-            tally.record(&ballot)?;
-        }
+        with_pool!(&self.inner.engine, pool => {
+            let mut rows = sqlx::query(
+                "SELECT voter_token, selections FROM ballots WHERE poll_slug = $1 ORDER BY id",
+            )
+            .bind(poll.slug().as_str())
+            .fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                let voter: String = row.try_get("voter_token")?;
+                let selections: String = row.try_get("selections")?;
+                let selections: Vec<String> = serde_json::from_str(&selections)?;
+                let ballot = poll.check_ballot(&selections, &voter).map_err(|e| {
+                    anyhow::anyhow!("stored ballot of poll {} no longer fits it: {e}", poll.slug())
+                })?;
+                tally.record(&ballot)?;
+            }
+        });
         Ok(tally)
     }
 
     /// The selections of every ballot in `poll`, oldest first (for exports and tests).
     pub async fn ballot_selections(&self, poll: &Slug) -> anyhow::Result<Vec<Vec<String>>> {
-        let rows = sqlx::query("SELECT selections FROM ballots WHERE poll_slug = ? ORDER BY id")
-            .bind(poll.as_str())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| Ok(serde_json::from_str(row.try_get("selections")?)?))
+        let stored: Vec<String> = with_pool!(&self.inner.engine, pool => {
+            sqlx::query_scalar("SELECT selections FROM ballots WHERE poll_slug = $1 ORDER BY id")
+                .bind(poll.as_str())
+                .fetch_all(pool)
+                .await?
+        });
+        stored
+            .iter()
+            .map(|selections| Ok(serde_json::from_str(selections)?))
             .collect()
+    }
+
+    /// Whether a ballot with this voter token is stored for `poll`.
+    pub async fn has_ballot(&self, poll: &Slug, voter: &str) -> anyhow::Result<bool> {
+        let count: i64 = with_pool!(&self.inner.engine, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE poll_slug = $1 AND voter_token = $2")
+                .bind(poll.as_str())
+                .bind(voter)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count > 0)
+    }
+
+    /// Closes the connections (the writer stops once every clone is dropped).
+    pub async fn close(&self) {
+        with_pool!(&self.inner.engine, pool => pool.close().await);
     }
 }

@@ -170,7 +170,7 @@ async fn twenty_citizens_voting_at_once_are_all_counted() {
         .await
         .expect("poll readable")
         .expect("poll exists");
-    let running_counts = running.server.database.tally(&poll).await.expect("tally");
+    let running_counts = running.server.database.tally(&poll).expect("tally");
     let recount = running
         .server
         .database

@@ -1,5 +1,7 @@
-//! Helpers shared by the server's integration tests: a fresh SQLite file per test, polls built
-//! from JSON `PollSpec`s, a fixed clock, and requests driven in-process through the router.
+//! Helpers shared by the server's integration tests: a fresh database per test (an SQLite file,
+//! or with `BARAZA_TEST_DATABASE=postgres` a PostgreSQL database created for the test and
+//! dropped after it), polls built from JSON `PollSpec`s, a fixed clock, and requests driven
+//! in-process through the router.
 
 #![allow(
     dead_code,
@@ -116,13 +118,103 @@ pub(crate) fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
         .expect("valid request")
 }
 
-/// One test's server: its own temporary directory holding the SQLite file and the static
-/// folders, removed when the value is dropped.
+/// Where the tests' PostgreSQL server is: `BARAZA_TEST_POSTGRES_URL` (a URL without a database
+/// name), by default the one every machine of this project runs.
+fn postgres_server_url() -> String {
+    std::env::var("BARAZA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// Whether this test run uses PostgreSQL (`BARAZA_TEST_DATABASE=postgres`) instead of SQLite.
+pub(crate) fn testing_postgres() -> bool {
+    std::env::var("BARAZA_TEST_DATABASE").is_ok_and(|engine| engine == "postgres")
+}
+
+/// A database for one test: an SQLite file in `dir`, or a new PostgreSQL database that is
+/// dropped with the returned guard.
+pub(crate) async fn fresh_database_url(
+    dir: &std::path::Path,
+) -> (String, Option<PostgresDatabase>) {
+    if testing_postgres() {
+        let database = PostgresDatabase::create().await;
+        (database.url.clone(), Some(database))
+    } else {
+        let path = dir.join("baraza.sqlite3");
+        (format!("sqlite:{}", path.display()), None)
+    }
+}
+
+/// A uniquely named PostgreSQL database, dropped (with any connections still open) on drop.
+pub(crate) struct PostgresDatabase {
+    name: String,
+    pub(crate) url: String,
+}
+
+impl PostgresDatabase {
+    pub(crate) async fn create() -> Self {
+        use sqlx::Connection as _;
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = format!(
+            "baraza_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000
+        );
+        let server = postgres_server_url();
+        let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+            .await
+            .expect("the tests' PostgreSQL server answers (BARAZA_TEST_POSTGRES_URL)");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        admin.close().await.expect("close the admin connection");
+        Self {
+            url: format!("{server}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let server = postgres_server_url();
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread with a
+        // runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            use sqlx::Connection as _;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .map(drop)
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!(
+                "could not drop the test database {}: {dropped:?}",
+                self.name
+            );
+        }
+    }
+}
+
+/// One test's server: its own temporary directory holding the SQLite file (or its own
+/// PostgreSQL database) and the static folders, removed when the value is dropped.
 pub(crate) struct TestServer {
     dir: TempDir,
     pub(crate) database: Database,
     pub(crate) database_url: String,
     pub(crate) config: HttpConfig,
+    // Last, so the pool above is dropped before the database is.
+    _postgres: Option<PostgresDatabase>,
 }
 
 impl TestServer {
@@ -133,7 +225,7 @@ impl TestServer {
 
     pub(crate) async fn with_origins(allowed_origins: AllowedOrigins) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let database_url = format!("sqlite:{}", dir.path().join("baraza.sqlite3").display());
+        let (database_url, postgres) = fresh_database_url(dir.path()).await;
         let database = Database::connect(&database_url)
             .await
             .expect("fresh database");
@@ -150,6 +242,7 @@ impl TestServer {
                 www_dir,
                 widgets_dir,
             },
+            _postgres: postgres,
         }
     }
 

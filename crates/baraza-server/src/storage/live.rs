@@ -1,0 +1,201 @@
+//! Poll definitions and their running counts, kept in memory so that reading a poll or its
+//! results never touches the database.
+//!
+//! The database stays the source of truth: everything here is loaded from it on start, updated
+//! by the writer after each durable commit, and — when several servers share a PostgreSQL
+//! database — reloaded from it when another server says it changed something (see
+//! [`listen`](super::listen)).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use anyhow::Context as _;
+use baraza_core::{Ballot, OptionId, Poll, PollTally, Slug};
+
+use super::engine::{Engine, with_pool};
+
+/// One poll and its counts.
+#[derive(Debug)]
+pub(crate) struct LivePoll {
+    pub(crate) poll: Arc<Poll>,
+    tally: Mutex<PollTally>,
+}
+
+impl LivePoll {
+    /// A copy of the current counts.
+    pub(crate) fn tally(&self) -> PollTally {
+        self.tally
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Every poll the server knows, by slug.
+#[derive(Debug, Default)]
+pub(crate) struct LivePolls {
+    polls: RwLock<HashMap<Slug, Arc<LivePoll>>>,
+}
+
+impl LivePolls {
+    pub(crate) fn get(&self, slug: &Slug) -> Option<Arc<LivePoll>> {
+        self.polls
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(slug)
+            .cloned()
+    }
+
+    /// Puts `poll` with `tally` in place of whatever was known under its slug.
+    pub(crate) fn replace(&self, poll: Poll, tally: PollTally) -> Arc<LivePoll> {
+        let live = Arc::new(LivePoll {
+            poll: Arc::new(poll),
+            tally: Mutex::new(tally),
+        });
+        self.polls
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(live.poll.slug().clone(), Arc::clone(&live));
+        live
+    }
+
+    fn remove(&self, slug: &Slug) {
+        self.polls
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(slug);
+    }
+
+    /// Counts a ballot that has just been committed.
+    pub(crate) fn record(&self, ballot: &Ballot) {
+        let Some(live) = self.get(ballot.poll()) else {
+            // Not loaded (yet): the next load reads the committed counts from the database.
+            return;
+        };
+        let mut tally = live.tally.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Err(error) = tally.record(ballot) {
+            // The definition changed under the ballot (another server edited it). The database
+            // has the ballot; the next reload of this poll brings the counts back in line.
+            tracing::warn!(poll = %ballot.poll(), %error, "a committed ballot does not fit the poll in memory");
+        }
+    }
+
+    /// Reads one poll and its counts from the database into memory; `None` (and forgotten
+    /// here) when it does not exist.
+    pub(crate) async fn reload(
+        &self,
+        engine: &Engine,
+        slug: &Slug,
+    ) -> anyhow::Result<Option<Arc<LivePoll>>> {
+        let mut loaded = load(engine, Some(slug)).await?;
+        match loaded.pop() {
+            Some((poll, tally)) => Ok(Some(self.replace(poll, tally))),
+            None => {
+                self.remove(slug);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Reads every poll and its counts from the database, replacing what is in memory.
+    pub(crate) async fn reload_all(&self, engine: &Engine) -> anyhow::Result<()> {
+        let loaded = load(engine, None).await?;
+        let fresh: HashMap<Slug, Arc<LivePoll>> = loaded
+            .into_iter()
+            .map(|(poll, tally)| {
+                let live = Arc::new(LivePoll {
+                    poll: Arc::new(poll),
+                    tally: Mutex::new(tally),
+                });
+                (live.poll.slug().clone(), live)
+            })
+            .collect();
+        *self.polls.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+        Ok(())
+    }
+}
+
+/// Polls with their running counts, read in one statement so the definition, the total and the
+/// per-option counts come from one snapshot on both engines. `only` limits it to one poll.
+async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<(Poll, PollTally)>> {
+    const SELECT: &str = "SELECT p.slug, p.definition, p.ballot_count, c.option_id, c.ballots \
+         FROM polls p LEFT JOIN poll_option_counts c ON c.poll_slug = p.slug";
+    let rows = with_pool!(engine, pool => {
+        match only {
+            Some(slug) => {
+                sqlx::query(&format!("{SELECT} WHERE p.slug = $1"))
+                    .bind(slug.as_str())
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(PollCountRow::read)
+                    .collect::<anyhow::Result<Vec<_>>>()?
+            }
+            None => sqlx::query(&format!("{SELECT} ORDER BY p.slug"))
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(PollCountRow::read)
+                .collect::<anyhow::Result<Vec<_>>>()?,
+        }
+    });
+    let mut polls = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while let Some(first) = rows.next() {
+        let mut counts = Vec::new();
+        let mut push = |row: &PollCountRow| -> anyhow::Result<()> {
+            if let (Some(option), Some(ballots)) = (&row.option_id, row.option_ballots) {
+                counts.push((OptionId::parse(option.clone())?, u64::try_from(ballots)?));
+            }
+            Ok(())
+        };
+        push(&first)?;
+        while let Some(row) = rows.next_if(|row| row.slug == first.slug) {
+            push(&row)?;
+        }
+        let poll: Poll = match serde_json::from_str(&first.definition) {
+            Ok(poll) => poll,
+            Err(error) => {
+                // One damaged row must not keep every other poll offline; it answers 404.
+                tracing::error!(poll = %first.slug, %error, "a stored poll definition is invalid; it is not served");
+                continue;
+            }
+        };
+        let tally = PollTally::from_counts(&poll, u64::try_from(first.total)?, &counts)
+            .with_context(|| {
+                format!(
+                    "stored running counts of poll {} are inconsistent",
+                    first.slug
+                )
+            })?;
+        polls.push((poll, tally));
+    }
+    Ok(polls)
+}
+
+/// One row of [`load`]'s join.
+struct PollCountRow {
+    slug: String,
+    definition: String,
+    total: i64,
+    option_id: Option<String>,
+    option_ballots: Option<i64>,
+}
+
+impl PollCountRow {
+    fn read<R>(row: &R) -> anyhow::Result<Self>
+    where
+        R: sqlx::Row,
+        for<'a> &'a str: sqlx::ColumnIndex<R>,
+        String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(Self {
+            slug: row.try_get("slug")?,
+            definition: row.try_get("definition")?,
+            total: row.try_get("ballot_count")?,
+            option_id: row.try_get("option_id")?,
+            option_ballots: row.try_get("ballots")?,
+        })
+    }
+}

@@ -1,0 +1,305 @@
+//! The one writer of a database: submissions wait in a bounded queue and are committed in
+//! groups, many per transaction, each acknowledged only once its group's commit is durable.
+//!
+//! Why: a commit costs one `fsync` (SQLite) or one WAL flush (PostgreSQL) whatever it holds, and
+//! SQLite has one write lock. One transaction per ballot from a pool of connections made every
+//! ballot queue for that lock and pay its own flush; one writer that takes whatever has queued
+//! while the previous commit was flushing pays one flush per group instead.
+//!
+//! Invariants:
+//! - A submission is acknowledged (`Ok`) only after the transaction holding it has committed.
+//! - Duplicate detection is the database's unique constraint, read through `ON CONFLICT … DO
+//!   NOTHING RETURNING`: exact inside a group (the second insert sees the first), across groups
+//!   and across server processes sharing a PostgreSQL database.
+//! - Nothing waits without bound: a full queue refuses at once ([`SubmitError::Overloaded`]),
+//!   and a caller stops waiting for its confirmation after [`WriterConfig::confirm_timeout`].
+//! - Running counts are updated in the same transaction as the rows they count (summed per
+//!   group), and in memory only after the commit.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use baraza_core::Ballot;
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+
+use super::engine::{Engine, with_pool};
+use super::live::LivePolls;
+
+/// The PostgreSQL notification channel on which a server tells the others what it changed.
+pub(crate) const CHANGES_CHANNEL: &str = "baraza_changes";
+
+/// Something a citizen submitted, validated by the core, to be stored durably. Each instrument
+/// adds its own kind of write here, so they all share one queue and one commit.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Submission {
+    /// A poll ballot.
+    Ballot {
+        /// The validated ballot.
+        ballot: Ballot,
+        /// When it was received.
+        submitted_at: OffsetDateTime,
+    },
+}
+
+/// A stored submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stored {
+    /// A ballot, with its row id.
+    Ballot {
+        /// The ballot's row id.
+        id: i64,
+    },
+}
+
+/// Why a submission was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// This participant has already taken part (one ballot per poll and device).
+    #[error("this device has already taken part")]
+    AlreadyParticipated,
+    /// The write queue is full: the server is taking more than it can commit. Nothing was
+    /// stored; the client may try again shortly.
+    #[error("the server is busy; nothing was stored")]
+    Overloaded,
+    /// The commit was not confirmed in time. The submission may or may not have been stored.
+    #[error("the write was not confirmed within {0:?}")]
+    Unconfirmed(Duration),
+    /// The database failed; nothing was stored.
+    #[error(transparent)]
+    Database(#[from] anyhow::Error),
+}
+
+/// Sizes and limits of the write path.
+#[derive(Debug, Clone)]
+pub struct WriterConfig {
+    /// Submissions that may wait for the writer; one more is refused with
+    /// [`SubmitError::Overloaded`].
+    pub queue_capacity: usize,
+    /// Most submissions committed in one transaction.
+    pub max_group: usize,
+    /// How long a caller waits for its commit before giving up with
+    /// [`SubmitError::Unconfirmed`].
+    pub confirm_timeout: Duration,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        Self {
+            queue_capacity: 8192,
+            max_group: 512,
+            confirm_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+struct WriteRequest {
+    submission: Submission,
+    reply: oneshot::Sender<Result<Stored, SubmitError>>,
+}
+
+/// The sending side of the writer's queue; the writer stops when every handle is dropped.
+#[derive(Debug, Clone)]
+pub(crate) struct WriterHandle {
+    queue: mpsc::Sender<WriteRequest>,
+    confirm_timeout: Duration,
+}
+
+impl std::fmt::Debug for WriteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteRequest")
+            .field("submission", &self.submission)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WriterHandle {
+    /// Starts the writer task of `engine`.
+    pub(crate) fn spawn(engine: Engine, live: Arc<LivePolls>, config: &WriterConfig) -> Self {
+        let (queue, requests) = mpsc::channel(config.queue_capacity.max(1));
+        tokio::spawn(run(engine, live, requests, config.max_group.max(1)));
+        Self {
+            queue,
+            confirm_timeout: config.confirm_timeout,
+        }
+    }
+
+    /// Queues `submission` and waits for its group's commit.
+    pub(crate) async fn submit(&self, submission: Submission) -> Result<Stored, SubmitError> {
+        let (reply, confirmation) = oneshot::channel();
+        self.queue
+            .try_send(WriteRequest { submission, reply })
+            .map_err(|error| match error {
+                mpsc::error::TrySendError::Full(_) => SubmitError::Overloaded,
+                mpsc::error::TrySendError::Closed(_) => {
+                    SubmitError::Database(anyhow::anyhow!("the database writer has stopped"))
+                }
+            })?;
+        match tokio::time::timeout(self.confirm_timeout, confirmation).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err(SubmitError::Database(anyhow::anyhow!(
+                "the database writer stopped before confirming"
+            ))),
+            Err(_) => Err(SubmitError::Unconfirmed(self.confirm_timeout)),
+        }
+    }
+}
+
+/// The writer: takes whatever has queued (up to `max_group`), commits it as one group, then
+/// answers each caller.
+async fn run(
+    engine: Engine,
+    live: Arc<LivePolls>,
+    mut requests: mpsc::Receiver<WriteRequest>,
+    max_group: usize,
+) {
+    let mut group = Vec::with_capacity(max_group);
+    while requests.recv_many(&mut group, max_group).await > 0 {
+        let submissions: Vec<&Submission> = group.iter().map(|r| &r.submission).collect();
+        let outcomes = match commit_group(&engine, &submissions).await {
+            Ok(outcomes) => outcomes,
+            Err(error) => {
+                // One bad submission (or a deadlock with another server) must not sink the
+                // others: commit each alone and report failures one by one.
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    size = group.len(),
+                    "group commit failed; committing one by one"
+                );
+                let mut outcomes = Vec::with_capacity(submissions.len());
+                for submission in &submissions {
+                    outcomes.push(match commit_group(&engine, &[submission]).await {
+                        Ok(mut one) => one.pop().unwrap_or(Outcome::Failed),
+                        Err(error) => {
+                            tracing::error!(
+                                error = format!("{error:#}"),
+                                "cannot store a submission"
+                            );
+                            Outcome::Failed
+                        }
+                    });
+                }
+                outcomes
+            }
+        };
+        for (request, outcome) in group.drain(..).zip(outcomes) {
+            let answer = match outcome {
+                Outcome::Stored(stored) => {
+                    match &request.submission {
+                        Submission::Ballot { ballot, .. } => live.record(ballot),
+                    }
+                    Ok(stored)
+                }
+                Outcome::AlreadyParticipated => Err(SubmitError::AlreadyParticipated),
+                Outcome::Failed => Err(SubmitError::Database(anyhow::anyhow!(
+                    "the database refused the write"
+                ))),
+            };
+            // The caller may have stopped waiting; its submission is stored all the same.
+            let _ = request.reply.send(answer);
+        }
+    }
+}
+
+/// What happened to one submission of a committed group.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    Stored(Stored),
+    AlreadyParticipated,
+    Failed,
+}
+
+/// Changes to one poll's running counts from one group.
+#[derive(Debug, Default)]
+struct CountDelta<'a> {
+    ballots: i64,
+    options: BTreeMap<&'a str, i64>,
+}
+
+/// Stores `submissions` in one transaction and returns each one's outcome, in order. An `Err`
+/// means the transaction was rolled back and nothing of the group was stored.
+async fn commit_group(
+    engine: &Engine,
+    submissions: &[&Submission],
+) -> anyhow::Result<Vec<Outcome>> {
+    // Rows are written in one global order (poll, then voter) so that two servers writing
+    // overlapping groups into one PostgreSQL database take their locks in the same order and
+    // cannot deadlock each other.
+    let mut order: Vec<usize> = (0..submissions.len()).collect();
+    order.sort_by_key(|&i| match submissions[i] {
+        Submission::Ballot { ballot, .. } => (ballot.poll().as_str(), ballot.voter().as_str()),
+    });
+    let mut outcomes = vec![Outcome::Failed; submissions.len()];
+    let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
+    let notify = matches!(engine, Engine::Postgres(_));
+    with_pool!(engine, pool => {
+        let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+        for &index in &order {
+            match submissions[index] {
+                Submission::Ballot { ballot, submitted_at } => {
+                    let selections: Vec<&str> =
+                        ballot.selections().iter().map(|id| id.as_str()).collect();
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (poll_slug, voter_token) DO NOTHING RETURNING id",
+                    )
+                    .bind(ballot.poll().as_str())
+                    .bind(ballot.voter().as_str())
+                    .bind(serde_json::to_string(&selections).context("cannot encode selections")?)
+                    .bind(*submitted_at)
+                    .fetch_optional(&mut *transaction)
+                    .await
+                    .context("cannot store a ballot")?;
+                    outcomes[index] = match id {
+                        Some(id) => {
+                            let delta = deltas.entry(ballot.poll().as_str()).or_default();
+                            delta.ballots += 1;
+                            for option in selections {
+                                *delta.options.entry(option).or_default() += 1;
+                            }
+                            Outcome::Stored(Stored::Ballot { id })
+                        }
+                        None => Outcome::AlreadyParticipated,
+                    };
+                }
+            }
+        }
+        for (poll, delta) in &deltas {
+            sqlx::query("UPDATE polls SET ballot_count = ballot_count + $1 WHERE slug = $2")
+                .bind(delta.ballots)
+                .bind(*poll)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot count ballots")?;
+            for (option, count) in &delta.options {
+                sqlx::query(
+                    "INSERT INTO poll_option_counts (poll_slug, option_id, ballots) \
+                     VALUES ($1, $2, $3) ON CONFLICT (poll_slug, option_id) \
+                     DO UPDATE SET ballots = poll_option_counts.ballots + excluded.ballots",
+                )
+                .bind(*poll)
+                .bind(*option)
+                .bind(*count)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot count ballots")?;
+            }
+            if notify {
+                // Delivered to the other servers only if, and when, this transaction commits.
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANGES_CHANNEL)
+                    .bind(format!("poll:{poll}"))
+                    .execute(&mut *transaction)
+                    .await
+                    .context("cannot notify other servers")?;
+            }
+        }
+        transaction.commit().await.context("cannot commit")?;
+    });
+    Ok(outcomes)
+}
