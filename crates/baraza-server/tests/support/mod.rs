@@ -15,7 +15,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use baraza_core::{Poll, Slug};
-use baraza_server::storage::Database;
+use baraza_server::storage::{Database, WriterConfig};
 use baraza_server::{AllowedOrigins, AppState, HttpConfig, app};
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
@@ -224,9 +224,18 @@ impl TestServer {
     }
 
     pub(crate) async fn with_origins(allowed_origins: AllowedOrigins) -> Self {
+        Self::build(allowed_origins, &WriterConfig::default()).await
+    }
+
+    /// A server whose write path has these sizes and limits.
+    pub(crate) async fn with_writer(writer: &WriterConfig) -> Self {
+        Self::build(AllowedOrigins::Any, writer).await
+    }
+
+    async fn build(allowed_origins: AllowedOrigins, writer: &WriterConfig) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (database_url, postgres) = fresh_database_url(dir.path()).await;
-        let database = Database::connect(&database_url)
+        let database = Database::connect_with(&database_url, writer)
             .await
             .expect("fresh database");
         let www_dir = dir.path().join("www");
