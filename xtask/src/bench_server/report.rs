@@ -297,3 +297,51 @@ fn machine() -> String {
         .unwrap_or_else(|| "unknown CPU".into());
     format!("{cpus} CPUs ({model})")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Measurement, thousands};
+    use crate::bench_server::Engine;
+
+    const LINE: &str = "baraza-bench requests=20100 duration_us=2000000 p50_us=1500 p99_us=21000 \
+                        connect=0 read=1 write=0 timeout=0 statuses=201:20000,409:99";
+
+    #[test]
+    fn the_script_line_gives_rate_latency_and_unexpected_statuses() {
+        let run = Measurement::parse(LINE, Engine::Sqlite, "ballots", 32, 201)
+            .expect("the line has every field");
+        assert_eq!(run.ok, 20_000);
+        assert!((run.per_second() - 10_000.0).abs() < 1e-9);
+        assert!((run.p50_ms - 1.5).abs() < 1e-9);
+        assert!((run.p99_ms - 21.0).abs() < 1e-9);
+        assert_eq!(run.non_2xx(), 99);
+        assert_eq!(run.socket_errors, 1);
+        assert_eq!(run.target(), "≥ 15,000/s, p99 ≤ 20 ms: MISSED");
+        let failure = run
+            .failure()
+            .expect("100 wrong answers of 20,100 is over 0.1 %");
+        assert!(failure.contains("99 × 409"), "{failure}");
+    }
+
+    #[test]
+    fn a_few_wrong_answers_are_tolerated() {
+        let line = LINE.replace("409:99", "409:19");
+        let run = Measurement::parse(&line, Engine::Sqlite, "ballots", 32, 201)
+            .expect("the line has every field");
+        assert_eq!(run.failure(), None);
+    }
+
+    #[test]
+    fn a_line_without_latency_is_an_error() {
+        let line = LINE.replace("p99_us=21000 ", "");
+        assert!(Measurement::parse(&line, Engine::Sqlite, "ballots", 32, 201).is_err());
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
