@@ -377,6 +377,8 @@ impl Bench<'_> {
                 Mode::Results => &[],
             });
         eprintln!("xtask: {}", describe(&command));
+        let server_cpu_before = server.cpu_seconds()?;
+        let waited_children_cpu_before = processes::waited_children_cpu_seconds()?;
         let output = command
             .stderr(Stdio::inherit())
             .output()
@@ -393,8 +395,13 @@ impl Bench<'_> {
             .lines()
             .find(|line| line.starts_with("baraza-bench "))
             .with_context(|| format!("wrk printed no baraza-bench line:\n{stdout}"))?;
-        let measurement =
+        let mut measurement =
             Measurement::parse(line, engine, scenario, connections, mode.expected_status())?;
+        // wrk is the only child waited for meanwhile, so the children's CPU time grew by its own.
+        let wrk_cpu = processes::waited_children_cpu_seconds()? - waited_children_cpu_before;
+        let server_cpu = server.cpu_seconds()? - server_cpu_before;
+        measurement.server_cores = server_cpu / measurement.seconds;
+        measurement.wrk_cores = wrk_cpu / measurement.seconds;
         eprintln!("xtask: bench-server: {}", measurement.summary());
         Ok(measurement)
     }

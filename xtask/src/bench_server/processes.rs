@@ -133,6 +133,12 @@ impl Server {
             .context("results have no total_ballots")
     }
 
+    /// CPU time (user + system) the server has used so far.
+    pub(super) fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let fields = stat_fields(&format!("/proc/{}/stat", self.child.id()))?;
+        Ok(ticks_to_seconds(&fields, &[UTIME, STIME]))
+    }
+
     /// The process's peak resident set (`VmHWM` in /proc), in bytes.
     pub(super) fn peak_rss_bytes(&self) -> anyhow::Result<u64> {
         let path = format!("/proc/{}/status", self.child.id());
@@ -210,4 +216,39 @@ fn psql(server: &str, sql: &str) -> anyhow::Result<()> {
         .args(["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"])
         .arg(format!("--dbname={server}/postgres"))
         .args(["--command", sql]))
+}
+
+/// Fields of /proc/PID/stat counted from the first one after the command name, which is in
+/// parentheses and may hold spaces: index 0 is field 3 (`state`) of proc(5).
+fn stat_fields(path: &str) -> anyhow::Result<Vec<u64>> {
+    let stat = fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let (_, after_name) = stat
+        .rsplit_once(')')
+        .with_context(|| format!("no command name in {path}"))?;
+    Ok(after_name
+        .split_whitespace()
+        .map(|field| field.parse().unwrap_or(0))
+        .collect())
+}
+
+/// proc(5) fields 14 to 17, as indices of [`stat_fields`].
+const UTIME: usize = 11;
+const STIME: usize = 12;
+const CHILDREN_UTIME: usize = 13;
+const CHILDREN_STIME: usize = 14;
+
+fn ticks_to_seconds(fields: &[u64], indices: &[usize]) -> f64 {
+    // Linux reports these in USER_HZ, which is 100 on every architecture it runs on today.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let ticks: u64 = indices
+        .iter()
+        .map(|&index| fields.get(index).copied().unwrap_or(0))
+        .sum();
+    ticks as f64 / TICKS_PER_SECOND
+}
+
+/// CPU time of this process's children that have ended and been waited for.
+pub(super) fn waited_children_cpu_seconds() -> anyhow::Result<f64> {
+    let fields = stat_fields("/proc/self/stat")?;
+    Ok(ticks_to_seconds(&fields, &[CHILDREN_UTIME, CHILDREN_STIME]))
 }

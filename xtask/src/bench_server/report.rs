@@ -38,6 +38,10 @@ pub(super) struct Measurement {
     /// Other statuses and how often each came.
     pub(super) unexpected: BTreeMap<u16, u64>,
     pub(super) socket_errors: u64,
+    /// CPU time the server used during the run, in cores (1.0 = one core busy throughout).
+    pub(super) server_cores: f64,
+    /// The same for wrk, which shares the machine.
+    pub(super) wrk_cores: f64,
 }
 
 impl Measurement {
@@ -96,6 +100,8 @@ impl Measurement {
                 + number("read")?
                 + number("write")?
                 + number("timeout")?,
+            server_cores: 0.0,
+            wrk_cores: 0.0,
         })
     }
 
@@ -202,6 +208,10 @@ pub(super) fn print_reports(reports: &[Report], options: &Options, load_average:
     );
     let _ = writeln!(
         out,
+        "CPU columns: cores used during the run (2.00 = two cores busy throughout)."
+    );
+    let _ = writeln!(
+        out,
         "requests/s counts answers with the expected status: 201 for ballots, 200 for results."
     );
     for report in reports {
@@ -212,13 +222,13 @@ pub(super) fn print_reports(reports: &[Report], options: &Options, load_average:
         }
         let _ = writeln!(
             out,
-            "| engine | scenario | connections | requests/s | p50 ms | p99 ms | non-2xx | socket errors | target |"
+            "| engine | scenario | connections | requests/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU | wrk CPU | target |"
         );
-        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---|");
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for run in &report.runs {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {:.2} | {:.2} | {} |",
                 run.engine.name(),
                 run.scenario,
                 run.connections,
@@ -227,6 +237,8 @@ pub(super) fn print_reports(reports: &[Report], options: &Options, load_average:
                 run.p99_ms,
                 run.non_2xx(),
                 run.socket_errors,
+                run.server_cores,
+                run.wrk_cores,
                 run.target(),
             );
         }
