@@ -184,10 +184,51 @@ pub(super) struct PostgresDatabase {
     name: String,
 }
 
+/// Names of the bench's databases: `baraza_bench_<pid>_<unix seconds>`.
+const DATABASE_PREFIX: &str = "baraza_bench_";
+
+/// Drops the databases of earlier runs on this machine whose process is gone: a run stopped by
+/// Ctrl-C ends without dropping its database. Only on loopback, where the pid in a name is ours.
+fn drop_interrupted_runs(server: &str) {
+    let on_loopback = [
+        "@127.0.0.1",
+        "@localhost",
+        "@[::1]",
+        "://127.0.0.1",
+        "://localhost",
+    ]
+    .iter()
+    .any(|host| server.contains(host));
+    if !on_loopback {
+        return;
+    }
+    let sql =
+        format!("SELECT datname FROM pg_database WHERE starts_with(datname, '{DATABASE_PREFIX}')");
+    let Ok(names) = psql_query(server, &sql) else {
+        return;
+    };
+    for name in names.lines() {
+        let pid = name
+            .strip_prefix(DATABASE_PREFIX)
+            .and_then(|rest| rest.split('_').next());
+        let process_gone = pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists());
+        if process_gone {
+            eprintln!("xtask: bench-server: dropping {name}, left by an interrupted run");
+            if let Err(error) = psql(
+                server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            ) {
+                eprintln!("xtask: bench-server: could not drop {name}: {error:#}");
+            }
+        }
+    }
+}
+
 impl PostgresDatabase {
     pub(super) fn create(server: &str) -> anyhow::Result<Self> {
         let server = server.trim_end_matches('/').to_owned();
-        let name = format!("baraza_bench_{}_{}", std::process::id(), unix_seconds());
+        drop_interrupted_runs(&server);
+        let name = format!("{DATABASE_PREFIX}{}_{}", std::process::id(), unix_seconds());
         psql(&server, &format!("CREATE DATABASE {name}")).with_context(|| {
             format!("cannot create a database on {server}; is PostgreSQL running? (--engine sqlite skips it)")
         })?;
@@ -209,6 +250,26 @@ impl Drop for PostgresDatabase {
             );
         }
     }
+}
+
+/// Runs one query and returns its rows, one a line, fields unaligned.
+fn psql_query(server: &str, sql: &str) -> anyhow::Result<String> {
+    let mut command = Command::new("psql");
+    command
+        .args(["--no-psqlrc", "--quiet", "--tuples-only", "--no-align"])
+        .arg(format!("--dbname={server}/postgres"))
+        .args(["--command", sql]);
+    let output = command
+        .output()
+        .with_context(|| format!("cannot start {}", describe(&command)))?;
+    if !output.status.success() {
+        bail!(
+            "{} failed: {}",
+            describe(&command),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn psql(server: &str, sql: &str) -> anyhow::Result<()> {
