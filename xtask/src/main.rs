@@ -7,6 +7,8 @@
 //! * `cargo xtask dist` – build the widget bundle into `target/widgets` and report its size.
 //! * `cargo xtask bench-wasm [BENCH…]` – run the core's Criterion benchmarks compiled to
 //!   WebAssembly (wasm32-wasip1) under Node's WASI.
+//! * `cargo xtask bench-server` – the release server under load (wrk over loopback) on SQLite
+//!   and PostgreSQL: ballots/s, results reads/s, p50/p99 latency and peak RSS.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +16,7 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
+mod bench_server;
 mod dist;
 mod setup;
 
@@ -37,6 +40,8 @@ enum Task {
         /// Benchmarks to run (file names in crates/baraza-core/benches); all when none is given.
         benches: Vec<String>,
     },
+    /// Load-test the release server over loopback with wrk, on SQLite and PostgreSQL.
+    BenchServer(bench_server::Options),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -46,6 +51,7 @@ fn main() -> anyhow::Result<()> {
         Task::Demo => demo(&root),
         Task::Test => test(&root),
         Task::BenchWasm { benches } => bench_wasm(&root, &benches),
+        Task::BenchServer(options) => bench_server::bench(&root, &options),
         Task::Dist => {
             setup::wasm_toolchain(&root)?;
             setup::npm_tools(&root)?;
