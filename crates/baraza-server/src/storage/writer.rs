@@ -16,7 +16,7 @@
 //! - Running counts are updated in the same transaction as the rows they count (summed per
 //!   group), and in memory only after the commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -220,54 +220,116 @@ struct CountDelta<'a> {
     options: BTreeMap<&'a str, i64>,
 }
 
+/// Rows per multi-row `INSERT`. A group is cut into chunks of these sizes only (largest first),
+/// so each connection's prepared-statement cache holds a handful of statements, not one per
+/// group size. 256 rows × 4 values stays far below both engines' limits on bound parameters.
+const CHUNK_SIZES: [usize; 5] = [256, 64, 16, 4, 1];
+
+/// The SQL inserting `rows` ballots at once, skipping those whose voter already has a ballot in
+/// the poll and returning the stored ones.
+fn insert_ballots_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) VALUES ",
+    );
+    for row in 0..rows {
+        let first = row * 4 + 1;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${first}, ${}, ${}, ${})",
+            first + 1,
+            first + 2,
+            first + 3
+        ));
+    }
+    sql.push_str(
+        " ON CONFLICT (poll_slug, voter_token) DO NOTHING RETURNING id, poll_slug, voter_token",
+    );
+    sql
+}
+
 /// Stores `submissions` in one transaction and returns each one's outcome, in order. An `Err`
 /// means the transaction was rolled back and nothing of the group was stored.
 async fn commit_group(
     engine: &Engine,
     submissions: &[&Submission],
 ) -> anyhow::Result<Vec<Outcome>> {
+    let mut outcomes = vec![Outcome::Failed; submissions.len()];
+    // A voter repeated inside the group: the first submission stands, the others are refused
+    // here, so each row of the insert below has a distinct key.
+    let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime)> = Vec::with_capacity(submissions.len());
+    let mut keys_seen = HashSet::with_capacity(submissions.len());
+    for (index, submission) in submissions.iter().enumerate() {
+        match submission {
+            Submission::Ballot { ballot, submitted_at } => {
+                if keys_seen.insert((ballot.poll().as_str(), ballot.voter().as_str())) {
+                    ballots.push((index, ballot, submitted_at));
+                } else {
+                    outcomes[index] = Outcome::AlreadyParticipated;
+                }
+            }
+        }
+    }
     // Rows are written in one global order (poll, then voter) so that two servers writing
     // overlapping groups into one PostgreSQL database take their locks in the same order and
     // cannot deadlock each other.
-    let mut order: Vec<usize> = (0..submissions.len()).collect();
-    order.sort_by_key(|&i| match submissions[i] {
-        Submission::Ballot { ballot, .. } => (ballot.poll().as_str(), ballot.voter().as_str()),
-    });
-    let mut outcomes = vec![Outcome::Failed; submissions.len()];
-    let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
+    ballots.sort_by_key(|(_, ballot, _)| (ballot.poll().as_str(), ballot.voter().as_str()));
+    let encoded: Vec<String> = ballots
+        .iter()
+        .map(|(_, ballot, _)| {
+            let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
+            serde_json::to_string(&selections)
+        })
+        .collect::<Result<_, _>>()
+        .context("cannot encode selections")?;
     let notify = matches!(engine, Engine::Postgres(_));
+    let mut stored: HashMap<(String, String), i64> = HashMap::with_capacity(ballots.len());
     with_pool!(engine, pool => {
         let mut transaction = pool.begin().await.context("cannot start a transaction")?;
-        for &index in &order {
-            match submissions[index] {
-                Submission::Ballot { ballot, submitted_at } => {
-                    let selections: Vec<&str> =
-                        ballot.selections().iter().map(|id| id.as_str()).collect();
-                    let id: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) \
-                         VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (poll_slug, voter_token) DO NOTHING RETURNING id",
-                    )
+        let mut rest = &ballots[..];
+        let mut rest_encoded = &encoded[..];
+        while !rest.is_empty() {
+            let size = CHUNK_SIZES
+                .into_iter()
+                .find(|&size| size <= rest.len())
+                .unwrap_or(1);
+            let (chunk, after) = rest.split_at(size);
+            let (chunk_encoded, after_encoded) = rest_encoded.split_at(size);
+            let sql = insert_ballots_sql(size);
+            let mut insert = sqlx::query_as::<_, (i64, String, String)>(&sql);
+            for ((_, ballot, submitted_at), selections) in chunk.iter().zip(chunk_encoded) {
+                insert = insert
                     .bind(ballot.poll().as_str())
                     .bind(ballot.voter().as_str())
-                    .bind(serde_json::to_string(&selections).context("cannot encode selections")?)
-                    .bind(*submitted_at)
-                    .fetch_optional(&mut *transaction)
-                    .await
-                    .context("cannot store a ballot")?;
-                    outcomes[index] = match id {
-                        Some(id) => {
-                            let delta = deltas.entry(ballot.poll().as_str()).or_default();
-                            delta.ballots += 1;
-                            for option in selections {
-                                *delta.options.entry(option).or_default() += 1;
-                            }
-                            Outcome::Stored(Stored::Ballot { id })
-                        }
-                        None => Outcome::AlreadyParticipated,
-                    };
-                }
+                    .bind(selections.as_str())
+                    .bind(**submitted_at);
             }
+            for (id, poll, voter) in insert
+                .fetch_all(&mut *transaction)
+                .await
+                .context("cannot store ballots")?
+            {
+                stored.insert((poll, voter), id);
+            }
+            rest = after;
+            rest_encoded = after_encoded;
+        }
+        let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
+        for (index, ballot, _) in &ballots {
+            let key = (ballot.poll().as_str().to_owned(), ballot.voter().as_str().to_owned());
+            outcomes[*index] = match stored.get(&key) {
+                Some(&id) => {
+                    let delta = deltas.entry(ballot.poll().as_str()).or_default();
+                    delta.ballots += 1;
+                    for option in ballot.selections() {
+                        *delta.options.entry(option.as_str()).or_default() += 1;
+                    }
+                    Outcome::Stored(Stored::Ballot { id })
+                }
+                // Skipped by ON CONFLICT: stored earlier, by this server or another.
+                None => Outcome::AlreadyParticipated,
+            };
         }
         for (poll, delta) in &deltas {
             sqlx::query("UPDATE polls SET ballot_count = ballot_count + $1 WHERE slug = $2")
