@@ -17,7 +17,7 @@ function required(name) {
   return value;
 }
 
-/** Starts `baraza serve` on 127.0.0.1:0 with a fresh database; resolves once it listens. */
+/** Starts `baraza serve --demo` on 127.0.0.1:0 with a fresh database; resolves once it listens. */
 export async function startServer({ allowedOrigins = "" } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "baraza-e2e-"));
   const databasePath = path.join(dir, "baraza.sqlite3");
@@ -25,6 +25,7 @@ export async function startServer({ allowedOrigins = "" } = {}) {
     required("BARAZA_BIN"),
     [
       "serve",
+      "--demo", // the tests vote in the demo polls of www/index.html
       "--listen", "127.0.0.1:0",
       "--database", `sqlite:${databasePath}`,
       "--allowed-origins", allowedOrigins,

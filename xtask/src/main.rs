@@ -96,7 +96,8 @@ fn demo(root: &Path) -> anyhow::Result<()> {
     setup::wasm_toolchain(root)?;
     setup::npm_tools(root)?;
     dist::build(root)?;
-    // The server reads BARAZA_LISTEN, BARAZA_DATABASE_URL... itself; the demo lets any site embed.
+    // The server reads BARAZA_LISTEN, BARAZA_DATABASE_URL... itself; the demo lets any site embed
+    // and loads the demo polls the www/ page shows.
     run(cargo()
         .args([
             "run",
@@ -107,6 +108,7 @@ fn demo(root: &Path) -> anyhow::Result<()> {
             "baraza",
             "--",
             "serve",
+            "--demo",
         ])
         .env(
             "BARAZA_ALLOWED_ORIGINS",

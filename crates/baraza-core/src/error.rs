@@ -120,6 +120,9 @@ pub enum ErrorCode {
     BallotOverBudget,
     /// A pabulib `.pb` file cannot be used; the error lists every bad line.
     InvalidPabulibFile,
+    /// The request took longer than the server allows (a slow upload or a slow answer); sending
+    /// it again may succeed.
+    RequestTimeout,
 }
 
 impl ErrorCode {
@@ -178,6 +181,7 @@ impl ErrorCode {
             Self::UnknownProject => "unknown_project",
             Self::BallotOverBudget => "ballot_over_budget",
             Self::InvalidPabulibFile => "invalid_pabulib_file",
+            Self::RequestTimeout => "request_timeout",
         }
     }
 }
@@ -247,6 +251,7 @@ mod tests {
             ErrorCode::UnknownProject,
             ErrorCode::BallotOverBudget,
             ErrorCode::InvalidPabulibFile,
+            ErrorCode::RequestTimeout,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -1,13 +1,13 @@
 //! Handlers of the v1 JSON API.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
 use baraza_core::{ErrorCode, Poll, PollPhase, Slug};
 
 use crate::AppState;
-use crate::error::{ApiJson, AppError};
+use crate::error::{ApiJson, ApiPath, AppError};
 use crate::storage::SubmitError;
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ async fn visible_poll(state: &AppState, slug: &str) -> Result<Arc<Poll>, AppErro
 /// `GET /api/v1/polls/{slug}`
 pub(crate) async fn get_poll(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<PollView>, AppError> {
     let poll = visible_poll(&state, &slug).await?;
     Ok(Json(PollView::new(&poll, state.now())))
@@ -35,7 +35,7 @@ pub(crate) async fn get_poll(
 /// `POST /api/v1/polls/{slug}/ballots`
 pub(crate) async fn submit_ballot(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(submission): ApiJson<BallotSubmission>,
 ) -> Result<(StatusCode, Json<BallotReceipt>), AppError> {
     let poll = visible_poll(&state, &slug).await?;
@@ -68,7 +68,7 @@ pub(crate) async fn submit_ballot(
 /// `GET /api/v1/polls/{slug}/results`
 pub(crate) async fn get_results(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<PollResults>, AppError> {
     let poll = visible_poll(&state, &slug).await?;
     let tally = state.database.tally(&poll)?;

@@ -1,14 +1,16 @@
-//! The HTTP application: routes, CORS, compression and static files.
+//! The HTTP application: routes, CORS, compression, static files, security headers and the
+//! request deadline.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderValue, Method, header};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{any, get, post};
+use baraza_core::ErrorCode;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{self, AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
@@ -16,6 +18,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::api;
+use crate::error::AppError;
+use crate::security_headers::{SecurityHeaders, add_security_headers};
 
 /// Which web origins may embed the widgets and call the API from their pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +65,25 @@ pub struct HttpConfig {
     pub www_dir: PathBuf,
     /// Folder served at `/widgets/`: the built widget bundle (`cargo xtask dist`).
     pub widgets_dir: PathBuf,
+    /// Longest a request may take from its head being read to the response head being ready,
+    /// reading the body included; then the client gets `408 request_timeout`.
+    pub request_timeout: Duration,
+    /// Whether to send `Strict-Transport-Security` (only for deployments reached over HTTPS).
+    pub hsts: bool,
+}
+
+impl HttpConfig {
+    /// The defaults of `baraza serve`: same-origin only, `www/` and `target/widgets/`, 30 s
+    /// request timeout, no HSTS.
+    pub fn new(www_dir: impl Into<PathBuf>, widgets_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            allowed_origins: AllowedOrigins::List(Vec::new()),
+            www_dir: www_dir.into(),
+            widgets_dir: widgets_dir.into(),
+            request_timeout: Duration::from_secs(30),
+            hsts: false,
+        }
+    }
 }
 
 /// Builds the router. Tests drive it in-process; `baraza serve` puts it on a socket.
@@ -88,8 +111,45 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
         .layer(CompressionLayer::new())
         .layer(cors_layer(&config.allowed_origins))
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            request_deadline,
+        ))
+        // Outside the deadline, so a 408 carries the security headers too.
+        .layer(middleware::from_fn_with_state(
+            SecurityHeaders { hsts: config.hsts },
+            add_security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Answers `408 request_timeout` when a request is not answered within `limit`: a client
+/// trickling its body, or a handler stuck behind a slow database, no longer holds a connection.
+///
+/// The limit ends when the response head is ready; streaming a large static file to a slow
+/// reader is not cut off. A ballot whose commit was already under way when the limit struck may
+/// still be stored: the client then learns it on retry, as `409 already_voted`.
+async fn request_deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_elapsed) => {
+            let mut response = AppError::client(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::RequestTimeout,
+                format!(
+                    "the request was not completed within {} seconds; try again",
+                    limit.as_secs_f64()
+                ),
+            )
+            .into_response();
+            // The rest of the request may still be on its way; reading it is not worth the wait.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
 }
 
 /// CORS covers the API and the bundle alike: a `<script type="module">` and a wasm fetch from

@@ -1,8 +1,10 @@
-//! The one error type of the HTTP layer, and the JSON extractor that reports bad bodies with it.
+//! The one error type of the HTTP layer, and the extractors that report a bad body or path with it.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baraza_core::v1::{ApiError, ErrorBody, ErrorDetail};
@@ -50,7 +52,7 @@ impl AppError {
         Self::client(
             StatusCode::NOT_FOUND,
             ErrorCode::PollNotFound,
-            format!("there is no poll {slug:?}"),
+            format!("there is no poll {}", quoted_excerpt(slug)),
         )
     }
 }
@@ -88,6 +90,33 @@ impl From<SubmitError> for AppError {
             }
             SubmitError::Database(cause) => Self::Internal(cause),
         }
+    }
+}
+
+/// How many characters of a client's input an error message quotes.
+const EXCERPT_CHARS: usize = 64;
+
+/// Client input quoted for an error message: at most [`EXCERPT_CHARS`] characters, with `…`
+/// after a cut, in Rust string syntax (quotes, control characters escaped).
+///
+/// An error message must not hand back whatever a client sent: a 5,000-character slug would
+/// come back whole, inflating responses and logs, and reflecting attacker-chosen text.
+pub(crate) fn quoted_excerpt(input: &str) -> String {
+    match input.char_indices().nth(EXCERPT_CHARS) {
+        None => format!("{input:?}"),
+        Some((cut, _)) => format!("{:?}", format!("{}…", &input[..cut])),
+    }
+}
+
+/// Longest message from a library's rejection text that is passed on to the client (serde's
+/// messages quote field names and values from the body).
+const MAX_REJECTION_MESSAGE_CHARS: usize = 200;
+
+/// A library's rejection text, cut to [`MAX_REJECTION_MESSAGE_CHARS`].
+fn bounded(message: String) -> String {
+    match message.char_indices().nth(MAX_REJECTION_MESSAGE_CHARS) {
+        None => message,
+        Some((cut, _)) => format!("{}…", &message[..cut]),
     }
 }
 
@@ -184,12 +213,12 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::JsonSyntaxError(e) => (
             StatusCode::BAD_REQUEST,
             ErrorCode::MalformedJson,
-            format!("the body is not valid JSON: {}", e.body_text()),
+            bounded(format!("the body is not valid JSON: {}", e.body_text())),
         ),
         JsonRejection::JsonDataError(e) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidRequest,
-            e.body_text(),
+            bounded(e.body_text()),
         ),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -202,8 +231,79 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         other => (
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidRequest,
-            other.body_text(),
+            bounded(other.body_text()),
         ),
     };
     AppError::client(status, code, message)
+}
+
+/// Like [`axum::extract::Path`], but a path it cannot decode (`%FF` is not UTF-8) becomes an
+/// [`AppError`] in the API's envelope instead of axum's plain-text answer.
+#[derive(Debug)]
+pub(crate) struct ApiPath<T>(pub(crate) T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(path_rejection(rejection)),
+        }
+    }
+}
+
+fn path_rejection(rejection: PathRejection) -> AppError {
+    // A 5xx here is a route and its extractor disagreeing: our bug, not the client's.
+    if rejection.status().is_server_error() {
+        return AppError::Internal(anyhow::anyhow!(
+            "path extraction failed: {}",
+            rejection.body_text()
+        ));
+    }
+    let message = match &rejection {
+        PathRejection::FailedToDeserializePathParams(failure) => match failure.kind() {
+            ErrorKind::InvalidUtf8InPathParam { key } => format!(
+                "the URL's {key} is not valid UTF-8 once percent-decoded (%FF and the like)"
+            ),
+            ErrorKind::ParseError { value, .. }
+            | ErrorKind::ParseErrorAtIndex { value, .. }
+            | ErrorKind::ParseErrorAtKey { value, .. }
+            | ErrorKind::DeserializeError { value, .. } => {
+                format!("the URL part {} is not valid here", quoted_excerpt(value))
+            }
+            _ => bounded(failure.body_text()),
+        },
+        other => bounded(other.body_text()),
+    };
+    AppError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_excerpt_keeps_short_input_whole_and_cuts_long_input() {
+        assert_eq!(quoted_excerpt("water"), r#""water""#);
+        assert_eq!(quoted_excerpt("a\nb"), r#""a\nb""#);
+        let exactly = "x".repeat(EXCERPT_CHARS);
+        assert_eq!(quoted_excerpt(&exactly), format!("{exactly:?}"));
+
+        let long = "y".repeat(5_000);
+        let quoted = quoted_excerpt(&long);
+        assert_eq!(quoted, format!("\"{}…\"", "y".repeat(EXCERPT_CHARS)));
+    }
+
+    #[test]
+    fn quoted_excerpt_cuts_between_characters_not_bytes() {
+        let multibyte = "ü🌊".repeat(100);
+        let quoted = quoted_excerpt(&multibyte);
+        assert_eq!(quoted.chars().count(), EXCERPT_CHARS + 3, "{quoted}");
+        assert!(quoted.ends_with("…\""), "{quoted}");
+    }
 }

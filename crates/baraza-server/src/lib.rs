@@ -15,8 +15,7 @@
 //! baraza_server::seed::seed_demo(&database, time::OffsetDateTime::now_utc()).await?;
 //! let config = HttpConfig {
 //!     allowed_origins: AllowedOrigins::Any,
-//!     www_dir: "www".into(),
-//!     widgets_dir: "target/widgets".into(),
+//!     ..HttpConfig::new("www", "target/widgets")
 //! };
 //! let router = app(AppState::new(database), &config);
 //! let request = axum::http::Request::get("/api/v1/polls/water-tariffs-2027").body(axum::body::Body::empty())?;
@@ -25,6 +24,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
+//!
+//! On a socket, [`serve`] runs the router with the connection limits of [`ServeConfig`].
 
 #![forbid(unsafe_code)]
 
@@ -35,12 +36,15 @@ use time::OffsetDateTime;
 
 mod api;
 mod app;
+mod connections;
 mod error;
+mod security_headers;
 pub mod seed;
 pub mod storage;
 
 pub use api::MAX_BALLOT_BODY_BYTES;
 pub use app::{AllowedOrigins, HttpConfig, app};
+pub use connections::{ServeConfig, serve};
 pub use error::AppError;
 
 /// A source of the current time; tests substitute a fixed one.

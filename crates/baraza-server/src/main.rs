@@ -1,11 +1,15 @@
 //! The `baraza` command: `baraza serve` runs the server, `baraza seed demo` loads demo data.
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
-use baraza_server::{AllowedOrigins, AppState, HttpConfig, app, seed, storage::Database};
-use clap::{Args, Parser, Subcommand};
+use baraza_server::{
+    AllowedOrigins, AppState, HttpConfig, ServeConfig, app, seed, storage::Database,
+};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 use tracing_subscriber::EnvFilter;
 
@@ -13,8 +17,23 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(name = "baraza", version)]
 struct Cli {
+    /// Log format on stderr: `text` for people, `json` (one object a line) for log collectors.
+    #[arg(
+        long,
+        env = "BARAZA_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,17 +94,33 @@ struct ServeArgs {
     /// Folder served at `/widgets/`: the bundle built by `cargo xtask dist`.
     #[arg(long, env = "BARAZA_WIDGETS_DIR", default_value = "target/widgets")]
     widgets_dir: PathBuf,
+    /// Load the demo polls of the www/ demo page before serving (replacing their definitions if
+    /// present). Without it nothing is added to the database.
+    #[arg(long, env = "BARAZA_DEMO")]
+    demo: bool,
+    /// Most connections open at once; further clients wait until one closes.
+    #[arg(long, env = "BARAZA_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// Seconds a client may take to send a request's head (and an idle connection may stay open).
+    #[arg(long, env = "BARAZA_HEADER_READ_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Seconds a request may take, body included, before the answer is `408 request_timeout`.
+    #[arg(long, env = "BARAZA_REQUEST_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Send `Strict-Transport-Security` (one year, subdomains included). Only for deployments
+    /// reached over HTTPS: browsers then refuse plain HTTP to the host for a year.
+    #[arg(long, env = "BARAZA_HSTS")]
+    hsts: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("BARAZA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Seed {
             what: SeedWhat::Demo(database),
@@ -115,11 +150,25 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Logs go to stderr, coloured only when a person is watching it: escape codes in a log file or
+/// a collector are noise.
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("BARAZA_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().with_ansi(false).init(),
+    }
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let database = Database::connect(&args.database.url).await?;
-    if database.poll_count().await? == 0 {
+    // A production database is never filled with demo polls by accident: only when asked.
+    if args.demo {
         seed::seed_demo(&database, OffsetDateTime::now_utc()).await?;
-        tracing::info!("empty database: seeded the demo polls");
+        tracing::info!("seeded the demo polls");
     }
     if !args.widgets_dir.join("baraza.js").is_file() {
         tracing::warn!(
@@ -127,10 +176,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no widget bundle found; build it with `cargo xtask dist` or widgets will not load"
         );
     }
+    let request_timeout = Duration::from_secs(args.request_timeout);
     let config = HttpConfig {
         allowed_origins: args.allowed_origins,
         www_dir: args.www_dir,
         widgets_dir: args.widgets_dir,
+        request_timeout,
+        hsts: args.hsts,
+    };
+    let limits = ServeConfig {
+        max_connections: args.max_connections as usize,
+        header_read_timeout: Duration::from_secs(args.header_read_timeout),
+        // No request runs longer than this, so waiting longer at shutdown gains nothing.
+        drain_timeout: request_timeout,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -138,10 +196,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     // Scripts (the xtask demo, the browser tests) read this line to learn the address.
     println!("Baraza is serving http://{address}/");
-    axum::serve(listener, app(AppState::new(database), &config))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")
+    baraza_server::serve(
+        listener,
+        app(AppState::new(database), &config),
+        &limits,
+        shutdown_signal(),
+    )
+    .await
+    .context("server failed")
 }
 
 async fn shutdown_signal() {

@@ -9,8 +9,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{Request, Response, StatusCode, header};
 use baraza_core::Slug;
-use baraza_server::MAX_BALLOT_BODY_BYTES;
 use baraza_server::storage::Database;
+use baraza_server::{MAX_BALLOT_BODY_BYTES, ServeConfig};
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -47,7 +47,14 @@ impl RunningServer {
         // The listener is bound before the task starts, so connections made before `serve`
         // polls it wait in the backlog: no readiness check needed.
         let task = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server runs");
+            baraza_server::serve(
+                listener,
+                router,
+                &ServeConfig::default(),
+                std::future::pending(),
+            )
+            .await
+            .expect("server runs");
         });
         Self {
             server,

@@ -262,7 +262,10 @@ async fn commit_group(
     let mut keys_seen = HashSet::with_capacity(submissions.len());
     for (index, submission) in submissions.iter().enumerate() {
         match submission {
-            Submission::Ballot { ballot, submitted_at } => {
+            Submission::Ballot {
+                ballot,
+                submitted_at,
+            } => {
                 if keys_seen.insert((ballot.poll().as_str(), ballot.voter().as_str())) {
                     ballots.push((index, ballot, submitted_at));
                 } else {

@@ -248,8 +248,7 @@ impl TestServer {
             database_url,
             config: HttpConfig {
                 allowed_origins,
-                www_dir,
-                widgets_dir,
+                ..HttpConfig::new(www_dir, widgets_dir)
             },
             _postgres: postgres,
         }
