@@ -60,11 +60,11 @@ impl Database {
         live.reload_all(&engine)
             .await
             .context("cannot load the polls into memory")?;
+        let writer = writer::WriterHandle::spawn(engine.clone(), Arc::clone(&live), config);
         let listener = match &engine {
-            Engine::Postgres(pool) => Some(listen::spawn(pool.clone(), Arc::clone(&live))),
+            Engine::Postgres(pool) => Some(listen::spawn(pool.clone(), writer.clone())),
             Engine::Sqlite(_) => None,
         };
-        let writer = writer::WriterHandle::spawn(engine.clone(), Arc::clone(&live), config);
         Ok(Self {
             inner: Arc::new(Inner {
                 engine,
@@ -89,7 +89,7 @@ impl Database {
         Ok(self
             .inner
             .live
-            .reload(&self.inner.engine, slug)
+            .load_missing(&self.inner.engine, slug)
             .await?
             .map(|live| Arc::clone(&live.poll)))
     }
@@ -119,8 +119,8 @@ impl Database {
             transaction.commit().await?;
         });
         self.inner
-            .live
-            .reload(&self.inner.engine, poll.slug())
+            .writer
+            .reload(Some(poll.slug().clone()))
             .await
             .context("cannot load the saved poll")?;
         Ok(())

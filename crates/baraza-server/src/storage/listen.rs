@@ -13,15 +13,12 @@
 //! that.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use baraza_core::Slug;
 use sqlx::postgres::{PgListener, PgPool};
 
-use super::engine::Engine;
-use super::live::LivePolls;
-use super::writer::CHANGES_CHANNEL;
+use super::writer::{CHANGES_CHANNEL, WriterHandle};
 
 /// The longest another server's change can go unseen if notifications are lost.
 pub const FULL_REFRESH_EVERY: Duration = Duration::from_secs(5);
@@ -36,15 +33,14 @@ impl Drop for ListenerTask {
     }
 }
 
-/// Starts listening for other servers' changes.
-pub(crate) fn spawn(pool: PgPool, live: Arc<LivePolls>) -> ListenerTask {
-    ListenerTask(tokio::spawn(listen_forever(pool, live)).abort_handle())
+/// Starts listening for other servers' changes; the reloads they call for run in the writer.
+pub(crate) fn spawn(pool: PgPool, writer: WriterHandle) -> ListenerTask {
+    ListenerTask(tokio::spawn(listen_forever(pool, writer)).abort_handle())
 }
 
-async fn listen_forever(pool: PgPool, live: Arc<LivePolls>) {
-    let engine = Engine::Postgres(pool.clone());
+async fn listen_forever(pool: PgPool, writer: WriterHandle) {
     loop {
-        if let Err(error) = listen(&pool, &engine, &live).await {
+        if let Err(error) = listen(&pool, &writer).await {
             tracing::warn!(
                 error = format!("{error:#}"),
                 "lost the change notifications of other servers; reconnecting"
@@ -54,11 +50,11 @@ async fn listen_forever(pool: PgPool, live: Arc<LivePolls>) {
     }
 }
 
-async fn listen(pool: &PgPool, engine: &Engine, live: &LivePolls) -> anyhow::Result<()> {
+async fn listen(pool: &PgPool, writer: &WriterHandle) -> anyhow::Result<()> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANGES_CHANNEL).await?;
     // Whatever changed before we listened.
-    live.reload_all(engine).await?;
+    writer.reload(None).await?;
     let mut full_refresh = tokio::time::interval(FULL_REFRESH_EVERY);
     full_refresh.tick().await;
     loop {
@@ -66,7 +62,7 @@ async fn listen(pool: &PgPool, engine: &Engine, live: &LivePolls) -> anyhow::Res
             notification = listener.try_recv() => {
                 let Some(first) = notification? else {
                     // The connection dropped and came back: notifications may have been lost.
-                    live.reload_all(engine).await?;
+                    writer.reload(None).await?;
                     continue;
                 };
                 // Under load many groups commit between two wake-ups: reload each poll once.
@@ -80,10 +76,10 @@ async fn listen(pool: &PgPool, engine: &Engine, live: &LivePolls) -> anyhow::Res
                         tracing::warn!(payload, "unknown change notification");
                         continue;
                     };
-                    live.reload(engine, &slug).await?;
+                    writer.reload(Some(slug)).await?;
                 }
             }
-            _ = full_refresh.tick() => live.reload_all(engine).await?,
+            _ = full_refresh.tick() => writer.reload(None).await?,
         }
     }
 }

@@ -46,7 +46,9 @@ impl LivePolls {
             .cloned()
     }
 
-    /// Puts `poll` with `tally` in place of whatever was known under its slug.
+    /// Puts `poll` with `tally` in place of whatever was known under its slug. Only the writer
+    /// task calls this for polls that may already be in memory (see
+    /// [`ReloadRequest`](super::writer::ReloadRequest) for why).
     pub(crate) fn replace(&self, poll: Poll, tally: PollTally) -> Arc<LivePoll> {
         let live = Arc::new(LivePoll {
             poll: Arc::new(poll),
@@ -57,6 +59,26 @@ impl LivePolls {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(live.poll.slug().clone(), Arc::clone(&live));
         live
+    }
+
+    /// Loads one poll that is not in memory yet (a request for a slug this server has not seen);
+    /// if it arrived meanwhile, what is in memory stays.
+    pub(crate) async fn load_missing(
+        &self,
+        engine: &Engine,
+        slug: &Slug,
+    ) -> anyhow::Result<Option<Arc<LivePoll>>> {
+        let Some((poll, tally)) = load(engine, Some(slug)).await?.pop() else {
+            return Ok(None);
+        };
+        let mut polls = self.polls.write().unwrap_or_else(PoisonError::into_inner);
+        let live = polls.entry(slug.clone()).or_insert_with(|| {
+            Arc::new(LivePoll {
+                poll: Arc::new(poll),
+                tally: Mutex::new(tally),
+            })
+        });
+        Ok(Some(Arc::clone(live)))
     }
 
     fn remove(&self, slug: &Slug) {

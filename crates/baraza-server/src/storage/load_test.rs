@@ -85,7 +85,7 @@ impl Database {
                 .await?;
             transaction.commit().await?;
         });
-        self.inner.live.reload(&self.inner.engine, poll).await?;
+        self.inner.writer.reload(Some(poll.clone())).await?;
         Ok(added)
     }
 }

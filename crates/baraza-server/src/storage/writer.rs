@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use baraza_core::Ballot;
+use baraza_core::{Ballot, Slug};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
@@ -102,10 +102,26 @@ struct WriteRequest {
     reply: oneshot::Sender<Result<Stored, SubmitError>>,
 }
 
-/// The sending side of the writer's queue; the writer stops when every handle is dropped.
+/// A request to read polls and their counts from the database into memory: one poll, or all.
+///
+/// Reloads run in the writer task, between two groups, for the same reason the writer is the
+/// only one to update counts after a commit: a snapshot read while a group of this server's is
+/// committing could include that group (which the writer then counts again) or miss it (and
+/// overwrite counts the writer already added). Between groups, a snapshot holds exactly every
+/// commit of this server so far, plus whatever other servers committed.
+#[derive(Debug)]
+pub(crate) struct ReloadRequest {
+    /// The poll to reload; every poll when `None`.
+    pub(crate) only: Option<Slug>,
+    /// Told when the reload is done.
+    pub(crate) done: oneshot::Sender<anyhow::Result<()>>,
+}
+
+/// The sending side of the writer's queues; the writer stops when every handle is dropped.
 #[derive(Debug, Clone)]
 pub(crate) struct WriterHandle {
     queue: mpsc::Sender<WriteRequest>,
+    reloads: mpsc::Sender<ReloadRequest>,
     confirm_timeout: Duration,
 }
 
@@ -121,11 +137,31 @@ impl WriterHandle {
     /// Starts the writer task of `engine`.
     pub(crate) fn spawn(engine: Engine, live: Arc<LivePolls>, config: &WriterConfig) -> Self {
         let (queue, requests) = mpsc::channel(config.queue_capacity.max(1));
-        tokio::spawn(run(engine, live, requests, config.max_group.max(1)));
+        let (reloads, reload_requests) = mpsc::channel(64);
+        tokio::spawn(run(
+            engine,
+            live,
+            requests,
+            reload_requests,
+            config.max_group.max(1),
+        ));
         Self {
             queue,
+            reloads,
             confirm_timeout: config.confirm_timeout,
         }
+    }
+
+    /// Has the writer reload one poll (or all) from the database, and waits until it has.
+    pub(crate) async fn reload(&self, only: Option<Slug>) -> anyhow::Result<()> {
+        let (done, finished) = oneshot::channel();
+        self.reloads
+            .send(ReloadRequest { only, done })
+            .await
+            .map_err(|_| anyhow::anyhow!("the database writer has stopped"))?;
+        finished
+            .await
+            .map_err(|_| anyhow::anyhow!("the database writer stopped before reloading"))?
     }
 
     /// Queues `submission` and waits for its group's commit.
@@ -155,10 +191,27 @@ async fn run(
     engine: Engine,
     live: Arc<LivePolls>,
     mut requests: mpsc::Receiver<WriteRequest>,
+    mut reloads: mpsc::Receiver<ReloadRequest>,
     max_group: usize,
 ) {
     let mut group = Vec::with_capacity(max_group);
-    while requests.recv_many(&mut group, max_group).await > 0 {
+    loop {
+        tokio::select! {
+            biased;
+            Some(reload) = reloads.recv() => {
+                let outcome = match &reload.only {
+                    Some(slug) => live.reload(&engine, slug).await.map(drop),
+                    None => live.reload_all(&engine).await,
+                };
+                let _ = reload.done.send(outcome);
+                continue;
+            }
+            received = requests.recv_many(&mut group, max_group) => {
+                if received == 0 {
+                    break;
+                }
+            }
+        }
         let submissions: Vec<&Submission> = group.iter().map(|r| &r.submission).collect();
         let outcomes = match commit_group(&engine, &submissions).await {
             Ok(outcomes) => outcomes,
