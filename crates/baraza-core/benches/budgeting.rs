@@ -42,6 +42,7 @@ fn election(seed: u64) -> PbElection {
         budget: 2_500_000,
         projects,
         ballot_rules: Default::default(),
+        decimal_places: 0,
     })
     .expect("valid instance");
     // Popularity weights 1/(rank+1): a few projects draw most votes, as in real elections.

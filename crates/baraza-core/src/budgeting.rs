@@ -7,7 +7,9 @@
 //!   [`BallotRules`]: approval ballots (any projects, optionally between `min_selections` and
 //!   `max_selections`, optionally capped in total cost) or knapsack ballots (the approved
 //!   projects must fit the budget). Built from a [`PbInstanceSpec`] (JSON) with every problem
-//!   reported at once.
+//!   reported at once. Amounts are exact: whole numbers of minor units, with
+//!   [`PbInstance::decimal_places`] saying how many make a currency unit (0 by default; a
+//!   pabulib file with costs like `0.9` gets the places it needs); [`Amount`] shows them.
 //! * [`PbInstance::validate_ballot`] and [`PbElection::cast`]: ballots are checked (unknown or
 //!   repeated project, too few, too many, over the cost limit: each a [`PbBallotError`] with a
 //!   stable [`ErrorCode`](crate::ErrorCode)) before they count.
@@ -110,6 +112,7 @@
 //!     budget: 1000,
 //!     projects: ids.iter().map(|id| ProjectSpec::new(id.clone(), 100)).collect(),
 //!     ballot_rules: Default::default(),
+//!     decimal_places: 0,
 //! })?;
 //! let mut election = PbElection::new(instance);
 //! for _ in 0..51 { election.cast(&ids[..10])?; } // 51 voters approve every red project
@@ -133,7 +136,8 @@ pub mod pabulib;
 pub use ballot::{PbBallot, PbBallotError, PbBallotErrors, PbElection};
 pub use greedy::{GreedyRule, GreedyTieBreak, PbOutcome, TieOrderError};
 pub use instance::{
-    BallotKind, BallotRules, MAX_PROJECT_ID_LEN, PbInstance, PbInstanceError, PbInstanceErrors,
-    PbInstanceSpec, Project, ProjectId, ProjectIdError, ProjectSpec,
+    Amount, BallotKind, BallotRules, MAX_DECIMAL_PLACES, MAX_PROJECT_ID_LEN, PbInstance,
+    PbInstanceError, PbInstanceErrors, PbInstanceSpec, Project, ProjectId, ProjectIdError,
+    ProjectSpec,
 };
 pub use mes::{MesCompletion, MesOptions, MesOutcome, MesRound, Rational};

@@ -2,8 +2,9 @@
 
 use baraza_core::ErrorCode;
 use baraza_core::budgeting::{
-    BallotKind, BallotRules, GreedyRule, GreedyTieBreak, PbBallotError, PbElection, PbInstance,
-    PbInstanceError, PbInstanceSpec, ProjectId, ProjectIdError, ProjectSpec, TieOrderError,
+    Amount, BallotKind, BallotRules, GreedyRule, GreedyTieBreak, PbBallotError, PbElection,
+    PbInstance, PbInstanceError, PbInstanceSpec, ProjectId, ProjectIdError, ProjectSpec,
+    TieOrderError,
 };
 
 fn instance(budget: u64, costs: &[(&str, u64)], rules: BallotRules) -> PbInstance {
@@ -14,6 +15,7 @@ fn instance(budget: u64, costs: &[(&str, u64)], rules: BallotRules) -> PbInstanc
             .map(|(id, c)| ProjectSpec::new(*id, *c))
             .collect(),
         ballot_rules: rules,
+        decimal_places: 0,
     })
     .expect("valid instance")
 }
@@ -32,6 +34,7 @@ fn instance_definition_errors_are_all_reported() {
             max_selections: Some(2),
             ..BallotRules::default()
         },
+        decimal_places: 0,
     };
     let errors = PbInstance::new(spec).expect_err("invalid").0;
     assert_eq!(
@@ -51,6 +54,7 @@ fn instance_definition_errors_are_all_reported() {
         budget: 5,
         projects: vec![],
         ballot_rules: BallotRules::default(),
+        decimal_places: 0,
     })
     .expect_err("no projects");
     assert_eq!(empty.to_string(), "an instance needs at least one project");
@@ -118,8 +122,8 @@ fn knapsack_ballots_must_fit_the_budget() {
     assert_eq!(
         errors.errors(),
         [PbBallotError::OverBudget {
-            limit: 1000,
-            total: 1100
+            limit: Amount::new(1000, 0),
+            total: Amount::new(1100, 0),
         }]
     );
     assert_eq!(errors.primary_code(), ErrorCode::BallotOverBudget);
@@ -326,5 +330,32 @@ fn outcomes_serialise_for_reports() {
     assert_eq!(
         serde_json::to_string(&outcome).expect("serialises"),
         r#"{"selected":["z","x","w"],"total_cost":1000}"#
+    );
+}
+
+#[test]
+fn decimal_places_are_bounded_and_round_trip_through_json() {
+    let spec: PbInstanceSpec = serde_json::from_str(
+        r#"{"budget": 400, "decimal_places": 2, "projects": [{"id": "p1", "cost": 109}]}"#,
+    )
+    .expect("valid JSON");
+    let instance = PbInstance::new(spec.clone()).expect("valid instance");
+    assert_eq!(
+        instance.amount(instance.projects()[0].cost()).to_string(),
+        "1.09"
+    );
+    assert_eq!(PbInstanceSpec::from(instance), spec);
+    let too_fine = PbInstance::new(PbInstanceSpec {
+        decimal_places: 10,
+        ..spec
+    })
+    .expect_err("10 places");
+    assert_eq!(
+        too_fine.0,
+        [PbInstanceError::TooManyDecimalPlaces { places: 10 }]
+    );
+    assert_eq!(
+        too_fine.to_string(),
+        "decimal_places 10 is above the limit of 9"
     );
 }

@@ -1,68 +1,76 @@
 //! Conformance with real participatory-budgeting elections: the pabulib files in the reference
 //! folder (`$BARAZA_REFERENCE_DIR/pb/*.pb`, by default `../shared/reference` beside the
-//! checkout; see its README.md). They are never copied into the repository; without them these
-//! tests say so and pass.
+//! checkout; see its README.md). They are never copied into the repository. When they are
+//! missing these tests fail in CI (and with `BARAZA_REQUIRE_REFERENCE=1`), naming the missing
+//! file; elsewhere they skip with a notice (`tests/support`).
 //!
 //! * Greedy: projects marked `selected=1` are the city's official selection, made greedily by
 //!   votes with the city's own tie order. Greedy here reproduces each one exactly.
-//! * MES (cost utilities, Add1, greedy fill): no official MES result exists for these cities, so
-//!   the expected outcomes were computed independently with pabutools 1.2.3 (exact fractions;
-//!   `test_data/budgeting/crosscheck.py`, same documented rules). Beyond matching them, every
+//! * Greedy in file order and MES (cost utilities; no completion, Add1, Add1 then greedy fill):
+//!   no official MES result exists for these cities, so the expected outcomes were computed
+//!   independently with pabutools 1.2.3 (exact fractions) and are kept, with the tool, version
+//!   and call, in `test_data/budgeting/reference_elections.expected`. Beyond matching them, every
 //!   outcome is checked to be within budget, deterministic (same result twice and with the
 //!   ballots in reverse order) and, after the fill, exhaustive.
 
-use std::path::PathBuf;
+mod support;
+
+use std::path::Path;
 
 use baraza_core::budgeting::{
     GreedyRule, GreedyTieBreak, MesCompletion, MesOptions, PbElection, ProjectId, pabulib,
 };
 
-fn reference_dir() -> PathBuf {
-    std::env::var_os("BARAZA_REFERENCE_DIR").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/reference"
-            ))
-        },
-        PathBuf::from,
+/// The expected outcomes: `(file name, lines)` per `== FILE` block of the data file.
+fn expected_outcomes() -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test_data/budgeting/reference_elections.expected");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is readable: {e}", path.display()));
+    let mut cases: Vec<(String, String)> = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        if let Some(file) = line.strip_prefix("== ") {
+            cases.push((file.to_owned(), String::new()));
+        } else {
+            let (_, lines) = cases
+                .last_mut()
+                .unwrap_or_else(|| panic!("{}: {line:?} before any == FILE", path.display()));
+            lines.push_str(line);
+            lines.push('\n');
+        }
+    }
+    assert!(
+        cases.len() >= 3,
+        "{}: only {} cases",
+        path.display(),
+        cases.len()
+    );
+    cases
+}
+
+/// One reference election, parsed; `None` (after a skip notice) when it is missing outside CI.
+fn load(file_name: &str) -> Option<pabulib::PabulibFile> {
+    let path = support::reference_path(
+        &format!("pb/{file_name}"),
+        &format!("the pabulib election {file_name}"),
+    )?;
+    let reader = std::io::BufReader::new(std::fs::File::open(&path).expect("reference file opens"));
+    Some(
+        pabulib::parse_reader(reader).unwrap_or_else(|e| panic!("{file_name} does not parse: {e}")),
     )
 }
 
-/// The parsed reference files, or `None` (with a message) when the folder is absent.
-fn reference_files() -> Option<Vec<(String, pabulib::PabulibFile)>> {
-    let dir = reference_dir().join("pb");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!(
-            "reference data not found at {}; conformance cases skipped",
-            dir.display()
-        );
-        return None;
-    };
-    let mut files: Vec<_> = entries
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pb"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "{} holds no .pb files", dir.display());
-    Some(
-        files
-            .into_iter()
-            .map(|path| {
-                let name = path
-                    .file_stem()
-                    .and_then(|n| n.to_str())
-                    .expect("utf-8 name")
-                    .to_owned();
-                let reader = std::io::BufReader::new(
-                    std::fs::File::open(&path).expect("reference file opens"),
-                );
-                let file = pabulib::parse_reader(reader)
-                    .unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
-                (name, file)
-            })
-            .collect(),
-    )
+/// Every election named in the expected outcomes that is present (the others are reported by
+/// [`load`]).
+fn reference_files() -> Vec<(String, pabulib::PabulibFile)> {
+    expected_outcomes()
+        .into_iter()
+        .filter_map(|(file_name, _)| {
+            let file = load(&file_name)?;
+            let case = file_name.trim_end_matches(".pb").to_owned();
+            Some((case, file))
+        })
+        .collect()
 }
 
 /// The city's tie order where a tie decides something, from its published result.
@@ -85,22 +93,6 @@ fn city_tie_order(case: &str) -> GreedyTieBreak {
     }
 }
 
-/// MES outcomes (Add1 then greedy fill) computed with pabutools, in order of selection.
-fn pabutools_mes(case: &str) -> Option<(&'static [&'static str], u64)> {
-    Some(match case {
-        "poland_lodz_2022_nad-nerem" => (
-            &["G113NN", "G112NN", "G085NN", "G103NN", "G094NN"][..],
-            394_000,
-        ),
-        "poland_warszawa_2018_niskie-okecie" => (
-            &["303", "1940", "310", "308", "301", "302", "309"][..],
-            357_735,
-        ),
-        "poland_warszawa_2019_nadwisle" => (&["2093", "2337", "2334", "2195", "2336"][..], 116_085),
-        _ => return None,
-    })
-}
-
 fn official_selection(file: &pabulib::PabulibFile) -> Vec<String> {
     let mut selected: Vec<String> = file
         .instance()
@@ -121,10 +113,7 @@ fn sorted_ids(ids: &[ProjectId]) -> Vec<String> {
 
 #[test]
 fn greedy_reproduces_every_official_selection() {
-    let Some(files) = reference_files() else {
-        return;
-    };
-    for (case, file) in &files {
+    for (case, file) in &reference_files() {
         let election = file.approval_election().expect("approval votes");
         let official = official_selection(file);
         assert!(!official.is_empty(), "{case}: no project marked selected=1");
@@ -140,13 +129,9 @@ fn greedy_reproduces_every_official_selection() {
 
 #[test]
 fn the_warsaw_tie_is_real_file_order_alone_does_not_reproduce_it() {
-    let Some(files) = reference_files() else {
+    let Some(file) = load("poland_warszawa_2018_niskie-okecie.pb") else {
         return;
     };
-    let (_, file) = files
-        .iter()
-        .find(|(case, _)| case == "poland_warszawa_2018_niskie-okecie")
-        .expect("the Warsaw 2018 case is in the reference folder");
     let election = file.approval_election().expect("approval votes");
     let counts = election.approval_counts();
     let votes = |id: &str| counts[file.instance().project_index(id).expect("known project")];
@@ -155,16 +140,13 @@ fn the_warsaw_tie_is_real_file_order_alone_does_not_reproduce_it() {
     assert!(by_file_order.contains("308") && !by_file_order.contains("615"));
     assert_ne!(
         sorted_ids(by_file_order.selected()),
-        official_selection(file)
+        official_selection(&file)
     );
 }
 
 #[test]
 fn vote_counts_in_projects_agree_with_the_votes_section() {
-    let Some(files) = reference_files() else {
-        return;
-    };
-    for (case, file) in &files {
+    for (case, file) in &reference_files() {
         let election = file.approval_election().expect("approval votes");
         let counts = election.approval_counts();
         for (project, counted) in file.instance().projects().iter().zip(counts) {
@@ -190,20 +172,71 @@ fn reversed(election: &PbElection) -> PbElection {
     copy
 }
 
+/// Every rule's line for one election, in the format of the expected outcomes.
+fn actual_lines(election: &PbElection) -> String {
+    let greedy = election
+        .greedy(&GreedyRule::default())
+        .expect("no tie order");
+    let mes = |completion| election.equal_shares(&MesOptions { completion });
+    format!(
+        "greedy: {greedy}\nmes: {}\nmes_add1: {}\nmes_none: {}\n",
+        mes(MesCompletion::Add1ThenGreedy).outcome(),
+        mes(MesCompletion::Add1).outcome(),
+        mes(MesCompletion::None).outcome(),
+    )
+}
+
 #[test]
-fn mes_matches_pabutools_and_is_feasible_deterministic_and_exhaustive() {
-    let Some(files) = reference_files() else {
+fn greedy_and_mes_match_pabutools() {
+    let mut failures = Vec::new();
+    for (file_name, expected) in expected_outcomes() {
+        let Some(file) = load(&file_name) else {
+            continue;
+        };
+        let actual = actual_lines(&file.approval_election().expect("approval votes"));
+        if actual != expected {
+            failures.push(format!(
+                "{file_name}\n--- pabutools\n{expected}--- baraza\n{actual}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_reference_election_has_expected_outcomes() {
+    // An election added to the reference folder must get its pabutools outcomes.
+    let Some(dir) = support::reference_path("pb", "the pabulib elections") else {
         return;
     };
-    for (case, file) in &files {
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .expect("reference folder lists")
+        .map(|e| {
+            e.expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".pb"))
+        .collect();
+    found.sort();
+    let mut expected: Vec<String> = expected_outcomes().into_iter().map(|(f, _)| f).collect();
+    expected.sort();
+    assert_eq!(
+        found,
+        expected,
+        "{} against the expected outcomes",
+        dir.display()
+    );
+}
+
+#[test]
+fn mes_is_feasible_deterministic_and_exhaustive() {
+    for (case, file) in &reference_files() {
         let election = file.approval_election().expect("approval votes");
         let budget = file.instance().budget();
         let options = MesOptions::default();
         let outcome = election.equal_shares(&options);
-        if let Some((expected, cost)) = pabutools_mes(case) {
-            assert_eq!(outcome.selected(), expected, "{case}");
-            assert_eq!(outcome.total_cost(), cost, "{case}");
-        }
         assert!(outcome.total_cost() <= budget, "{case}");
         assert_eq!(
             election.equal_shares(&options),

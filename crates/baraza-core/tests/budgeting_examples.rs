@@ -5,7 +5,8 @@
 //! `example-pb-tally` (`PbOutcome`'s `Display`): `greedy`, `mes` (Add1 then greedy fill, the
 //! default), `mes_add1` (Add1 only) and `mes_none` (MES with budget / voters only). The expected
 //! lines were worked out by hand (README.md) and recomputed independently with pabutools
-//! (`crosscheck.py`).
+//! (`crosscheck.py`); those with decimal costs come from pabutools alone, and their `#` header
+//! lines name the tool, its version and the call.
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,12 @@ fn every_example_matches_its_expected_outcomes() {
             .expect("utf-8 name");
         let expected = std::fs::read_to_string(path.with_extension("expected"))
             .unwrap_or_else(|_| panic!("{name} has no .expected file"));
+        // `#` lines record where the expectations come from (tool, version, call).
+        let expected: String = expected
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .map(|line| format!("{line}\n"))
+            .collect();
         let actual = actual_lines(&load(name));
         if actual != expected {
             failures.push(format!(
@@ -67,7 +74,7 @@ fn every_example_matches_its_expected_outcomes() {
         }
         checked += 1;
     }
-    assert!(checked >= 4, "only {checked} examples found");
+    assert!(checked >= 7, "only {checked} examples found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -187,4 +194,26 @@ fn rationals_compare_and_print_exactly() {
     assert!((third.to_f64() - 1.0 / 3.0).abs() < 1e-15);
     assert!(Rational::from_ratio(1, 0).is_none());
     assert!(Rational::from_ratio(6, 3).expect("nonzero").is_integer());
+}
+
+/// The same pabutools example with its own decimal costs (1, 0.9, 2, 1.09, budget 4): amounts
+/// are counted in hundredths, but rounds report currency units, and Add1 still raises the
+/// per-voter budget by whole currency units: from 1 to 2, which would overspend, so it stops
+/// where the ×100 version above reaches 112.
+#[test]
+fn decimal_costs_report_currency_units_and_add1_steps_whole_units() {
+    let election = load("pabutools_approval_example_2_decimal.pb");
+    assert_eq!(election.instance().decimal_places(), 2);
+    let plain = mes(&election, MesCompletion::None);
+    assert_eq!(plain.voter_budget().to_string(), "1");
+    assert_eq!(plain.rounds()[0].project().as_str(), "p2");
+    assert_eq!(plain.rounds()[0].max_payment().to_string(), "2/3");
+    assert_eq!(plain.rounds()[0].cost_per_utility().to_string(), "1/3");
+    assert_eq!(plain.outcome().to_string(), "p2, p0 (cost 3)");
+    let add1 = mes(&election, MesCompletion::Add1);
+    assert_eq!(add1.budget_increments(), 0);
+    let filled = mes(&election, MesCompletion::Add1ThenGreedy);
+    assert_eq!(filled.filled(), ["p1"]);
+    assert_eq!(filled.total_cost(), 390);
+    assert_eq!(filled.outcome().total_amount().to_string(), "3.9");
 }

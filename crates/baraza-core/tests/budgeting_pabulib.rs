@@ -5,7 +5,7 @@ use baraza_core::ErrorCode;
 use baraza_core::budgeting::pabulib::{
     self, PabulibBallot, PabulibErrorKind, PabulibErrors, VoteType,
 };
-use baraza_core::budgeting::{BallotKind, PbBallotError};
+use baraza_core::budgeting::{Amount, BallotKind, PbBallotError};
 
 const GOOD: &str = "\
 META
@@ -99,7 +99,7 @@ num_votes;5
 PROJECTS
 project_id;cost;name
 A;600;Park
-B;12.5;Pool
+B;12,5;Pool
 A;100;Again
 C;300
 D,E;100;Comma
@@ -117,7 +117,9 @@ voter_id;vote
             (5, "META says num_votes is 5, but the file has 4".to_owned()),
             (
                 9,
-                "cost \"12.5\" is not a whole number; amounts are whole currency units".to_owned()
+                "cost \"12,5\" contains a comma; write amounts with a decimal point and no \
+                 thousands separator (like 12.5 or 1000)"
+                    .to_owned()
             ),
             (10, "project_id \"A\" is used twice".to_owned()),
             (
@@ -178,8 +180,8 @@ voter_id;vote
             (
                 15,
                 &PabulibErrorKind::Ballot(PbBallotError::OverBudget {
-                    limit: 900,
-                    total: 1100
+                    limit: Amount::new(900, 0),
+                    total: Amount::new(1100, 0),
                 })
             ),
             (
@@ -193,8 +195,8 @@ voter_id;vote
             (
                 17,
                 &PabulibErrorKind::Ballot(PbBallotError::OverBudget {
-                    limit: 900,
-                    total: 1200
+                    limit: Amount::new(900, 0),
+                    total: Amount::new(1200, 0),
                 })
             ),
         ]
@@ -246,7 +248,12 @@ fn unknown_vote_types_and_bad_numbers_are_reported() {
     assert_eq!(
         lines(&errors(text)),
         [
-            (3, "budget \"ten\" is not a whole number".to_owned()),
+            (
+                3,
+                "budget \"ten\" is not a non-negative decimal number (digits with an optional \
+                 decimal point, like 1500 or 0.9)"
+                    .to_owned()
+            ),
             (
                 4,
                 "vote_type \"quadratic\" is not approval, ordinal, cumulative, scoring or choose-1"
@@ -381,4 +388,69 @@ fn line_numbers_count_windows_line_ends_and_blank_lines() {
     );
     let file = pabulib::parse_str(&ok).expect("valid");
     assert_eq!(file.instance().projects()[0].name(), "Quoted");
+}
+
+/// pabulib files and pabutools accept costs like `0.9` and `1.09`; they are read exactly, in
+/// hundredths here, and every amount of the instance uses that unit.
+#[test]
+fn decimal_amounts_are_read_exactly_in_one_minor_unit() {
+    let text = "META\nkey;value\nbudget;4\nvote_type;approval\nmax_sum_cost;3.5\n\
+                PROJECTS\nproject_id;cost\np0;1\np1;0.9\np2;2.000\np3;1.09\n\
+                VOTES\nvoter_id;vote\n1;p0\n2;p1,p2\n";
+    let file = pabulib::parse_str(text).expect("valid");
+    let instance = file.instance();
+    assert_eq!(instance.decimal_places(), 2);
+    assert_eq!(instance.budget(), 400);
+    assert_eq!(instance.ballot_rules().max_total_cost, Some(350));
+    let costs: Vec<u64> = instance.projects().iter().map(|p| p.cost()).collect();
+    assert_eq!(costs, [100, 90, 200, 109]);
+    assert_eq!(instance.amount(costs[3]).to_string(), "1.09");
+    let too_dear = pabulib::parse_str(&text.replace("2;p1,p2", "2;p1,p2,p3")).expect_err("over");
+    assert_eq!(
+        too_dear.to_string(),
+        "line 15: vote: the selected projects cost 3.99 together; a ballot may spend at most 3.5"
+    );
+}
+
+/// Regression: a project whose cost was refused used to bring one "not in PROJECTS" error per
+/// vote naming it on top of its own; now the cost's line is the only one reported.
+#[test]
+fn a_refused_project_is_reported_once_not_once_per_vote() {
+    let text = "META\nkey;value\nbudget;1000\nvote_type;approval\n\
+                PROJECTS\nproject_id;cost\nA;1.2.3\nB;100\n\
+                VOTES\nvoter_id;vote\n1;A\n2;A,B\n3;B\n4;A,Z\n";
+    assert_eq!(
+        lines(&errors(text)),
+        [(
+            7,
+            "cost \"1.2.3\" is not a non-negative decimal number (digits with an optional \
+             decimal point, like 1500 or 0.9)"
+                .to_owned()
+        )]
+    );
+}
+
+#[test]
+fn amounts_too_precise_or_too_large_for_64_bits_are_refused_at_their_line() {
+    let precise = "META\nkey;value\nbudget;1000\nvote_type;approval\n\
+                   PROJECTS\nproject_id;cost\nA;0.0000000001\nVOTES\nvoter_id;vote\n1;A\n";
+    assert_eq!(
+        lines(&errors(precise)),
+        [(
+            7,
+            "cost \"0.0000000001\" has more than 9 decimal places after trailing zeros".to_owned()
+        )]
+    );
+    // Whole, the budget fits in 64 bits; counted in tenths, as the cost 0.5 requires, it does not.
+    let large = "META\nkey;value\nbudget;18446744073709551615\nvote_type;approval\n\
+                 PROJECTS\nproject_id;cost\nA;0.5\nVOTES\nvoter_id;vote\n1;A\n";
+    assert_eq!(
+        lines(&errors(large)),
+        [(
+            3,
+            "budget \"18446744073709551615\" is too large: amounts, counted in the smallest \
+             decimal unit the file uses, must fit in 64 bits"
+                .to_owned()
+        )]
+    );
 }

@@ -49,6 +49,7 @@ fn build(spec: &Spec) -> PbElection {
             .map(|(i, &c)| ProjectSpec::new(format!("p{i}"), c))
             .collect(),
         ballot_rules: Default::default(),
+        decimal_places: 0,
     })
     .expect("valid instance");
     let mut election = PbElection::new(instance);

@@ -4,11 +4,16 @@
 //! eliminated, the exhausted votes (against RCTab's inactive ballots) and the final surplus,
 //! and the winners in order of election. The rules come from each case's RCTab configuration
 //! (`expected.json` → `rctab_rules`, spelled out in prose in `rules`).
+//!
+//! Without the reference data these tests fail in CI (and with `BARAZA_REQUIRE_REFERENCE=1`),
+//! naming the missing case; elsewhere they skip with a notice (`tests/support`).
+
+mod support;
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use baraza_core::ranked::{
     Candidates, CsvOptions, OvervoteRule, Quota, Rules, Tabulation, TieBreak, Votes,
@@ -18,26 +23,19 @@ use serde_json::Value;
 
 const WRITE_INS: &str = "Undeclared Write-ins";
 
-fn reference_dir() -> Option<PathBuf> {
-    let root = std::env::var_os("BARAZA_REFERENCE_DIR").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/reference"
-            ))
-        },
-        PathBuf::from,
-    );
-    let rcv = root.join("rcv");
-    if rcv.is_dir() {
-        Some(rcv)
-    } else {
-        eprintln!(
-            "reference data not found at {}; conformance cases skipped",
-            rcv.display()
-        );
-        None
+/// One case's folder, `rcv/<case>`; `None` (after a skip notice) when it is missing outside CI.
+fn case_dir(case: &str) -> Option<PathBuf> {
+    support::reference_path(&format!("rcv/{case}"), &format!("the RCTab case {case}"))
+}
+
+/// A file of a case that is present: missing here means the reference folder is incomplete.
+fn case_file(dir: &Path, name: &str, case: &str) -> PathBuf {
+    let path = dir.join(name);
+    if !path.is_file() {
+        support::missing(&path, &format!("the RCTab case {case}"));
+        panic!("{case}: {} is missing from its case folder", path.display());
     }
+    path
 }
 
 fn text(value: &Value) -> String {
@@ -260,14 +258,16 @@ fn differences(count: &Tabulation, expected: &Value) -> Vec<String> {
 
 /// Recounts one case; `None` when the reference data is absent.
 fn recount(case: &str) -> Option<(Tabulation, Value)> {
-    let dir = reference_dir()?.join(case);
+    let dir = case_dir(case)?;
     let expected: Value = serde_json::from_reader(BufReader::new(
-        File::open(dir.join("expected.json")).expect("expected.json opens"),
+        File::open(case_file(&dir, "expected.json", case)).expect("expected.json opens"),
     ))
     .expect("expected.json is JSON");
     let candidates = candidates_of(&expected);
     let (rules, seats) = rules_of(&expected["rctab_rules"]);
-    let csv = BufReader::new(File::open(dir.join("ballots.csv")).expect("ballots.csv opens"));
+    let csv = BufReader::new(
+        File::open(case_file(&dir, "ballots.csv", case)).expect("ballots.csv opens"),
+    );
     let ballots = read_csv_ballots(csv, &candidates, &CsvOptions::default())
         .unwrap_or_else(|errors| panic!("{case}/ballots.csv: {errors}"));
     assert_eq!(
@@ -380,7 +380,7 @@ fn portland_2015_ties_are_broken_by_candidate_order() {
 #[test]
 fn every_reference_case_is_checked() {
     // A case added to the reference folder must get a test above.
-    let Some(dir) = reference_dir() else {
+    let Some(dir) = support::reference_path("rcv", "the RCTab cases") else {
         return;
     };
     let mut found: Vec<String> = std::fs::read_dir(dir)

@@ -277,6 +277,7 @@ fn pb_election() -> PbElection {
             .map(|id| ProjectSpec::new(id.clone(), 100))
             .collect(),
         ballot_rules: Default::default(),
+        decimal_places: 0,
     })
     .expect("valid instance");
     let mut election = PbElection::new(instance);

@@ -15,8 +15,8 @@
 //!   equalshares.net computes it) and then a greedy fill (see `baraza_core::budgeting`).
 //!
 //! Project ids are written exactly as in the file, in the order the rule selected them,
-//! separated by `", "`; then a space and `(cost N)`, the total cost in whole currency units with
-//! no separators. When a rule funds nothing the line is `greedy: (cost 0)`.
+//! separated by `", "`; then a space and `(cost N)`, the total cost in currency units with no
+//! separators, as an exact decimal when the file's amounts have decimals (`(cost 3.9)`). When a rule funds nothing the line is `greedy: (cost 0)`.
 //!
 //! Errors go to standard error: every bad line of the file with its number (exit status 1), or
 //! the usage (exit status 2).

@@ -44,7 +44,8 @@ fn reports_every_bad_line_and_fails() {
     assert_eq!(
         stderr,
         format!(
-            "{path}: line 8: cost \"lots\" is not a whole number\n\
+            "{path}: line 8: cost \"lots\" is not a non-negative decimal number (digits with an \
+             optional decimal point, like 1500 or 0.9)\n\
              {path}: line 12: vote names project \"C\", which is not in PROJECTS\n"
         )
     );

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::error::ErrorCode;
 use crate::poll::write_joined;
 
-use super::instance::{PbInstance, ProjectId};
+use super::instance::{Amount, PbInstance, ProjectId};
 
 /// One problem with a participatory-budgeting ballot.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,9 +43,9 @@ pub enum PbBallotError {
     #[error("the selected projects cost {total} together; a ballot may spend at most {limit}")]
     OverBudget {
         /// The ballot's cost limit (the budget for knapsack ballots, or `max_total_cost`).
-        limit: u64,
+        limit: Amount,
         /// The total cost of the distinct known projects selected.
-        total: u64,
+        total: Amount,
     },
 }
 
@@ -119,6 +119,7 @@ impl PbInstance {
     ///     budget: 1000,
     ///     projects: vec![ProjectSpec::new("park", 600), ProjectSpec::new("lights", 500)],
     ///     ballot_rules: BallotRules::knapsack(),
+    ///     decimal_places: 0,
     /// })?;
     /// assert_eq!(instance.validate_ballot(&["park"])?.total_cost(), 600);
     ///
@@ -179,8 +180,8 @@ impl PbInstance {
             && total > u128::from(limit)
         {
             errors.push(PbBallotError::OverBudget {
-                limit,
-                total: total_cost,
+                limit: self.amount(limit),
+                total: self.amount(total_cost),
             });
         }
         if errors.is_empty() {
@@ -202,6 +203,7 @@ impl PbInstance {
 ///     budget: 1000,
 ///     projects: vec![ProjectSpec::new("park", 600), ProjectSpec::new("lights", 300)],
 ///     ballot_rules: BallotRules::approval(),
+///     decimal_places: 0,
 /// })?;
 /// let mut election = PbElection::new(instance);
 /// election.cast(&["park", "lights"])?;

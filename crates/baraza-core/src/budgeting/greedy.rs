@@ -6,26 +6,40 @@ use std::fmt;
 use serde::Serialize;
 
 use super::ballot::PbElection;
-use super::instance::ProjectId;
+use super::instance::{Amount, ProjectId};
 
 /// The projects an outcome rule funds.
 ///
-/// `Display` writes the ids in order of selection, separated by `", "`, then the total cost:
-/// `1940, 303, 310 (cost 234800)`; an empty outcome is `(cost 0)`. Serialises (for reports) as
-/// `{"selected": ["1940", "303", "310"], "total_cost": 234800}`; it is only ever built by the
-/// outcome rules, so it has no `Deserialize`.
+/// `Display` writes the ids in order of selection, separated by `", "`, then the total cost as
+/// an [`Amount`]: `1940, 303, 310 (cost 234800)`, or `p2, p1 (cost 2.9)` in an instance with
+/// decimal amounts; an empty outcome is `(cost 0)`. Serialises (for reports) as
+/// `{"selected": ["1940", "303", "310"], "total_cost": 234800}`, the total in minor units,
+/// with `"decimal_places": 2` added when the instance has decimal amounts; it is only ever
+/// built by the outcome rules, so it has no `Deserialize`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PbOutcome {
     selected: Vec<ProjectId>,
     total_cost: u64,
+    /// Decimal places of the amounts (absent: whole currency units).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    decimal_places: u8,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(places: &u8) -> bool {
+    *places == 0
 }
 
 impl PbOutcome {
-    pub(crate) fn new(selected: Vec<ProjectId>, total_cost: u64) -> Self {
+    pub(crate) fn new(selected: Vec<ProjectId>, total: Amount) -> Self {
         Self {
             selected,
-            total_cost,
+            total_cost: total.minor_units(),
+            decimal_places: total.decimal_places(),
         }
     }
 
@@ -34,9 +48,15 @@ impl PbOutcome {
         &self.selected
     }
 
-    /// What the funded projects cost together; never more than the budget.
+    /// What the funded projects cost together, in the instance's minor units; never more than
+    /// the budget.
     pub fn total_cost(&self) -> u64 {
         self.total_cost
+    }
+
+    /// The total cost as an [`Amount`], for display.
+    pub fn total_amount(&self) -> Amount {
+        Amount::new(self.total_cost, self.decimal_places)
     }
 
     /// Whether the project with this id is funded.
@@ -52,7 +72,7 @@ impl fmt::Display for PbOutcome {
             write!(f, "{separator}{id}")?;
         }
         let space = if self.selected.is_empty() { "" } else { " " };
-        write!(f, "{space}(cost {})", self.total_cost)
+        write!(f, "{space}(cost {})", self.total_amount())
     }
 }
 
@@ -124,6 +144,7 @@ impl PbElection {
     ///     projects: vec![ProjectSpec::new("park", 600), ProjectSpec::new("pool", 500),
     ///                    ProjectSpec::new("lights", 300)],
     ///     ballot_rules: Default::default(),
+    ///     decimal_places: 0,
     /// })?;
     /// let mut election = PbElection::new(instance);
     /// for ballot in [&["park", "pool"][..], &["park", "pool"], &["pool", "lights"], &["park"]] {
@@ -153,7 +174,7 @@ impl PbElection {
         }
         Ok(PbOutcome::new(
             selected,
-            self.instance().budget() - remaining,
+            self.instance().amount(self.instance().budget() - remaining),
         ))
     }
 

@@ -10,6 +10,71 @@ use crate::poll::write_joined;
 /// The longest project id accepted, in characters.
 pub const MAX_PROJECT_ID_LEN: usize = 128;
 
+/// The most decimal places an instance's amounts may have ([`PbInstanceSpec::decimal_places`]).
+///
+/// Nine places leave room for amounts up to about 18 billion currency units in 64 bits. (The
+/// JSON schema of [`PbInstanceSpec`] repeats the 9.)
+pub const MAX_DECIMAL_PLACES: u8 = 9;
+
+/// An exact amount of money: a whole number of minor units, `minor_units / 10^decimal_places`
+/// currency units.
+///
+/// Every amount of a participatory-budgeting instance (budget, costs, a ballot's cost limit, an
+/// outcome's total) is a `u64` of the instance's minor units, so the rules compare and add them
+/// exactly; `Amount` pairs such a number with [`PbInstance::decimal_places`] to show it.
+/// `Display` writes the shortest exact decimal: `Amount::new(109, 2)` is `1.09`,
+/// `Amount::new(390, 2)` is `3.9`, `Amount::new(400, 0)` is `400`.
+///
+/// ```
+/// use baraza_core::budgeting::Amount;
+/// assert_eq!(Amount::new(109, 2).to_string(), "1.09");
+/// assert_eq!(Amount::new(390, 2).to_string(), "3.9");
+/// assert_eq!(Amount::new(5, 3).to_string(), "0.005");
+/// assert_eq!(Amount::new(411_000, 0).to_string(), "411000");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Amount {
+    minor_units: u64,
+    decimal_places: u8,
+}
+
+impl Amount {
+    /// `minor_units / 10^decimal_places` currency units.
+    pub fn new(minor_units: u64, decimal_places: u8) -> Self {
+        Self {
+            minor_units,
+            decimal_places,
+        }
+    }
+
+    /// The amount in minor units.
+    pub fn minor_units(self) -> u64 {
+        self.minor_units
+    }
+
+    /// How many decimal places one currency unit has here.
+    pub fn decimal_places(self) -> u8 {
+        self.decimal_places
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let places = usize::from(self.decimal_places);
+        if places == 0 {
+            return write!(f, "{}", self.minor_units);
+        }
+        let digits = format!("{:0>width$}", self.minor_units, width = places + 1);
+        let (whole, fraction) = digits.split_at(digits.len() - places);
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.is_empty() {
+            f.write_str(whole)
+        } else {
+            write!(f, "{whole}.{fraction}")
+        }
+    }
+}
+
 /// A project's identifier, as the city or the pabulib file spells it (`"G113NN"`, `"1940"`).
 ///
 /// 1 to [`MAX_PROJECT_ID_LEN`] characters, without `,` or `;` (pabulib separates ids in a vote
@@ -128,7 +193,8 @@ impl Project {
         &self.name
     }
 
-    /// What it costs, in whole currency units.
+    /// What it costs, in the instance's minor units (whole currency units unless
+    /// [`PbInstance::decimal_places`] is above 0).
     pub fn cost(&self) -> u64 {
         self.cost
     }
@@ -149,7 +215,8 @@ pub struct ProjectSpec {
     /// The name shown to citizens.
     #[serde(default)]
     pub name: String,
-    /// The cost in whole currency units.
+    /// The cost in minor units: whole currency units unless
+    /// [`PbInstanceSpec::decimal_places`] is above 0.
     pub cost: u64,
     /// Free-form attributes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -201,7 +268,8 @@ pub struct BallotRules {
     /// The most projects a ballot may approve (pabulib `max_length`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_selections: Option<u32>,
-    /// The most the approved projects may cost together (pabulib `max_sum_cost`).
+    /// The most the approved projects may cost together (pabulib `max_sum_cost`), in the
+    /// instance's minor units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_total_cost: Option<u64>,
 }
@@ -232,6 +300,10 @@ impl BallotRules {
 /// A participatory-budgeting instance as written by an official or stored: the unchecked shape of
 /// a [`PbInstance`].
 ///
+/// Amounts are whole numbers of minor units: with `"decimal_places": 2`, a `"cost": 109` is
+/// 1.09 currency units. Whole numbers keep amounts exact (no binary fractions) and the rules
+/// simple; the default, 0, means whole currency units.
+///
 /// ```
 /// use baraza_core::budgeting::{PbInstance, PbInstanceSpec};
 /// let spec: PbInstanceSpec = serde_json::from_str(r#"{
@@ -249,7 +321,7 @@ impl BallotRules {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PbInstanceSpec {
-    /// The money to spend, in whole currency units (at least 1).
+    /// The money to spend, in minor units (at least 1).
     pub budget: u64,
     /// The projects, in the order that breaks ties where a rule says "instance order" (for a
     /// pabulib file, the order of its PROJECTS section).
@@ -257,6 +329,20 @@ pub struct PbInstanceSpec {
     /// What makes a ballot valid.
     #[serde(default)]
     pub ballot_rules: BallotRules,
+    /// How many decimal places a currency unit has in `budget`, the costs and
+    /// `ballot_rules.max_total_cost`: they count units of `10^-decimal_places`. 0 (the
+    /// default) to [`MAX_DECIMAL_PLACES`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "schema", schemars(range(max = 9)))]
+    pub decimal_places: u8,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(places: &u8) -> bool {
+    *places == 0
 }
 
 /// A problem with an instance definition.
@@ -284,6 +370,12 @@ pub enum PbInstanceError {
     DuplicateProjectId {
         /// The repeated id.
         id: String,
+    },
+    /// `decimal_places` is above [`MAX_DECIMAL_PLACES`].
+    #[error("decimal_places {places} is above the limit of {MAX_DECIMAL_PLACES}")]
+    TooManyDecimalPlaces {
+        /// The places given.
+        places: u8,
     },
     /// `min_selections` exceeds `max_selections`.
     #[error("ballot_rules: min_selections {min} is greater than max_selections {max}")]
@@ -317,6 +409,7 @@ pub struct PbInstance {
     budget: u64,
     projects: Vec<Project>,
     ballot_rules: BallotRules,
+    decimal_places: u8,
     by_id: BTreeMap<String, usize>,
 }
 
@@ -330,6 +423,11 @@ impl TryFrom<PbInstanceSpec> for PbInstance {
         }
         if spec.projects.is_empty() {
             errors.push(PbInstanceError::NoProjects);
+        }
+        if spec.decimal_places > MAX_DECIMAL_PLACES {
+            errors.push(PbInstanceError::TooManyDecimalPlaces {
+                places: spec.decimal_places,
+            });
         }
         let rules = spec.ballot_rules;
         if let Some(max) = rules.max_selections
@@ -368,6 +466,7 @@ impl TryFrom<PbInstanceSpec> for PbInstance {
                 budget: spec.budget,
                 projects,
                 ballot_rules: rules,
+                decimal_places: spec.decimal_places,
                 by_id,
             })
         } else {
@@ -391,6 +490,7 @@ impl From<PbInstance> for PbInstanceSpec {
                 })
                 .collect(),
             ballot_rules: instance.ballot_rules,
+            decimal_places: instance.decimal_places,
         }
     }
 }
@@ -401,9 +501,20 @@ impl PbInstance {
         Self::try_from(spec)
     }
 
-    /// The money to spend.
+    /// The money to spend, in minor units.
     pub fn budget(&self) -> u64 {
         self.budget
+    }
+
+    /// How many decimal places a currency unit has in this instance's amounts (0: whole
+    /// units).
+    pub fn decimal_places(&self) -> u8 {
+        self.decimal_places
+    }
+
+    /// `minor_units` of this instance as an [`Amount`], for display.
+    pub fn amount(&self, minor_units: u64) -> Amount {
+        Amount::new(minor_units, self.decimal_places)
     }
 
     /// The projects, in instance order.

@@ -20,7 +20,7 @@ pub enum MesCompletion {
     /// Add1, as equalshares.net computes it: while some unfunded project that MES could fund
     /// (cost above 0, at least one vote) still fits in the unspent budget, re-run MES with
     /// every voter's budget raised to the next whole currency unit (`⌊budget / voters⌋ + 1`,
-    /// then `+ 2`, …) and keep the new outcome if its total cost is within the real budget;
+    /// then `+ 2`, …; whole units also when amounts have decimal places) and keep the new outcome if its total cost is within the real budget;
     /// stop at the first increment whose outcome would exceed it.
     Add1,
     /// [`Add1`](Self::Add1), then a greedy fill: the remaining projects in order of votes (most
@@ -69,6 +69,15 @@ impl Rational {
         ratio_to_f64(&self.num, &self.den)
     }
 
+    /// This value divided by `divisor` (not 0).
+    fn divided_by(self, divisor: u128) -> Self {
+        if divisor == 1 {
+            self
+        } else {
+            Self::new(self.num, self.den * BigUint::from(divisor))
+        }
+    }
+
     /// Whether the value is a whole number.
     pub fn is_integer(&self) -> bool {
         self.den == BigUint::from(1u8)
@@ -111,7 +120,8 @@ impl MesRound {
         &self.project
     }
 
-    /// α: what each supporter paid who could afford it; supporters with less paid all they had.
+    /// α: what each supporter paid who could afford it, in currency units; supporters with less
+    /// paid all they had.
     pub fn max_payment(&self) -> &Rational {
         &self.max_payment
     }
@@ -143,7 +153,7 @@ impl MesOutcome {
         self.outcome.selected()
     }
 
-    /// What the funded projects cost together; never more than the budget.
+    /// What the funded projects cost together, in minor units; never more than the budget.
     pub fn total_cost(&self) -> u64 {
         self.outcome.total_cost()
     }
@@ -153,8 +163,8 @@ impl MesOutcome {
         &self.rounds
     }
 
-    /// Each voter's budget in the MES run that was kept: `budget / voters`, or a whole number
-    /// reached by Add1.
+    /// Each voter's budget in the MES run that was kept, in currency units: `budget / voters`,
+    /// or a whole number reached by Add1.
     pub fn voter_budget(&self) -> &Rational {
         &self.voter_budget
     }
@@ -184,7 +194,7 @@ impl PbElection {
     /// use baraza_core::budgeting::{MesCompletion, MesOptions, PbElection, PbInstance, PbInstanceSpec, ProjectSpec};
     /// let projects = (1..=20).map(|i| ProjectSpec::new(format!("{}{i}", if i <= 10 { "red" } else { "blue" }), 100));
     /// let instance = PbInstance::new(PbInstanceSpec {
-    ///     budget: 1000, projects: projects.collect(), ballot_rules: Default::default(),
+    ///     budget: 1000, projects: projects.collect(), ballot_rules: Default::default(), decimal_places: 0,
     /// })?;
     /// let red: Vec<String> = (1..=10).map(|i| format!("red{i}")).collect();
     /// let blue: Vec<String> = (11..=20).map(|i| format!("blue{i}")).collect();
@@ -203,25 +213,28 @@ impl PbElection {
         let engine = Engine::new(self);
         let budget = self.instance().budget();
         let voters = self.ballot_count() as u64;
+        // Amounts are in minor units; one currency unit, Add1's step, is `unit` of them.
+        let unit = 10_u128.pow(u32::from(self.instance().decimal_places()));
         let (mut kept, mut voter_budget) = if voters == 0 {
             (Run::default(), Rational::from_ratio(0, 1))
         } else {
             (
                 engine.run(BigUint::from(budget), voters, None),
-                Rational::from_ratio(u128::from(budget), u128::from(voters)),
+                Rational::from_ratio(u128::from(budget), u128::from(voters) * unit),
             )
         };
         let mut budget_increments = 0;
         if voters > 0 && options.completion != MesCompletion::None {
-            let mut per_voter = u128::from(budget / voters);
+            // ⌊budget / voters⌋ in whole currency units, held in minor units.
+            let mut per_voter = u128::from(budget) / (u128::from(voters) * unit) * unit;
             while !engine.is_exhaustive(&kept, budget) {
-                per_voter += 1;
+                per_voter += unit;
                 let next = engine.run(BigUint::from(per_voter), 1, Some(budget));
                 if next.total_cost > budget {
                     break;
                 }
                 kept = next;
-                voter_budget = Rational::from_ratio(per_voter, 1);
+                voter_budget = Rational::from_ratio(per_voter, unit);
                 budget_increments += 1;
             }
         }
@@ -256,12 +269,12 @@ impl PbElection {
             .into_iter()
             .map(|r| MesRound {
                 project: projects[r.project].id().clone(),
-                max_payment: r.max_payment,
+                max_payment: r.max_payment.divided_by(unit),
                 cost_per_utility: r.cost_per_utility,
             })
             .collect();
         MesOutcome {
-            outcome: PbOutcome::new(selected, total_cost),
+            outcome: PbOutcome::new(selected, self.instance().amount(total_cost)),
             rounds,
             voter_budget: voter_budget
                 .unwrap_or_else(|| Rational::new(BigUint::zero(), 1u8.into())),

@@ -8,7 +8,7 @@
 //! ```text
 //! META
 //! key;value
-//! budget;411000            required, whole currency units ("411000.00" is accepted)
+//! budget;411000            required; amounts may have decimals ("411000.00", "0.9", "1.09")
 //! vote_type;approval       required: approval, ordinal, cumulative, scoring or choose-1
 //! num_projects;8           optional, checked against the PROJECTS rows
 //! num_votes;315            optional, checked against the VOTES rows
@@ -24,8 +24,15 @@
 //! 1401204269;88;G105NN,G113NN              cumulative and scoring votes
 //! ```
 //!
+//! Amounts (`budget`, `cost`, `max_sum_cost`) are read exactly: when any has decimal places,
+//! the instance counts every amount in the smallest unit needed
+//! ([`PbInstance::decimal_places`]; up to [`MAX_DECIMAL_PLACES`](super::MAX_DECIMAL_PLACES)),
+//! so `0.9` and `1.09` become 90 and 109 hundredths. Counts (`min_length`, `num_votes`,
+//! `points`…) are whole numbers.
+//!
 //! Every problem is reported with its line number (1-based, counting every line of the file),
-//! all at once; no line is skipped silently. Votes are checked against the instance: unknown or
+//! all at once; no line is skipped silently, and each problem is reported once, at its own
+//! line: a vote naming a project whose PROJECTS row was refused is not reported again. Votes are checked against the instance: unknown or
 //! repeated project ids, `min_length`/`max_length` and `max_sum_cost` are errors, as are
 //! repeated voter ids, a `points` list whose length differs from the `vote` list, and a
 //! choose-1 vote that names other than one project.
@@ -50,6 +57,11 @@ use std::fmt;
 use std::io::BufRead;
 
 use crate::error::ErrorCode;
+
+mod decimal;
+
+pub use decimal::AmountProblem;
+use decimal::Decimal;
 
 use super::ballot::{PbBallotError, PbElection};
 use super::instance::{
@@ -296,6 +308,16 @@ pub enum PabulibErrorKind {
         /// The key.
         key: &'static str,
     },
+    /// An amount (`budget`, `cost`, `max_sum_cost`) cannot be read.
+    #[error("{field} {value:?} {problem}")]
+    InvalidAmount {
+        /// Which field.
+        field: &'static str,
+        /// The text found.
+        value: String,
+        /// What is wrong with it.
+        problem: AmountProblem,
+    },
     /// A number field is not a whole, non-negative number.
     #[error("{field} {value:?} is not a whole number{hint}")]
     InvalidNumber {
@@ -520,8 +542,13 @@ struct Parser {
     project_columns: Option<ProjectColumns>,
     /// Header columns of a section whose header was unusable; its rows are not checked.
     broken_header: bool,
-    projects: Vec<ProjectSpec>,
+    /// Projects read so far, with their line and their cost before it is scaled to the
+    /// instance's minor unit (known only once every amount is read).
+    projects: Vec<(u64, ProjectSpec, Decimal)>,
     project_ids: BTreeSet<String>,
+    /// Ids of PROJECTS rows that were refused: votes naming them are not checked, since the
+    /// problem is already reported at the row.
+    refused_project_ids: BTreeSet<String>,
     project_rows: u64,
     /// Built when the VOTES section starts; `None` if META or PROJECTS were unusable.
     instance: Option<(PbInstance, VoteType)>,
@@ -741,8 +768,12 @@ impl Parser {
                 self.error(line, PabulibErrorKind::DuplicateProjectId { id: id_text });
                 None
             }
-            Ok(id) => Some(id),
+            Ok(id) => {
+                self.project_ids.insert(id_text);
+                Some(id)
+            }
             Err(source) => {
+                self.refused_project_ids.insert(id_text.clone());
                 self.error(
                     line,
                     PabulibErrorKind::InvalidProjectId {
@@ -753,15 +784,75 @@ impl Parser {
                 None
             }
         };
-        let cost = self.number(line, "cost", &cost_text);
-        if let (Some(id), Some(cost)) = (id, cost) {
-            self.project_ids.insert(id.as_str().to_owned());
-            self.projects.push(ProjectSpec {
-                id: id.into(),
-                name,
-                cost,
-                metadata,
-            });
+        let cost = self.amount(line, "cost", &cost_text);
+        match (id, cost) {
+            (Some(id), Some(cost)) => {
+                let spec = ProjectSpec {
+                    id: id.into(),
+                    name,
+                    cost: 0, // scaled in `build_instance`
+                    metadata,
+                };
+                self.projects.push((line, spec, cost));
+            }
+            (Some(id), None) => {
+                self.refused_project_ids.insert(id.into());
+            }
+            (None, _) => {}
+        }
+    }
+
+    /// An amount, exactly; `None` after reporting the problem.
+    fn amount(&mut self, line: u64, field: &'static str, text: &str) -> Option<Decimal> {
+        match Decimal::parse(text) {
+            Ok(amount) => Some(amount),
+            Err(problem) => {
+                self.error(
+                    line,
+                    PabulibErrorKind::InvalidAmount {
+                        field,
+                        value: text.to_owned(),
+                        problem,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// A META amount with its line: `Some(None)` when absent, `None` when unreadable.
+    fn meta_amount(&mut self, key: &'static str) -> Option<Option<(u64, Decimal)>> {
+        let Some((_, value)) = self.meta.iter().find(|(k, _)| k == key) else {
+            return Some(None);
+        };
+        let value = value.clone();
+        let line = self.meta_lines.get(key).copied().unwrap_or(0);
+        self.amount(line, key, &value)
+            .map(|amount| Some((line, amount)))
+    }
+
+    /// `amount` in units of `10^-places`; `None` after reporting that it does not fit.
+    fn scale(
+        &mut self,
+        line: u64,
+        field: &'static str,
+        amount: Decimal,
+        places: u8,
+    ) -> Option<u64> {
+        match amount.to_minor_units(places) {
+            Ok(units) => Some(units),
+            Err(problem) => {
+                let value = amount.to_string();
+                self.error(
+                    line,
+                    PabulibErrorKind::InvalidAmount {
+                        field,
+                        value,
+                        problem,
+                    },
+                );
+                None
+            }
         }
     }
 
@@ -794,7 +885,7 @@ impl Parser {
 
     fn build_instance(&mut self, votes_line: u64) -> Option<(PbInstance, VoteType)> {
         let meta_line = self.section_line.get(&Section::Meta).copied().unwrap_or(1);
-        let budget = match self.meta_number("budget") {
+        let budget = match self.meta_amount("budget") {
             Some(Some(budget)) => Some(budget),
             Some(None) => {
                 self.error(
@@ -829,7 +920,7 @@ impl Parser {
         };
         let min_length = self.meta_number("min_length");
         let max_length = self.meta_number("max_length");
-        let max_sum_cost = self.meta_number("max_sum_cost");
+        let max_sum_cost = self.meta_amount("max_sum_cost");
         let too_big = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         let (Some(budget), Some(vote_type), Some(min), Some(max), Some(max_sum_cost)) =
             (budget, vote_type, min_length, max_length, max_sum_cost)
@@ -838,20 +929,52 @@ impl Parser {
         };
         // Without a usable PROJECTS header there are no projects to check votes against.
         self.project_columns.as_ref()?;
+        // One minor unit for every amount: the finest any of them needs.
+        let places = std::iter::once(budget.1.places())
+            .chain(max_sum_cost.map(|(_, m)| m.places()))
+            .chain(self.projects.iter().map(|(_, _, cost)| cost.places()))
+            .max()
+            .unwrap_or(0);
+        let budget = self.scale(budget.0, "budget", budget.1, places);
+        let max_total_cost = match max_sum_cost {
+            None => Some(None),
+            Some((line, amount)) => self.scale(line, "max_sum_cost", amount, places).map(Some),
+        };
+        let mut projects = Vec::with_capacity(self.projects.len());
+        for (line, mut spec, cost) in std::mem::take(&mut self.projects) {
+            match self.scale(line, "cost", cost, places) {
+                Some(units) => {
+                    spec.cost = units;
+                    projects.push(spec);
+                }
+                None => {
+                    self.refused_project_ids.insert(spec.id);
+                }
+            }
+        }
+        let (Some(budget), Some(max_total_cost)) = (budget, max_total_cost) else {
+            return None;
+        };
         let spec = PbInstanceSpec {
             budget,
-            projects: std::mem::take(&mut self.projects),
+            projects,
             ballot_rules: BallotRules {
                 kind: BallotKind::Approval,
                 min_selections: min.map_or(0, too_big),
                 max_selections: max.map(too_big),
-                max_total_cost: max_sum_cost,
+                max_total_cost,
             },
+            decimal_places: places,
         };
         match PbInstance::new(spec) {
             Ok(instance) => Some((instance, vote_type)),
             Err(errors) => {
                 for error in errors.0 {
+                    // No projects because every row was refused: those rows say why.
+                    if error == PbInstanceError::NoProjects && !self.refused_project_ids.is_empty()
+                    {
+                        continue;
+                    }
                     let line = match &error {
                         PbInstanceError::ZeroBudget => self.meta_lines.get("budget").copied(),
                         PbInstanceError::InvalidSelectionRange { .. } => {
@@ -890,6 +1013,7 @@ impl Parser {
             .map(|(i, _)| record[*i].to_owned())
             .collect();
         let mut errors = Vec::new();
+        let names_refused_project = ids.iter().any(|id| self.refused_project_ids.contains(*id));
         if voter_id.is_empty() {
             errors.push(PabulibErrorKind::EmptyVoterId);
         } else if self.voter_ids.contains(&voter_id) {
@@ -898,6 +1022,9 @@ impl Parser {
             });
         }
         let indices = match instance.check_selections(&ids) {
+            // The refused project's own row carries the error; checking this vote against an
+            // instance without that project would only repeat it.
+            _ if names_refused_project => None,
             Ok((indices, _)) => Some(indices),
             Err(problems) => {
                 for problem in problems.errors() {
@@ -1047,15 +1174,12 @@ fn split_list(field: &str) -> Vec<&str> {
 fn parse_whole(text: &str) -> Result<u64, &'static str> {
     let text = text.trim();
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+    // `12.00` is accepted, as pabulib files write counts that way too; `12.5` is not.
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b == b'0')
+    {
         return Err("");
-    }
-    if !fraction.bytes().all(|b| b == b'0') {
-        return Err(if fraction.bytes().all(|b| b.is_ascii_digit()) {
-            "; amounts are whole currency units"
-        } else {
-            ""
-        });
     }
     whole.parse().map_err(|_| " that fits in 64 bits")
 }

@@ -10,11 +10,14 @@ using the same documented rules as baraza-core's `budgeting` module:
   is not exhaustive over the projects MES can fund, stopping at the first outcome over budget;
 * greedy fill as above.
 
+Amounts are printed as exact decimals, as baraza-core's `Amount` shows them (`3.99`, `400`).
+
 Usage: python3 crosscheck.py FILE.pb...   (needs `pip install pabutools`; checked with 1.2.3)
 Prints, per file, the lines of the matching .expected file.
 """
 import sys
 from copy import deepcopy
+from decimal import Decimal, localcontext
 
 from pabutools.election import parse_pabulib, Cost_Sat
 from pabutools.fractions import frac
@@ -36,6 +39,19 @@ def file_order(path):
         if section == "PROJECTS":
             order.append(line.split(";")[columns.index("project_id")])
     return order
+
+
+def exact_decimal(value):
+    """The shortest exact decimal of a fraction whose denominator divides a power of ten."""
+    num, den = int(value.numerator), int(value.denominator)
+    if den == 1:
+        return str(num)
+    with localcontext() as context:
+        context.prec = 100
+        text = format(Decimal(num) / Decimal(den), "f")
+    if Decimal(text) * den != num:
+        raise ValueError(f"{num}/{den} has no finite decimal expansion")
+    return text.rstrip("0").rstrip(".")
 
 
 def main(path):
@@ -70,7 +86,7 @@ def main(path):
 
     def line(label, selection):
         ids = ", ".join(p.name for p in selection)
-        return f"{label}: {ids + ' ' if ids else ''}(cost {cost(selection)})"
+        return f"{label}: {ids + ' ' if ids else ''}(cost {exact_decimal(cost(selection))})"
 
     base = mes(budget)
     kept, per_voter = base, int(budget // n)

@@ -1,0 +1,26 @@
+META
+key;value
+description;hand-written: decimal costs and budget (tenths and hundredths), MES differs from greedy
+num_projects;6
+num_votes;9
+budget;10.5
+vote_type;approval
+PROJECTS
+project_id;cost;name
+a;4.25;Benches
+b;3.1;Trees
+c;2.99;Lights
+d;0.9;Bins
+e;5.05;Playground
+f;1.09;Signs
+VOTES
+voter_id;vote
+1;a,b,c
+2;a,b
+3;a,c
+4;a,b,d
+5;a,c,f
+6;e,d
+7;e,f
+8;e
+9;d,f

@@ -1,0 +1,19 @@
+META
+key;value
+description;pabutools tests/test_rule.py Approval example 2, with its own decimal costs
+num_projects;4
+num_votes;4
+budget;4
+vote_type;approval
+PROJECTS
+project_id;cost;name
+p0;1;p0
+p1;0.9;p1
+p2;2;p2
+p3;1.09;p3
+VOTES
+voter_id;vote
+1;p0
+2;p1,p2,p3
+3;p1,p2,p3
+4;p2
