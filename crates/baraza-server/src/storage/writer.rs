@@ -302,6 +302,19 @@ fn insert_ballots_sql(rows: usize) -> String {
     sql
 }
 
+/// The SQL adding counts to `rows` options' running totals at once.
+fn upsert_option_counts_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| format!("(${}, ${}, ${})", row * 3 + 1, row * 3 + 2, row * 3 + 3))
+        .collect();
+    format!(
+        "INSERT INTO poll_option_counts (poll_slug, option_id, ballots) VALUES {} \
+         ON CONFLICT (poll_slug, option_id) \
+         DO UPDATE SET ballots = poll_option_counts.ballots + excluded.ballots",
+        values.join(", ")
+    )
+}
+
 /// Stores `submissions` in one transaction and returns each one's outcome, in order. An `Err`
 /// means the transaction was rolled back and nothing of the group was stored.
 async fn commit_group(
@@ -394,18 +407,18 @@ async fn commit_group(
                 .execute(&mut *transaction)
                 .await
                 .context("cannot count ballots")?;
-            for (option, count) in &delta.options {
-                sqlx::query(
-                    "INSERT INTO poll_option_counts (poll_slug, option_id, ballots) \
-                     VALUES ($1, $2, $3) ON CONFLICT (poll_slug, option_id) \
-                     DO UPDATE SET ballots = poll_option_counts.ballots + excluded.ballots",
-                )
-                .bind(*poll)
-                .bind(*option)
-                .bind(*count)
-                .execute(&mut *transaction)
-                .await
-                .context("cannot count ballots")?;
+            // Every option's count of this poll in one statement (the keys are distinct, which
+            // PostgreSQL requires of one INSERT … ON CONFLICT DO UPDATE).
+            if !delta.options.is_empty() {
+                let sql = upsert_option_counts_sql(delta.options.len());
+                let mut upsert = sqlx::query(&sql);
+                for (option, count) in &delta.options {
+                    upsert = upsert.bind(*poll).bind(*option).bind(*count);
+                }
+                upsert
+                    .execute(&mut *transaction)
+                    .await
+                    .context("cannot count ballots")?;
             }
             if notify {
                 // Delivered to the other servers only if, and when, this transaction commits.
