@@ -42,7 +42,17 @@ struct Inner {
     engine: Engine,
     live: Arc<LivePolls>,
     writer: writer::WriterHandle,
-    _listener: Option<listen::ListenerTask>,
+    _background: Option<BackgroundTask>,
+}
+
+/// A task that lives as long as the database handle: aborted when the last clone is dropped.
+#[derive(Debug)]
+pub(crate) struct BackgroundTask(tokio::task::AbortHandle);
+
+impl Drop for BackgroundTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Database {
@@ -61,16 +71,16 @@ impl Database {
             .await
             .context("cannot load the polls into memory")?;
         let writer = writer::WriterHandle::spawn(engine.clone(), Arc::clone(&live), config);
-        let listener = match &engine {
-            Engine::Postgres(pool) => Some(listen::spawn(pool.clone(), writer.clone())),
-            Engine::Sqlite(_) => None,
+        let background = match &engine {
+            Engine::Postgres(pool) => listen::spawn(pool.clone(), writer.clone()),
+            Engine::Sqlite(pool) => engine::spawn_checkpointer(pool.clone()),
         };
         Ok(Self {
             inner: Arc::new(Inner {
                 engine,
                 live,
                 writer,
-                _listener: listener,
+                _background: Some(background),
             }),
         })
     }

@@ -111,5 +111,30 @@ fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         // lets the API acknowledge a submission only once it is safely stored.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // SQLite would otherwise checkpoint the WAL inside whichever commit crosses 1,000
+        // pages: the writer's, stalling every submission queued behind it (p99 rose to 150 ms
+        // with a million ballots stored). The checkpointer below does it beside the writer.
+        .pragma("wal_autocheckpoint", "0")
         .busy_timeout(Duration::from_secs(5)))
+}
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// Checkpoints the SQLite WAL in the background, `PASSIVE`ly: it copies what no reader needs
+/// any more without taking the write lock, so the writer's commits go on meanwhile.
+pub(crate) fn spawn_checkpointer(pool: SqlitePool) -> super::BackgroundTask {
+    let task = tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(%error, "cannot checkpoint the SQLite write-ahead log");
+            }
+        }
+    });
+    super::BackgroundTask(task.abort_handle())
 }

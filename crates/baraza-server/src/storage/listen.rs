@@ -18,24 +18,15 @@ use std::time::Duration;
 use baraza_core::Slug;
 use sqlx::postgres::{PgListener, PgPool};
 
+use super::BackgroundTask;
 use super::writer::{CHANGES_CHANNEL, WriterHandle};
 
 /// The longest another server's change can go unseen if notifications are lost.
 pub const FULL_REFRESH_EVERY: Duration = Duration::from_secs(5);
 
-/// Aborts the listening task when the last handle on the database is dropped.
-#[derive(Debug)]
-pub(crate) struct ListenerTask(tokio::task::AbortHandle);
-
-impl Drop for ListenerTask {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 /// Starts listening for other servers' changes; the reloads they call for run in the writer.
-pub(crate) fn spawn(pool: PgPool, writer: WriterHandle) -> ListenerTask {
-    ListenerTask(tokio::spawn(listen_forever(pool, writer)).abort_handle())
+pub(crate) fn spawn(pool: PgPool, writer: WriterHandle) -> BackgroundTask {
+    BackgroundTask(tokio::spawn(listen_forever(pool, writer)).abort_handle())
 }
 
 async fn listen_forever(pool: PgPool, writer: WriterHandle) {

@@ -185,6 +185,9 @@ impl WriterHandle {
     }
 }
 
+/// Scheduler turns the writer yields to gather a group (see [`run`]).
+const GATHER_TURNS: usize = 4;
+
 /// The writer: takes whatever has queued (up to `max_group`), commits it as one group, then
 /// answers each caller.
 async fn run(
@@ -209,6 +212,22 @@ async fn run(
             received = requests.recv_many(&mut group, max_group) => {
                 if received == 0 {
                     break;
+                }
+            }
+        }
+        // The writer wakes on the first submission after a commit, while the requests answered
+        // by that commit are still turning into new ones. Letting the other tasks run for a
+        // moment (no timer: a few turns of the scheduler) gathers them into this group instead
+        // of committing a group of one and making them wait for the next flush.
+        for _ in 0..GATHER_TURNS {
+            if group.len() >= max_group {
+                break;
+            }
+            tokio::task::yield_now().await;
+            while group.len() < max_group {
+                match requests.try_recv() {
+                    Ok(request) => group.push(request),
+                    Err(_) => break,
                 }
             }
         }
@@ -273,10 +292,9 @@ struct CountDelta<'a> {
     options: BTreeMap<&'a str, i64>,
 }
 
-/// Rows per multi-row `INSERT`. A group is cut into chunks of these sizes only (largest first),
-/// so each connection's prepared-statement cache holds a handful of statements, not one per
-/// group size. 256 rows × 4 values stays far below both engines' limits on bound parameters.
-const CHUNK_SIZES: [usize; 5] = [256, 64, 16, 4, 1];
+/// Most rows of one multi-row `INSERT`: 256 rows × 4 values stays far below both engines'
+/// limits on bound parameters.
+const MAX_ROWS_PER_INSERT: usize = 256;
 
 /// The SQL inserting `rows` ballots at once, skipping those whose voter already has a ballot in
 /// the poll and returning the stored ones.
@@ -356,17 +374,14 @@ async fn commit_group(
     let mut stored: HashMap<(String, String), i64> = HashMap::with_capacity(ballots.len());
     with_pool!(engine, pool => {
         let mut transaction = pool.begin().await.context("cannot start a transaction")?;
-        let mut rest = &ballots[..];
-        let mut rest_encoded = &encoded[..];
-        while !rest.is_empty() {
-            let size = CHUNK_SIZES
-                .into_iter()
-                .find(|&size| size <= rest.len())
-                .unwrap_or(1);
-            let (chunk, after) = rest.split_at(size);
-            let (chunk_encoded, after_encoded) = rest_encoded.split_at(size);
-            let sql = insert_ballots_sql(size);
-            let mut insert = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        for (chunk, chunk_encoded) in ballots
+            .chunks(MAX_ROWS_PER_INSERT)
+            .zip(encoded.chunks(MAX_ROWS_PER_INSERT))
+        {
+            let sql = insert_ballots_sql(chunk.len());
+            // One statement for the whole group saves a round trip per row; its text changes
+            // with the group's size, so it is not kept in the prepared-statement cache.
+            let mut insert = sqlx::query_as::<_, (i64, String, String)>(&sql).persistent(false);
             for ((_, ballot, submitted_at), selections) in chunk.iter().zip(chunk_encoded) {
                 insert = insert
                     .bind(ballot.poll().as_str())
@@ -381,8 +396,6 @@ async fn commit_group(
             {
                 stored.insert((poll, voter), id);
             }
-            rest = after;
-            rest_encoded = after_encoded;
         }
         let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
         for (index, ballot, _) in &ballots {
@@ -411,7 +424,7 @@ async fn commit_group(
             // PostgreSQL requires of one INSERT … ON CONFLICT DO UPDATE).
             if !delta.options.is_empty() {
                 let sql = upsert_option_counts_sql(delta.options.len());
-                let mut upsert = sqlx::query(&sql);
+                let mut upsert = sqlx::query(&sql).persistent(false);
                 for (option, count) in &delta.options {
                     upsert = upsert.bind(*poll).bind(*option).bind(*count);
                 }
