@@ -61,6 +61,12 @@ pub enum ErrorCode {
     /// The server is taking more submissions than it can store right now; nothing was stored.
     /// Try again after the number of seconds in the `Retry-After` header.
     ServerBusy,
+    /// The `Idempotency-Key` header is empty, too long, or not printable ASCII.
+    InvalidIdempotencyKey,
+    /// This `Idempotency-Key` was already used for a different request body on this endpoint.
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being handled; try again shortly.
+    RequestInProgress,
     /// A score lies outside the question's scale.
     ScoreOutOfScale,
     /// An option is left unrated where every option must be rated.
@@ -152,6 +158,9 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
             Self::ServerBusy => "server_busy",
+            Self::InvalidIdempotencyKey => "invalid_idempotency_key",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::RequestInProgress => "request_in_progress",
             Self::ScoreOutOfScale => "score_out_of_scale",
             Self::MissingRating => "missing_rating",
             Self::InvalidPageKey => "invalid_page_key",
@@ -204,6 +213,9 @@ mod tests {
             ErrorCode::UnsupportedMediaType,
             ErrorCode::PayloadTooLarge,
             ErrorCode::ServerBusy,
+            ErrorCode::InvalidIdempotencyKey,
+            ErrorCode::IdempotencyKeyReused,
+            ErrorCode::RequestInProgress,
             ErrorCode::PollNotFound,
             ErrorCode::PollNotOpen,
             ErrorCode::UnknownOption,

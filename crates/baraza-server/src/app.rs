@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::AppState;
 use crate::api;
 use crate::error::AppError;
+use crate::idempotency;
 use crate::security_headers::{SecurityHeaders, add_security_headers};
 
 /// Which web origins may embed the widgets and call the API from their pages.
@@ -109,6 +110,11 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         .method_not_allowed_fallback(api::method_not_allowed)
         .nest("/widgets", widgets)
         .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
+        // Inside compression, so what it records and replays is the plain body.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::honour_idempotency_key,
+        ))
         .layer(CompressionLayer::new())
         .layer(cors_layer(&config.allowed_origins))
         .layer(middleware::from_fn_with_state(
@@ -157,7 +163,9 @@ async fn request_deadline(State(limit): State<Duration>, request: Request, next:
 fn cors_layer(origins: &AllowedOrigins) -> CorsLayer {
     let layer = CorsLayer::new()
         .allow_methods([Method::GET, Method::HEAD, Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
+        .allow_headers([header::CONTENT_TYPE, idempotency::IDEMPOTENCY_KEY])
+        // Readable by the widget's script on another origin.
+        .expose_headers([header::RETRY_AFTER, idempotency::IDEMPOTENT_REPLAYED])
         .max_age(Duration::from_secs(24 * 60 * 60));
     match origins {
         AllowedOrigins::Any => layer.allow_origin(cors::Any),

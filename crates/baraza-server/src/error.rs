@@ -23,8 +23,11 @@ pub enum AppError {
         /// The error's body.
         error: ApiError,
     },
-    /// Too much load right now: a `503` with `Retry-After`, nothing stored.
-    Busy {
+    /// Not now: a `503` (busy) or `409` (the same request still under way) with `Retry-After`;
+    /// nothing was stored.
+    RetryLater {
+        /// The HTTP status.
+        status: StatusCode,
         /// Seconds the client should wait before trying again.
         retry_after_seconds: u32,
         /// The error's body.
@@ -67,7 +70,8 @@ impl From<SubmitError> for AppError {
                 ErrorCode::AlreadyVoted,
                 "this device has already taken part",
             ),
-            SubmitError::Overloaded => Self::Busy {
+            SubmitError::Overloaded => Self::RetryLater {
+                status: StatusCode::SERVICE_UNAVAILABLE,
                 retry_after_seconds: 1,
                 error: ApiError {
                     code: ErrorCode::ServerBusy,
@@ -77,7 +81,8 @@ impl From<SubmitError> for AppError {
             },
             SubmitError::Unconfirmed(waited) => {
                 tracing::warn!(?waited, "a write was not confirmed in time");
-                Self::Busy {
+                Self::RetryLater {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
                     retry_after_seconds: 2,
                     error: ApiError {
                         code: ErrorCode::ServerBusy,
@@ -162,11 +167,12 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
             Self::Client { status, error } => (status, Json(ErrorBody { error })).into_response(),
-            Self::Busy {
+            Self::RetryLater {
+                status,
                 retry_after_seconds,
                 error,
             } => (
-                StatusCode::SERVICE_UNAVAILABLE,
+                status,
                 [(header::RETRY_AFTER, retry_after_seconds.to_string())],
                 Json(ErrorBody { error }),
             )

@@ -38,6 +38,7 @@ mod api;
 mod app;
 mod connections;
 mod error;
+pub mod idempotency;
 mod security_headers;
 pub mod seed;
 pub mod storage;

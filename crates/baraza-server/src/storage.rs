@@ -20,12 +20,14 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 mod engine;
+mod idempotency;
 pub mod listen;
 mod live;
 mod load_test;
 mod writer;
 
 pub use engine::EngineKind;
+pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 
 use engine::{Engine, with_pool};
@@ -42,7 +44,10 @@ struct Inner {
     engine: Engine,
     live: Arc<LivePolls>,
     writer: writer::WriterHandle,
-    _background: Option<BackgroundTask>,
+    /// Requests with an idempotency key being handled right now (see [`crate::idempotency`]);
+    /// here so every router and handler sharing this database shares it.
+    in_flight_keys: Arc<crate::idempotency::InFlightKeys>,
+    _background: Vec<BackgroundTask>,
 }
 
 /// A task that lives as long as the database handle: aborted when the last clone is dropped.
@@ -71,18 +76,25 @@ impl Database {
             .await
             .context("cannot load the polls into memory")?;
         let writer = writer::WriterHandle::spawn(engine.clone(), Arc::clone(&live), config);
-        let background = match &engine {
-            Engine::Postgres(pool) => listen::spawn(pool.clone(), writer.clone()),
+        let writer_for_listener = writer.clone();
+        let mut background = vec![match &engine {
+            Engine::Postgres(pool) => listen::spawn(pool.clone(), writer_for_listener),
             Engine::Sqlite(pool) => engine::spawn_checkpointer(pool.clone()),
-        };
+        }];
+        background.push(idempotency::spawn_purger(engine.clone()));
         Ok(Self {
             inner: Arc::new(Inner {
                 engine,
                 live,
                 writer,
-                _background: Some(background),
+                in_flight_keys: Arc::default(),
+                _background: background,
             }),
         })
+    }
+
+    pub(crate) fn in_flight_keys(&self) -> &Arc<crate::idempotency::InFlightKeys> {
+        &self.inner.in_flight_keys
     }
 
     /// The engine this database runs on.
