@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::api;
+use crate::channels;
 use crate::error::AppError;
 use crate::idempotency;
 use crate::security_headers::{SecurityHeaders, add_security_headers};
@@ -104,6 +105,7 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         )
         .route("/api/v1/polls/{slug}/results", get(api::get_results))
         .route("/api/v1/health", get(|| async { "ok" }))
+        .route("/channels/sms/kannel", get(channels::kannel_sms))
         .route("/api", any(api::api_not_found))
         .route("/api/", any(api::api_not_found))
         .route("/api/{*rest}", any(api::api_not_found))
@@ -126,7 +128,10 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
             SecurityHeaders { hsts: config.hsts },
             add_security_headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: query strings carry phone numbers (Kannel's `from=`).
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
         .with_state(state)
 }
 

@@ -36,6 +36,7 @@ use time::OffsetDateTime;
 
 mod api;
 mod app;
+pub mod channels;
 mod connections;
 mod error;
 pub mod idempotency;
@@ -57,6 +58,7 @@ pub struct AppState {
     /// Where polls and ballots live.
     pub database: storage::Database,
     clock: Clock,
+    channels: Option<Arc<channels::ChannelSettings>>,
 }
 
 impl AppState {
@@ -65,12 +67,29 @@ impl AppState {
         Self {
             database,
             clock: Arc::new(OffsetDateTime::now_utc),
+            channels: None,
         }
+    }
+
+    /// Turns on the SMS and USSD channels with these settings (off by default: their endpoints
+    /// answer `503` until a server secret keys the phone-number hashes).
+    pub fn with_channels(mut self, settings: channels::ChannelSettings) -> Self {
+        self.channels = Some(Arc::new(settings));
+        self
+    }
+
+    /// The phone channels' settings, when they are on.
+    pub fn channels(&self) -> Option<&channels::ChannelSettings> {
+        self.channels.as_deref()
     }
 
     /// State with a custom clock, for tests of opening and closing times.
     pub fn with_clock(database: storage::Database, clock: Clock) -> Self {
-        Self { database, clock }
+        Self {
+            database,
+            clock,
+            channels: None,
+        }
     }
 
     /// The current instant by this state's clock.

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use baraza_server::channels::ChannelSettings;
+use baraza_server::channels::phone::PhoneKey;
 use baraza_server::{
     AllowedOrigins, AppState, HttpConfig, ServeConfig, app, seed, storage::Database,
 };
@@ -114,6 +116,33 @@ struct ServeArgs {
     /// reached over HTTPS: browsers then refuse plain HTTP to the host for a year.
     #[arg(long, env = "BARAZA_HSTS")]
     hsts: bool,
+    /// File holding the server secret that keys the hashes of phone numbers (SMS, USSD); created
+    /// with a new random secret when missing. Servers sharing a database need the same file.
+    #[arg(long, env = "BARAZA_SECRET_FILE", default_value = "baraza-secret.key")]
+    secret_file: PathBuf,
+    /// Country calling code for reading national phone numbers (`0700…` → `+254700…`), e.g. 254.
+    #[arg(long, env = "BARAZA_SMS_COUNTRY_CODE", value_parser = parse_country_code)]
+    sms_country_code: Option<String>,
+    /// Addresses of the SMS and USSD gateways allowed to call `/channels/…`, comma-separated.
+    #[arg(
+        long,
+        env = "BARAZA_SMS_GATEWAYS",
+        default_value = "127.0.0.1,::1",
+        value_delimiter = ','
+    )]
+    sms_gateways: Vec<std::net::IpAddr>,
+}
+
+/// A country calling code: 1 to 3 digits, no `+`.
+fn parse_country_code(text: &str) -> Result<String, String> {
+    let code = text.trim().trim_start_matches('+');
+    if (1..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_digit()) {
+        Ok(code.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not a country calling code such as 254"
+        ))
+    }
 }
 
 #[tokio::main]
@@ -198,7 +227,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("Baraza is serving http://{address}/");
     baraza_server::serve(
         listener,
-        app(AppState::new(database), &config),
+        app(
+            AppState::new(database).with_channels(ChannelSettings {
+                phone_key: PhoneKey::load_or_create(&args.secret_file)?,
+                country_code: args.sms_country_code,
+                gateways: args.sms_gateways,
+            }),
+            &config,
+        ),
         &limits,
         shutdown_signal(),
     )

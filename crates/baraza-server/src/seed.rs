@@ -4,10 +4,14 @@ use anyhow::Context as _;
 use baraza_core::{Poll, PollSpec, PollStatus};
 use time::{Duration, OffsetDateTime};
 
-use crate::storage::{Database, SubmitError};
+use crate::storage::{Database, PollChannels, SubmitError};
 
 /// The slug of the demo's main poll, embedded by `www/index.html`.
 pub const DEMO_POLL: &str = "water-tariffs-2027";
+/// The SMS keyword of [`DEMO_POLL`]: `TARIFF 2` answers its second option.
+pub const DEMO_SMS_KEYWORD: &str = "TARIFF";
+/// The USSD service code of [`DEMO_POLL`].
+pub const DEMO_USSD_CODE: &str = "*384*55#";
 
 /// The demo polls, scheduled around `now` so the demo never goes stale: open polls close in 60
 /// days; the closed one ran until 30 days ago.
@@ -34,6 +38,17 @@ pub fn demo_polls(now: OffsetDateTime) -> anyhow::Result<Vec<Poll>> {
 pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Result<()> {
     for poll in demo_polls(now)? {
         database.save_poll(&poll, now).await?;
+        if poll.slug().as_str() == DEMO_POLL {
+            database
+                .set_poll_channels(
+                    poll.slug(),
+                    &PollChannels {
+                        sms_keyword: Some(DEMO_SMS_KEYWORD.to_owned()),
+                        ussd_service_code: Some(DEMO_USSD_CODE.to_owned()),
+                    },
+                )
+                .await?;
+        }
         if poll.status() != PollStatus::Closed {
             continue;
         }

@@ -19,6 +19,7 @@ use futures_util::TryStreamExt as _;
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
+mod channels;
 mod engine;
 mod idempotency;
 pub mod listen;
@@ -26,6 +27,7 @@ mod live;
 mod load_test;
 mod writer;
 
+pub use channels::{Channel, PollChannels};
 pub use engine::EngineKind;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
@@ -161,15 +163,27 @@ impl Database {
         self.inner.writer.submit(submission).await
     }
 
-    /// Stores a validated ballot (through the writer) and returns once it is durably committed.
+    /// Stores a validated ballot from the web (through the writer) and returns once it is
+    /// durably committed.
     pub async fn insert_ballot(
         &self,
         ballot: Ballot,
         now: OffsetDateTime,
     ) -> Result<(), SubmitError> {
+        self.insert_ballot_via(ballot, now, Channel::Web).await
+    }
+
+    /// [`Database::insert_ballot`] for a ballot that came by `channel`.
+    pub async fn insert_ballot_via(
+        &self,
+        ballot: Ballot,
+        now: OffsetDateTime,
+        channel: Channel,
+    ) -> Result<(), SubmitError> {
         self.submit(Submission::Ballot {
             ballot,
             submitted_at: now,
+            channel,
         })
         .await
         .map(drop)
@@ -230,6 +244,17 @@ impl Database {
             .iter()
             .map(|selections| Ok(serde_json::from_str(selections)?))
             .collect()
+    }
+
+    /// The voter token of every ballot in `poll`, oldest first: for audits and tests, never for
+    /// exports (a token is a device's secret, or a keyed hash of a phone number).
+    pub async fn ballot_voter_tokens(&self, poll: &Slug) -> anyhow::Result<Vec<String>> {
+        Ok(with_pool!(&self.inner.engine, pool => {
+            sqlx::query_scalar("SELECT voter_token FROM ballots WHERE poll_slug = $1 ORDER BY id")
+                .bind(poll.as_str())
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// Whether a ballot with this voter token is stored for `poll`.

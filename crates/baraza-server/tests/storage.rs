@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use baraza_core::{Poll, Slug};
-use baraza_server::storage::{Database, EngineKind, Submission, SubmitError, WriterConfig};
+use baraza_server::storage::{
+    Channel, Database, EngineKind, Submission, SubmitError, WriterConfig,
+};
 use futures_util::future::join_all;
 use support::{
     TestServer, ballot, ballots_uri, get, now, poll_uri, post_json, results_uri,
@@ -22,6 +24,7 @@ fn submission(poll: &Poll, choice: &str, voter: &str) -> Submission {
             .check_ballot(&[choice.to_owned()], voter)
             .expect("test ballot is valid"),
         submitted_at: now(),
+        channel: Channel::Web,
     }
 }
 

@@ -25,6 +25,7 @@ use baraza_core::{Ballot, Slug};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
+use super::channels::Channel;
 use super::engine::{Engine, with_pool};
 use super::live::LivePolls;
 
@@ -42,6 +43,8 @@ pub enum Submission {
         ballot: Ballot,
         /// When it was received.
         submitted_at: OffsetDateTime,
+        /// How it reached the server.
+        channel: Channel,
     },
 }
 
@@ -292,7 +295,7 @@ struct CountDelta<'a> {
     options: BTreeMap<&'a str, i64>,
 }
 
-/// Most rows of one multi-row `INSERT`: 256 rows × 4 values stays far below both engines'
+/// Most rows of one multi-row `INSERT`: 256 rows × 5 values stays far below both engines'
 /// limits on bound parameters.
 const MAX_ROWS_PER_INSERT: usize = 256;
 
@@ -300,18 +303,19 @@ const MAX_ROWS_PER_INSERT: usize = 256;
 /// the poll and returning the stored ones.
 fn insert_ballots_sql(rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at) VALUES ",
+        "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at, channel) VALUES ",
     );
     for row in 0..rows {
-        let first = row * 4 + 1;
+        let first = row * 5 + 1;
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push_str(&format!(
-            "(${first}, ${}, ${}, ${})",
+            "(${first}, ${}, ${}, ${}, ${})",
             first + 1,
             first + 2,
-            first + 3
+            first + 3,
+            first + 4
         ));
     }
     sql.push_str(
@@ -342,16 +346,18 @@ async fn commit_group(
     let mut outcomes = vec![Outcome::Failed; submissions.len()];
     // A voter repeated inside the group: the first submission stands, the others are refused
     // here, so each row of the insert below has a distinct key.
-    let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime)> = Vec::with_capacity(submissions.len());
+    let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime, Channel)> =
+        Vec::with_capacity(submissions.len());
     let mut keys_seen = HashSet::with_capacity(submissions.len());
     for (index, submission) in submissions.iter().enumerate() {
         match submission {
             Submission::Ballot {
                 ballot,
                 submitted_at,
+                channel,
             } => {
                 if keys_seen.insert((ballot.poll().as_str(), ballot.voter().as_str())) {
-                    ballots.push((index, ballot, submitted_at));
+                    ballots.push((index, ballot, submitted_at, *channel));
                 } else {
                     outcomes[index] = Outcome::AlreadyParticipated;
                 }
@@ -361,10 +367,10 @@ async fn commit_group(
     // Rows are written in one global order (poll, then voter) so that two servers writing
     // overlapping groups into one PostgreSQL database take their locks in the same order and
     // cannot deadlock each other.
-    ballots.sort_by_key(|(_, ballot, _)| (ballot.poll().as_str(), ballot.voter().as_str()));
+    ballots.sort_by_key(|(_, ballot, _, _)| (ballot.poll().as_str(), ballot.voter().as_str()));
     let encoded: Vec<String> = ballots
         .iter()
-        .map(|(_, ballot, _)| {
+        .map(|(_, ballot, _, _)| {
             let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
             serde_json::to_string(&selections)
         })
@@ -382,12 +388,13 @@ async fn commit_group(
             // One statement for the whole group saves a round trip per row; its text changes
             // with the group's size, so it is not kept in the prepared-statement cache.
             let mut insert = sqlx::query_as::<_, (i64, String, String)>(&sql).persistent(false);
-            for ((_, ballot, submitted_at), selections) in chunk.iter().zip(chunk_encoded) {
+            for ((_, ballot, submitted_at, channel), selections) in chunk.iter().zip(chunk_encoded) {
                 insert = insert
                     .bind(ballot.poll().as_str())
                     .bind(ballot.voter().as_str())
                     .bind(selections.as_str())
-                    .bind(**submitted_at);
+                    .bind(**submitted_at)
+                    .bind(channel.as_str());
             }
             for (id, poll, voter) in insert
                 .fetch_all(&mut *transaction)
@@ -398,7 +405,7 @@ async fn commit_group(
             }
         }
         let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
-        for (index, ballot, _) in &ballots {
+        for (index, ballot, _, _) in &ballots {
             let key = (ballot.poll().as_str().to_owned(), ballot.voter().as_str().to_owned());
             outcomes[*index] = match stored.get(&key) {
                 Some(&id) => {

@@ -289,6 +289,61 @@ impl TestServer {
             .expect("ballots readable")
     }
 
+    /// The voter token of every ballot of `slug`, oldest first.
+    pub(crate) async fn voter_tokens(&self, slug: &str) -> Vec<String> {
+        let slug = Slug::parse(slug).expect("valid slug");
+        self.database
+            .ballot_voter_tokens(&slug)
+            .await
+            .expect("tokens readable")
+    }
+
+    /// Everything the database holds, as text: the SQLite file and its write-ahead log, or
+    /// every row of every PostgreSQL table. For checks that something never reaches storage.
+    pub(crate) async fn database_dump(&self) -> String {
+        if let Some(postgres) = &self._postgres {
+            use sqlx::Connection as _;
+            let mut connection = sqlx::PgConnection::connect(&postgres.url)
+                .await
+                .expect("connect");
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_all(&mut connection)
+            .await
+            .expect("tables");
+            let mut dump = String::new();
+            for table in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT t::text FROM {table} t"))
+                        .fetch_all(&mut connection)
+                        .await
+                        .expect("rows");
+                dump.push_str(&rows.join("\n"));
+            }
+            dump
+        } else {
+            let file = self.dir.path().join("baraza.sqlite3");
+            let mut bytes = std::fs::read(&file).expect("database file");
+            bytes.extend(std::fs::read(file.with_extension("sqlite3-wal")).unwrap_or_default());
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
+
+    /// Sends one request through a fresh router whose state `adjust` has changed, in-process.
+    pub(crate) async fn send_with(
+        &self,
+        request: Request<Body>,
+        adjust: impl FnOnce(AppState) -> AppState,
+    ) -> TestResponse {
+        let state = adjust(AppState::with_clock(self.database.clone(), Arc::new(now)));
+        let response = app(state, &self.config)
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        read_response(response).await
+    }
+
     /// Sends one request through a fresh router, in-process.
     pub(crate) async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self
@@ -296,17 +351,21 @@ impl TestServer {
             .oneshot(request)
             .await
             .expect("the router is infallible");
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .expect("response body readable")
-            .to_bytes();
-        TestResponse {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
+        read_response(response).await
+    }
+}
+
+async fn read_response(response: axum::response::Response) -> TestResponse {
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .expect("response body readable")
+        .to_bytes();
+    TestResponse {
+        status: parts.status,
+        headers: parts.headers,
+        body,
     }
 }
 

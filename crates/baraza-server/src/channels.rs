@@ -1,0 +1,91 @@
+//! Citizens on basic phones: SMS through the Kannel gateway (`sms`) — and, next, USSD menus.
+//! Both land in the same polls through the same validation, one-answer rule and writer as the
+//! web; phone numbers are kept only as keyed hashes (`phone`).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+pub mod phone;
+mod sms;
+pub mod sms_text;
+mod texts;
+
+use crate::AppState;
+use phone::PhoneKey;
+
+/// Settings of the phone channels.
+#[derive(Debug, Clone)]
+pub struct ChannelSettings {
+    /// Keys the phone-number hashes. Every server sharing a database needs the same key.
+    pub phone_key: PhoneKey,
+    /// The country calling code used to read national numbers (`0700…` → `+254700…`).
+    pub country_code: Option<String>,
+    /// Addresses allowed to call the gateway endpoints (Kannel's smsbox, the USSD aggregator):
+    /// anyone else could claim to be any phone.
+    pub gateways: Vec<IpAddr>,
+}
+
+impl ChannelSettings {
+    /// Settings for a server that keeps no phone data across restarts: a random key, gateways
+    /// on this machine only. `baraza serve` reads a persistent key instead.
+    pub fn ephemeral() -> anyhow::Result<Self> {
+        Ok(Self {
+            phone_key: PhoneKey::random()?,
+            country_code: None,
+            gateways: vec![
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ],
+        })
+    }
+
+    fn allows(&self, peer: Option<SocketAddr>) -> bool {
+        // An unknown peer (the router driven without `baraza_server::serve`) is refused.
+        peer.is_some_and(|peer| {
+            let ip = peer.ip().to_canonical();
+            self.gateways
+                .iter()
+                .any(|allowed| allowed.to_canonical() == ip)
+        })
+    }
+}
+
+fn plain(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+/// `GET /channels/sms/kannel?from=NUMBER&text=TEXT`: the reply SMS as `text/plain`.
+pub(crate) async fn kannel_sms(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    message: Result<Query<sms::KannelMessage>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(settings) = state.channels() else {
+        return plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the SMS channel is not configured on this server".to_owned(),
+        );
+    };
+    if !settings.allows(peer.map(|Extension(ConnectInfo(address))| address)) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "this address is not an allowed SMS gateway".to_owned(),
+        );
+    }
+    let Ok(Query(message)) = message else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "expected the query from=NUMBER&text=TEXT (Kannel's %p and %a)".to_owned(),
+        );
+    };
+    plain(StatusCode::OK, sms::reply(&state, settings, &message).await)
+}

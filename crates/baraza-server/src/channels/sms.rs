@@ -1,0 +1,293 @@
+//! Answering polls by SMS through Kannel: `GET /channels/sms/kannel?from=%p&text=%a` (Kannel's
+//! `sms-service` `get-url`), answered `200 text/plain` with the reply, which Kannel sends back to
+//! the phone.
+//!
+//! A message is a keyword and answers: `TARIFF 2`, `tariff b`, `Tariff 1,3`, `TARIFF2`. Anything
+//! the server cannot read gets a help reply listing the options; a stored answer gets a
+//! confirmation; a closed poll, or a phone that already answered, gets a clear reply and counts
+//! nothing. The answer goes through the same validation, the same one-answer rule (the phone's
+//! keyed hash is its voter token) and the same writer as a web ballot.
+
+use baraza_core::{Poll, PollPhase, Slug};
+use serde::Deserialize;
+
+use super::phone::PhoneNumber;
+use super::texts::{Texts, texts_for};
+use super::{ChannelSettings, sms_text};
+use crate::AppState;
+use crate::storage::{Channel, SubmitError};
+
+/// The query Kannel sends: `%p` (the sender) and `%a` (the whole text).
+#[derive(Debug, Deserialize)]
+pub(crate) struct KannelMessage {
+    pub(crate) from: String,
+    pub(crate) text: String,
+}
+
+/// The reply to one incoming message, already fitted to at most three SMS.
+pub(crate) async fn reply(
+    state: &AppState,
+    settings: &ChannelSettings,
+    message: &KannelMessage,
+) -> String {
+    let text = match PhoneNumber::parse(&message.from, settings.country_code.as_deref()) {
+        Ok(phone) => reply_from(state, settings, &phone, &message.text).await,
+        Err(_) => texts_for("en").not_a_phone.to_owned(),
+    };
+    sms_text::fit(&text)
+}
+
+/// A message split into its keyword and answers.
+#[derive(Debug, PartialEq, Eq)]
+struct Parsed<'a> {
+    keyword: String,
+    answers: Vec<&'a str>,
+}
+
+/// Finds which of `keywords` the message starts with (case and spacing ignored; the keyword may
+/// be glued to a number: `TARIFF2`).
+fn parse<'a>(text: &'a str, keywords: &[String]) -> Option<Parsed<'a>> {
+    let mut tokens = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '-' | '/'))
+        .filter(|t| !t.is_empty());
+    let first = tokens.next()?;
+    let first_upper = first.to_uppercase();
+    for keyword in keywords {
+        if first_upper == *keyword {
+            return Some(Parsed {
+                keyword: keyword.clone(),
+                answers: tokens.collect(),
+            });
+        }
+        if let Some(rest) = first_upper.strip_prefix(keyword.as_str())
+            && !rest.is_empty()
+            && rest.chars().all(|c| c.is_ascii_digit())
+        {
+            let glued = &first[first.len() - rest.len()..];
+            return Some(Parsed {
+                keyword: keyword.clone(),
+                answers: std::iter::once(glued).chain(tokens).collect(),
+            });
+        }
+    }
+    None
+}
+
+/// The option an answer names: its number (1-based), its letter, or its id.
+fn option_for(poll: &Poll, answer: &str) -> Option<String> {
+    let options = poll.options();
+    let index = if let Ok(number) = answer.parse::<usize>() {
+        number.checked_sub(1)
+    } else if answer.len() == 1 && answer.chars().all(|c| c.is_ascii_alphabetic()) {
+        let letter = answer.to_ascii_uppercase().bytes().next().unwrap_or(b'A');
+        Some(usize::from(letter - b'A'))
+    } else {
+        options
+            .iter()
+            .position(|o| o.id.as_str().eq_ignore_ascii_case(answer))
+    };
+    index
+        .and_then(|i| options.get(i))
+        .map(|o| o.id.as_str().to_owned())
+}
+
+fn language_of(poll: &Poll) -> &str {
+    poll.default_language().as_str()
+}
+
+/// "TARIFF: How should water be charged? Reply TARIFF and a number: 1 Flat rate, 2 …".
+fn help(poll: &Poll, keyword: &str, texts: &Texts) -> String {
+    let language = language_of(poll);
+    let options: Vec<String> = poll
+        .options()
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            format!(
+                "{} {}",
+                i + 1,
+                o.label.resolve(&[language], poll.default_language())
+            )
+        })
+        .collect();
+    let question = poll
+        .question()
+        .resolve(&[language], poll.default_language());
+    let (_, max) = poll.selection_range();
+    let how = if max > 1 {
+        texts.reply_with_numbers.replace("{keyword}", keyword)
+    } else {
+        texts.reply_with_number.replace("{keyword}", keyword)
+    };
+    format!("{keyword}: {question} {how}: {}", options.join(", "))
+}
+
+async fn reply_from(
+    state: &AppState,
+    settings: &ChannelSettings,
+    phone: &PhoneNumber,
+    text: &str,
+) -> String {
+    let keywords = match state.database.sms_keywords().await {
+        Ok(keywords) => keywords,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "cannot read the SMS keywords");
+            return texts_for("en").failed.to_owned();
+        }
+    };
+    let names: Vec<String> = keywords.iter().map(|(k, _)| k.clone()).collect();
+    let Some(parsed) = parse(text, &names) else {
+        return if names.is_empty() {
+            texts_for("en").no_keywords.to_owned()
+        } else {
+            texts_for("en")
+                .unknown_keyword
+                .replace("{keywords}", &names.join(", "))
+        };
+    };
+    let Some(slug) = keywords
+        .iter()
+        .find(|(k, _)| *k == parsed.keyword)
+        .map(|(_, slug)| slug.clone())
+    else {
+        return texts_for("en").failed.to_owned();
+    };
+    answer(state, settings, phone, &slug, &parsed).await
+}
+
+async fn answer(
+    state: &AppState,
+    settings: &ChannelSettings,
+    phone: &PhoneNumber,
+    slug: &Slug,
+    parsed: &Parsed<'_>,
+) -> String {
+    let poll = match state.database.poll(slug).await {
+        Ok(Some(poll)) => poll,
+        Ok(None) => return texts_for("en").failed.to_owned(),
+        Err(error) => {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "cannot read a poll for an SMS"
+            );
+            return texts_for("en").failed.to_owned();
+        }
+    };
+    let texts = texts_for(language_of(&poll));
+    let keyword = parsed.keyword.as_str();
+    let now = state.now();
+    match poll.phase_at(now) {
+        PollPhase::Open => {}
+        PollPhase::Draft | PollPhase::Upcoming => {
+            return texts.not_open_yet.replace("{keyword}", keyword);
+        }
+        PollPhase::Closed => return texts.closed.replace("{keyword}", keyword),
+    }
+    if parsed.answers.is_empty() {
+        return help(&poll, keyword, texts);
+    }
+    let mut selections = Vec::with_capacity(parsed.answers.len());
+    for answer in &parsed.answers {
+        match option_for(&poll, answer) {
+            Some(id) => selections.push(id),
+            None => {
+                return format!(
+                    "{} {}",
+                    texts.not_understood.replace("{answer}", &excerpt(answer)),
+                    help(&poll, keyword, texts)
+                );
+            }
+        }
+    }
+    let voter = settings.phone_key.voter_token(phone);
+    let Ok(ballot) = poll.check_ballot(&selections, &voter) else {
+        return format!("{} {}", texts.invalid_answer, help(&poll, keyword, texts));
+    };
+    let language = language_of(&poll);
+    let chosen: Vec<String> = ballot
+        .selections()
+        .iter()
+        .filter_map(|id| {
+            poll.options().iter().find(|o| o.id == *id).map(|o| {
+                o.label
+                    .resolve(&[language], poll.default_language())
+                    .to_owned()
+            })
+        })
+        .collect();
+    match state
+        .database
+        .insert_ballot_via(ballot, now, Channel::Sms)
+        .await
+    {
+        Ok(()) => texts
+            .recorded
+            .replace("{keyword}", keyword)
+            .replace("{answer}", &chosen.join(", ")),
+        Err(SubmitError::AlreadyParticipated) => {
+            texts.already_answered.replace("{keyword}", keyword)
+        }
+        Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => texts.busy.to_owned(),
+        Err(SubmitError::Database(error)) => {
+            tracing::error!(error = format!("{error:#}"), "cannot store an SMS ballot");
+            texts.failed.to_owned()
+        }
+    }
+}
+
+/// At most 20 characters of what the citizen sent, to quote it back.
+fn excerpt(answer: &str) -> String {
+    answer.chars().take(20).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keywords() -> Vec<String> {
+        vec!["MAJI".into(), "TARIFF".into()]
+    }
+
+    #[test]
+    fn keywords_are_found_whatever_the_case_spacing_or_glue() {
+        let parsed = |text| parse(text, &keywords());
+        assert_eq!(
+            parsed("TARIFF 2"),
+            Some(Parsed {
+                keyword: "TARIFF".into(),
+                answers: vec!["2"]
+            })
+        );
+        assert_eq!(
+            parsed("  tariff   b "),
+            Some(Parsed {
+                keyword: "TARIFF".into(),
+                answers: vec!["b"]
+            })
+        );
+        assert_eq!(
+            parsed("Tariff 1,3"),
+            Some(Parsed {
+                keyword: "TARIFF".into(),
+                answers: vec!["1", "3"]
+            })
+        );
+        assert_eq!(
+            parsed("TARIFF2"),
+            Some(Parsed {
+                keyword: "TARIFF".into(),
+                answers: vec!["2"]
+            })
+        );
+        assert_eq!(
+            parsed("maji"),
+            Some(Parsed {
+                keyword: "MAJI".into(),
+                answers: vec![]
+            })
+        );
+        assert_eq!(parsed("hello 2"), None);
+        assert_eq!(parsed(""), None);
+        assert_eq!(parsed("TARIFFS 2"), None);
+    }
+}

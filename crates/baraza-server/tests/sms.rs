@@ -1,0 +1,235 @@
+//! The SMS endpoint Kannel calls, driven in-process (the real gateway is in tests/kannel.rs):
+//! the same poll, validation and one-answer rule as the web, replies for every case, and no
+//! phone number stored.
+
+mod support;
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use baraza_core::Slug;
+use baraza_server::channels::ChannelSettings;
+use baraza_server::channels::phone::PhoneKey;
+use baraza_server::storage::PollChannels;
+use support::{
+    TestServer, ballot, ballots_uri, get, post_json, results_uri, single_choice_spec, voter,
+};
+
+const PHONE: &str = "254700111222";
+const KANNEL: &str = "127.0.0.1:40000";
+
+fn settings() -> ChannelSettings {
+    ChannelSettings {
+        phone_key: PhoneKey::from_bytes([42; 32]),
+        country_code: Some("254".into()),
+        gateways: vec!["127.0.0.1".parse().expect("address")],
+    }
+}
+
+/// A message as Kannel's smsbox sends it, from `peer`.
+fn sms(from: &str, text: &str, peer: &str) -> Request<Body> {
+    let query = format!("from={}&text={}", urlencode(from), urlencode(text));
+    let mut request = Request::get(format!("/channels/sms/kannel?{query}"))
+        .body(Body::empty())
+        .expect("request");
+    let peer: SocketAddr = peer.parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(peer));
+    request
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct SmsServer {
+    server: TestServer,
+}
+
+impl SmsServer {
+    async fn new() -> Self {
+        let server = TestServer::new().await;
+        let poll = server.add_poll(single_choice_spec("water")).await;
+        server
+            .database
+            .set_poll_channels(
+                poll.slug(),
+                &PollChannels {
+                    sms_keyword: Some("tariff".into()),
+                    ussd_service_code: None,
+                },
+            )
+            .await
+            .expect("channels");
+        Self { server }
+    }
+
+    /// Sends one SMS and returns the reply text.
+    async fn text(&self, from: &str, text: &str) -> String {
+        let response = self
+            .server
+            .send_with(sms(from, text, KANNEL), |state| {
+                state.with_channels(settings())
+            })
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+        assert_eq!(
+            response.header("content-type"),
+            Some("text/plain; charset=utf-8")
+        );
+        String::from_utf8(response.body.to_vec()).expect("UTF-8 reply")
+    }
+}
+
+#[tokio::test]
+async fn an_sms_answer_is_counted_in_the_same_poll_as_web_ballots_once_per_phone() {
+    let sms = SmsServer::new().await;
+    let web = sms
+        .server
+        .send(post_json(
+            &ballots_uri("water"),
+            ballot(&["flat"], &voter(1)),
+        ))
+        .await;
+    assert_eq!(web.status, StatusCode::CREATED);
+
+    let first = sms.text(PHONE, "TARIFF 2").await;
+    let again = sms.text(&format!("+{PHONE}"), "tariff 3").await;
+    let national = sms.text("0700111222", "TARIFF 1").await;
+
+    assert!(first.starts_with("Thank you."), "{first}");
+    assert!(first.contains("Pay more for heavy use"), "{first}");
+    assert!(again.contains("already answered TARIFF"), "{again}");
+    assert!(national.contains("already answered TARIFF"), "{national}");
+    let results = sms.server.send(get(&results_uri("water"))).await.json();
+    assert_eq!(results["total_ballots"], 2);
+    assert_eq!(results["options"][0]["count"], 1);
+    assert_eq!(results["options"][1]["count"], 1);
+    let by_channel = sms
+        .server
+        .database
+        .ballots_by_channel(&Slug::parse("water").expect("slug"))
+        .await
+        .expect("channels");
+    assert_eq!(by_channel, [("sms".to_owned(), 1), ("web".to_owned(), 1)]);
+}
+
+#[tokio::test]
+async fn letters_glued_numbers_and_odd_spacing_are_read() {
+    let sms = SmsServer::new().await;
+    assert!(
+        sms.text("254700000001", "  Tariff   c ")
+            .await
+            .starts_with("Thank you.")
+    );
+    assert!(
+        sms.text("254700000002", "TARIFF2")
+            .await
+            .starts_with("Thank you.")
+    );
+    assert!(
+        sms.text("254700000003", "tariff tiered")
+            .await
+            .starts_with("Thank you.")
+    );
+    let results = sms.server.send(get(&results_uri("water"))).await.json();
+    let counts: Vec<u64> = (0..3)
+        .map(|i| results["options"][i]["count"].as_u64().expect("count"))
+        .collect();
+    assert_eq!(counts, [0, 2, 1]);
+}
+
+#[tokio::test]
+async fn what_cannot_be_read_gets_help_and_counts_nothing() {
+    let sms = SmsServer::new().await;
+
+    let keyword_only = sms.text(PHONE, "TARIFF").await;
+    let bad_number = sms.text(PHONE, "TARIFF 9").await;
+    let two_answers = sms.text(PHONE, "TARIFF 1 2").await;
+    let unknown = sms.text(PHONE, "HELLO").await;
+
+    assert!(
+        keyword_only.starts_with("TARIFF: How should water be charged from 2027? Reply TARIFF and a number: 1 One flat rate, 2 Pay more for heavy use, 3 Dry-season prices"),
+        "{keyword_only}"
+    );
+    assert!(
+        bad_number.starts_with("We could not read \"9\". TARIFF:"),
+        "{bad_number}"
+    );
+    assert!(
+        two_answers.starts_with("That answer does not fit"),
+        "{two_answers}"
+    );
+    assert_eq!(
+        unknown,
+        "Sorry, we did not understand. Send one of: TARIFF."
+    );
+    assert!(sms.server.stored_ballots("water").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_closed_poll_says_so_and_counts_nothing() {
+    let sms = SmsServer::new().await;
+    let mut spec = single_choice_spec("water");
+    spec["status"] = "closed".into();
+    sms.server.add_poll(spec).await;
+
+    let reply = sms.text(PHONE, "TARIFF 1").await;
+
+    assert_eq!(reply, "TARIFF is closed and takes no more answers.");
+    assert!(sms.server.stored_ballots("water").await.is_empty());
+}
+
+#[tokio::test]
+async fn replies_are_in_the_polls_language() {
+    let sms = SmsServer::new().await;
+    let mut spec = single_choice_spec("water");
+    spec["default_language"] = "sw".into();
+    sms.server.add_poll(spec).await;
+
+    let reply = sms.text(PHONE, "TARIFF 1").await;
+
+    assert!(reply.starts_with("Asante."), "{reply}");
+    assert!(reply.contains("Kiwango kimoja"), "{reply}");
+}
+
+#[tokio::test]
+async fn only_the_configured_gateway_may_call_and_only_when_configured() {
+    let sms = SmsServer::new().await;
+
+    let stranger = sms
+        .server
+        .send_with(sms_request_from("203.0.113.9:5000"), |state| {
+            state.with_channels(settings())
+        })
+        .await;
+    let unconfigured = sms.server.send(sms_request_from(KANNEL)).await;
+
+    assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+    assert_eq!(unconfigured.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(sms.server.stored_ballots("water").await.is_empty());
+}
+
+fn sms_request_from(peer: &str) -> Request<Body> {
+    sms(PHONE, "TARIFF 1", peer)
+}
+
+#[tokio::test]
+async fn no_phone_number_is_stored() {
+    let sms = SmsServer::new().await;
+    sms.text(PHONE, "TARIFF 2").await;
+
+    let tokens = sms.server.voter_tokens("water").await;
+
+    assert_eq!(tokens.len(), 1);
+    assert!(tokens[0].starts_with("phone-"), "{tokens:?}");
+    assert!(!tokens[0].contains("700111222"), "{tokens:?}");
+    assert!(!sms.server.database_dump().await.contains("700111222"));
+}
