@@ -83,3 +83,31 @@ pub(crate) fn chromium() -> anyhow::Result<()> {
         ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
+
+/// Debian's Kannel SMS gateway (`bearerbox`, `smsbox`) and its phone simulator `fakesmsc`
+/// (`kannel-extras`), for the SMS tests against a real gateway.
+pub(crate) fn kannel() -> anyhow::Result<()> {
+    let installed = [
+        "/usr/sbin/bearerbox",
+        "/usr/sbin/smsbox",
+        "/usr/lib/kannel/test/fakesmsc",
+    ]
+    .iter()
+    .all(|path| Path::new(path).exists());
+    if installed {
+        return Ok(());
+    }
+    run(Command::new("apt-get").arg("update").arg("-qq")).context(
+        "installing Kannel needs apt-get (as root); or install Debian's kannel and kannel-extras",
+    )?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "kannel",
+            "kannel-extras",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
