@@ -106,6 +106,10 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         .route("/api/v1/polls/{slug}/results", get(api::get_results))
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/channels/sms/kannel", get(channels::kannel_sms))
+        .route(
+            "/channels/ussd",
+            post(channels::ussd_step).layer(DefaultBodyLimit::max(4 * 1024)),
+        )
         .route("/api", any(api::api_not_found))
         .route("/api/", any(api::api_not_found))
         .route("/api/{*rest}", any(api::api_not_found))

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::Extension;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -13,6 +13,7 @@ pub mod phone;
 mod sms;
 pub mod sms_text;
 mod texts;
+pub mod ussd;
 
 use crate::AppState;
 use phone::PhoneKey;
@@ -88,4 +89,35 @@ pub(crate) async fn kannel_sms(
         );
     };
     plain(StatusCode::OK, sms::reply(&state, settings, &message).await)
+}
+
+/// `POST /channels/ussd` (form-encoded `sessionId`, `serviceCode`, `phoneNumber`, `text`): the
+/// next screen as `text/plain`, `CON …` or `END …`.
+pub(crate) async fn ussd_step(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    step: Result<Form<ussd::UssdStep>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Some(settings) = state.channels() else {
+        return plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "END The USSD channel is not configured on this server".to_owned(),
+        );
+    };
+    if !settings.allows(peer.map(|Extension(ConnectInfo(address))| address)) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "END This address is not an allowed USSD gateway".to_owned(),
+        );
+    }
+    let Ok(Form(step)) = step else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "END Expected sessionId, serviceCode, phoneNumber and text, form-encoded".to_owned(),
+        );
+    };
+    plain(
+        StatusCode::OK,
+        ussd::respond(&state, settings, &step).await.into_body(),
+    )
 }

@@ -17,6 +17,12 @@ pub(crate) struct Texts {
     pub(crate) not_a_phone: &'static str,
     pub(crate) busy: &'static str,
     pub(crate) failed: &'static str,
+    pub(crate) ussd_confirm: &'static str,
+    pub(crate) ussd_yes: &'static str,
+    pub(crate) ussd_no: &'static str,
+    pub(crate) ussd_cancelled: &'static str,
+    pub(crate) ussd_more: &'static str,
+    pub(crate) ussd_invalid: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -33,6 +39,12 @@ static EN: Texts = Texts {
     not_a_phone: "Sorry, answers are taken from phone numbers only.",
     busy: "We are busy. Please send your answer again in a minute.",
     failed: "Sorry, something went wrong. Please try again later.",
+    ussd_confirm: "You chose: {answer}. Send it?",
+    ussd_yes: "Yes, send",
+    ussd_no: "No, cancel",
+    ussd_cancelled: "Cancelled. Nothing was stored.",
+    ussd_more: "More",
+    ussd_invalid: "Invalid choice.",
 };
 
 static SW: Texts = Texts {
@@ -49,6 +61,12 @@ static SW: Texts = Texts {
     not_a_phone: "Samahani, majibu hupokelewa kutoka namba za simu tu.",
     busy: "Tuna shughuli nyingi. Tafadhali tuma jibu lako tena baada ya dakika moja.",
     failed: "Samahani, hitilafu imetokea. Tafadhali jaribu tena baadaye.",
+    ussd_confirm: "Umechagua: {answer}. Tuma?",
+    ussd_yes: "Ndiyo, tuma",
+    ussd_no: "Hapana, ghairi",
+    ussd_cancelled: "Imeghairiwa. Hakuna kilichohifadhiwa.",
+    ussd_more: "Zaidi",
+    ussd_invalid: "Chaguo si sahihi.",
 };
 
 static FR: Texts = Texts {
@@ -65,6 +83,12 @@ static FR: Texts = Texts {
     not_a_phone: "Désolé, seules les réponses de numéros de téléphone sont prises.",
     busy: "Nous sommes occupés. Renvoyez votre réponse dans une minute.",
     failed: "Désolé, une erreur est survenue. Réessayez plus tard.",
+    ussd_confirm: "Vous avez choisi : {answer}. Envoyer ?",
+    ussd_yes: "Oui, envoyer",
+    ussd_no: "Non, annuler",
+    ussd_cancelled: "Annulé. Rien n'a été enregistré.",
+    ussd_more: "Suite",
+    ussd_invalid: "Choix non valide.",
 };
 
 /// The texts for a language tag (`sw`, `fr-CA`…), English when there are none.
@@ -99,6 +123,12 @@ mod tests {
                 texts.not_a_phone,
                 texts.busy,
                 texts.failed,
+                texts.ussd_confirm,
+                texts.ussd_yes,
+                texts.ussd_no,
+                texts.ussd_cancelled,
+                texts.ussd_more,
+                texts.ussd_invalid,
             ] {
                 assert_eq!(segments(text), (Encoding::Gsm7, 1), "{text}");
                 assert!(text.chars().count() <= 110, "{text}");
