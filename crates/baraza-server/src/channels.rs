@@ -16,6 +16,7 @@ mod texts;
 pub mod ussd;
 
 use crate::AppState;
+use crate::storage::Database;
 use phone::PhoneKey;
 
 /// Settings of the phone channels.
@@ -28,6 +29,43 @@ pub struct ChannelSettings {
     /// Addresses allowed to call the gateway endpoints (Kannel's smsbox, the USSD aggregator):
     /// anyone else could claim to be any phone.
     pub gateways: Vec<IpAddr>,
+}
+
+/// Purges the phone hashes of every poll closed for longer than `retention`, now and every
+/// hour, for as long as the server runs (see [`Database::purge_phone_hashes`]).
+pub async fn purge_phone_hashes_after_closing(database: Database, retention: time::Duration) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every.tick().await;
+        if let Err(error) =
+            purge_expired_phone_hashes(&database, retention, time::OffsetDateTime::now_utc()).await
+        {
+            tracing::warn!(error = format!("{error:#}"), "cannot purge phone hashes");
+        }
+    }
+}
+
+/// One pass of [`purge_phone_hashes_after_closing`] at `now`; returns the ballots changed.
+pub async fn purge_expired_phone_hashes(
+    database: &Database,
+    retention: time::Duration,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<u64> {
+    let mut purged = 0;
+    for poll in database.polls() {
+        let closed_long_enough = poll.phase_at(now) == baraza_core::PollPhase::Closed
+            && poll
+                .closes_at()
+                .is_none_or(|closes| closes + retention <= now);
+        if closed_long_enough {
+            let changed = database.purge_phone_hashes(poll.slug()).await?;
+            if changed > 0 {
+                tracing::info!(poll = %poll.slug(), changed, "purged the phone hashes of a closed poll");
+            }
+            purged += changed;
+        }
+    }
+    Ok(purged)
 }
 
 impl ChannelSettings {

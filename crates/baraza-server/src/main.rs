@@ -131,6 +131,9 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     sms_gateways: Vec<std::net::IpAddr>,
+    /// Days after a poll closes before the hashes of the phones that answered it are purged.
+    #[arg(long, env = "BARAZA_PHONE_RETENTION_DAYS", default_value_t = 30)]
+    phone_retention_days: u32,
 }
 
 /// A country calling code: 1 to 3 digits, no `+`.
@@ -194,6 +197,10 @@ fn init_logging(format: LogFormat) {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let database = Database::connect(&args.database.url).await?;
+    let _retention = tokio::spawn(baraza_server::channels::purge_phone_hashes_after_closing(
+        database.clone(),
+        time::Duration::days(i64::from(args.phone_retention_days)),
+    ));
     // A production database is never filled with demo polls by accident: only when asked.
     if args.demo {
         seed::seed_demo(&database, OffsetDateTime::now_utc()).await?;

@@ -233,3 +233,51 @@ async fn no_phone_number_is_stored() {
     assert!(!tokens[0].contains("700111222"), "{tokens:?}");
     assert!(!sms.server.database_dump().await.contains("700111222"));
 }
+
+#[tokio::test]
+async fn phone_hashes_are_purged_once_a_poll_has_been_closed_for_the_retention_period() {
+    let sms = SmsServer::new().await;
+    sms.text(PHONE, "TARIFF 2").await;
+    let poll = sms
+        .server
+        .database
+        .poll(&Slug::parse("water").expect("slug"))
+        .await
+        .expect("read")
+        .expect("poll");
+    let before = sms.server.database.recount(&poll).await.expect("recount");
+    let closes = poll.closes_at().expect("closing time");
+
+    let while_open = baraza_server::channels::purge_expired_phone_hashes(
+        &sms.server.database,
+        time::Duration::days(30),
+        support::now(),
+    )
+    .await
+    .expect("purge");
+    let too_soon = baraza_server::channels::purge_expired_phone_hashes(
+        &sms.server.database,
+        time::Duration::days(30),
+        closes + time::Duration::days(29),
+    )
+    .await
+    .expect("purge");
+    let after_retention = baraza_server::channels::purge_expired_phone_hashes(
+        &sms.server.database,
+        time::Duration::days(30),
+        closes + time::Duration::days(30),
+    )
+    .await
+    .expect("purge");
+
+    assert_eq!((while_open, too_soon, after_retention), (0, 0, 1));
+    let tokens = sms.server.voter_tokens("water").await;
+    assert!(
+        tokens.iter().all(|t| !t.starts_with("phone-")),
+        "{tokens:?}"
+    );
+    assert_eq!(
+        sms.server.database.recount(&poll).await.expect("recount"),
+        before
+    );
+}

@@ -1,6 +1,8 @@
 //! Which poll an SMS keyword or a USSD service code leads to.
 
-use baraza_core::Slug;
+use std::sync::Arc;
+
+use baraza_core::{Poll, Slug};
 
 use super::Database;
 use super::engine::with_pool;
@@ -86,6 +88,28 @@ impl Database {
                 .await?
         });
         Ok(slug.map(Slug::parse).transpose()?)
+    }
+
+    /// Every poll the server knows (from memory).
+    pub fn polls(&self) -> Vec<Arc<Poll>> {
+        self.inner.live.all()
+    }
+
+    /// Forgets which phones answered `poll`: each phone ballot's voter token (a keyed hash of the
+    /// number) is replaced by one that names only the ballot. The ballots and counts stay; the
+    /// one-answer rule can no longer be checked, so this is for closed polls. Returns how many
+    /// ballots were changed.
+    pub async fn purge_phone_hashes(&self, poll: &Slug) -> anyhow::Result<u64> {
+        Ok(with_pool!(&self.inner.engine, pool => {
+            sqlx::query(
+                "UPDATE ballots SET voter_token = 'purged-phone-ballot-' || CAST(id AS TEXT) \
+                 WHERE poll_slug = $1 AND voter_token LIKE 'phone-%'",
+            )
+            .bind(poll.as_str())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
     }
 
     /// Ballots of `poll` by channel, from the stored ballots.

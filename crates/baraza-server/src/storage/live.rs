@@ -38,6 +38,16 @@ pub(crate) struct LivePolls {
 }
 
 impl LivePolls {
+    /// Every poll in memory.
+    pub(crate) fn all(&self) -> Vec<Arc<Poll>> {
+        self.polls
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .map(|live| Arc::clone(&live.poll))
+            .collect()
+    }
+
     pub(crate) fn get(&self, slug: &Slug) -> Option<Arc<LivePoll>> {
         self.polls
             .read()
