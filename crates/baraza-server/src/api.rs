@@ -92,3 +92,83 @@ pub(crate) async fn method_not_allowed() -> AppError {
         "this endpoint does not take that method",
     )
 }
+
+/// `GET /api/v1/polls/{slug}/channels`: how the poll's ballots arrived — web, SMS, USSD.
+pub(crate) async fn get_channel_shares(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Json<ChannelShares>, AppError> {
+    let poll = visible_poll(&state, &slug).await?;
+    let counts = state.database.channel_counts(poll.slug()).await?;
+    let total: u64 = counts.iter().map(|(_, count)| count).sum();
+    let tenths = shares_in_tenths(&counts.iter().map(|(_, c)| *c).collect::<Vec<_>>());
+    Ok(Json(ChannelShares {
+        poll: poll.slug().clone(),
+        total_ballots: total,
+        channels: counts
+            .iter()
+            .zip(tenths)
+            .map(|((channel, count), percent_tenths)| ChannelShare {
+                channel: channel.as_str(),
+                count: *count,
+                percent_tenths,
+            })
+            .collect(),
+    }))
+}
+
+/// The share of each channel in a poll's ballots.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct ChannelShares {
+    poll: Slug,
+    total_ballots: u64,
+    channels: Vec<ChannelShare>,
+}
+
+/// One channel's ballots: `{"channel": "sms", "count": 12, "percent_tenths": 375}`.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct ChannelShare {
+    channel: &'static str,
+    count: u64,
+    percent_tenths: u32,
+}
+
+/// Shares of `counts` in tenths of a percent that add up to exactly 1000 (largest remainder);
+/// all zero when there is nothing to share.
+fn shares_in_tenths(counts: &[u64]) -> Vec<u32> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let exact: Vec<(u64, u64)> = counts
+        .iter()
+        .map(|&count| ((count * 1000) / total, (count * 1000) % total))
+        .collect();
+    let mut shares: Vec<u32> = exact
+        .iter()
+        .map(|&(whole, _)| u32::try_from(whole).unwrap_or(1000))
+        .collect();
+    let given: u32 = shares.iter().sum();
+    let mut by_remainder: Vec<usize> = (0..counts.len()).collect();
+    by_remainder.sort_by_key(|&i| std::cmp::Reverse(exact[i].1));
+    for &i in by_remainder
+        .iter()
+        .take(1000_u32.saturating_sub(given) as usize)
+    {
+        shares[i] += 1;
+    }
+    shares
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shares_in_tenths;
+
+    #[test]
+    fn shares_add_up_to_a_thousand_tenths() {
+        assert_eq!(shares_in_tenths(&[1, 1, 1]), [334, 333, 333]);
+        assert_eq!(shares_in_tenths(&[2, 1, 0]), [667, 333, 0]);
+        assert_eq!(shares_in_tenths(&[0, 0, 0]), [0, 0, 0]);
+        assert_eq!(shares_in_tenths(&[5, 0, 0]), [1000, 0, 0]);
+    }
+}

@@ -104,6 +104,7 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
             post(api::submit_ballot).layer(DefaultBodyLimit::max(api::MAX_BALLOT_BODY_BYTES)),
         )
         .route("/api/v1/polls/{slug}/results", get(api::get_results))
+        .route("/api/v1/polls/{slug}/channels", get(api::get_channel_shares))
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/channels/sms/kannel", get(channels::kannel_sms))
         .route(

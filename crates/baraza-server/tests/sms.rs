@@ -119,6 +119,19 @@ async fn an_sms_answer_is_counted_in_the_same_poll_as_web_ballots_once_per_phone
         .await
         .expect("channels");
     assert_eq!(by_channel, [("sms".to_owned(), 1), ("web".to_owned(), 1)]);
+    let shares = sms
+        .server
+        .send(get("/api/v1/polls/water/channels"))
+        .await
+        .json();
+    assert_eq!(
+        shares,
+        serde_json::json!({"poll": "water", "total_ballots": 2, "channels": [
+            {"channel": "web", "count": 1, "percent_tenths": 500},
+            {"channel": "sms", "count": 1, "percent_tenths": 500},
+            {"channel": "ussd", "count": 0, "percent_tenths": 0}
+        ]})
+    );
 }
 
 #[tokio::test]

@@ -72,6 +72,15 @@ async fn one_group_with_repeated_voters_stores_each_voter_once() {
     assert_eq!(in_memory.total_ballots(), 10);
     assert_eq!(in_memory, recount);
     assert_eq!(stored_counts, recount);
+    let by_channel = server
+        .database
+        .channel_counts(poll.slug())
+        .await
+        .expect("channel counts");
+    assert_eq!(
+        by_channel,
+        [(Channel::Web, 10), (Channel::Sms, 0), (Channel::Ussd, 0)]
+    );
 }
 
 #[tokio::test]
@@ -242,6 +251,14 @@ async fn synthetic_load_test_ballots_are_counted_like_real_ones() {
     assert_eq!((added, added_again), (1_000, 11));
     let recount = server.database.recount(&poll).await.expect("recount");
     assert_eq!(recount.total_ballots(), 1_011);
+    assert_eq!(
+        server
+            .database
+            .channel_counts(&slug)
+            .await
+            .expect("channels")[0],
+        (Channel::Web, 1_011)
+    );
     assert_eq!(server.database.tally(&poll).expect("tally"), recount);
     let counts: Vec<u64> = recount.options().iter().map(|o| o.count).collect();
     assert_eq!(counts, [334 + 4, 333 + 4, 333 + 3]);

@@ -101,6 +101,13 @@ async fn a_session_chooses_the_language_answers_confirms_and_is_counted_once_per
         .await
         .expect("channels");
     assert_eq!(by_channel, [("ussd".to_owned(), 1)]);
+    let counts = server
+        .database
+        .channel_counts(&Slug::parse("water").expect("slug"))
+        .await
+        .expect("running counts");
+    let counts: Vec<u64> = counts.iter().map(|(_, count)| *count).collect();
+    assert_eq!(counts, [0, 0, 1], "web, sms, ussd");
 
     // The same phone again, by USSD or in another format: nothing more is counted.
     let again = step(&server, "s2", "0700111222", "").await;

@@ -83,6 +83,15 @@ impl Database {
                 .bind(poll.as_str())
                 .execute(&mut *transaction)
                 .await?;
+            sqlx::query(
+                "INSERT INTO poll_channel_counts (poll_slug, channel, ballots) \
+                 VALUES ($1, 'web', $2) ON CONFLICT (poll_slug, channel) \
+                 DO UPDATE SET ballots = poll_channel_counts.ballots + excluded.ballots",
+            )
+            .bind(poll.as_str())
+            .bind(i64::try_from(added)?)
+            .execute(&mut *transaction)
+            .await?;
             transaction.commit().await?;
         });
         self.inner.writer.reload(Some(poll.clone())).await?;

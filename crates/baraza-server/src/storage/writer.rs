@@ -293,6 +293,7 @@ enum Outcome {
 struct CountDelta<'a> {
     ballots: i64,
     options: BTreeMap<&'a str, i64>,
+    channels: BTreeMap<&'static str, i64>,
 }
 
 /// Most rows of one multi-row `INSERT`: 256 rows × 5 values stays far below both engines'
@@ -405,12 +406,13 @@ async fn commit_group(
             }
         }
         let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
-        for (index, ballot, _, _) in &ballots {
+        for (index, ballot, _, channel) in &ballots {
             let key = (ballot.poll().as_str().to_owned(), ballot.voter().as_str().to_owned());
             outcomes[*index] = match stored.get(&key) {
                 Some(&id) => {
                     let delta = deltas.entry(ballot.poll().as_str()).or_default();
                     delta.ballots += 1;
+                    *delta.channels.entry(channel.as_str()).or_default() += 1;
                     for option in ballot.selections() {
                         *delta.options.entry(option.as_str()).or_default() += 1;
                     }
@@ -439,6 +441,19 @@ async fn commit_group(
                     .execute(&mut *transaction)
                     .await
                     .context("cannot count ballots")?;
+            }
+            for (channel, count) in &delta.channels {
+                sqlx::query(
+                    "INSERT INTO poll_channel_counts (poll_slug, channel, ballots) \
+                     VALUES ($1, $2, $3) ON CONFLICT (poll_slug, channel) \
+                     DO UPDATE SET ballots = poll_channel_counts.ballots + excluded.ballots",
+                )
+                .bind(*poll)
+                .bind(*channel)
+                .bind(*count)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot count ballots by channel")?;
             }
             if notify {
                 // Delivered to the other servers only if, and when, this transaction commits.
