@@ -6,6 +6,7 @@
 //!   commits them in groups and acknowledges each after its group's durable commit.
 //! - [`live`]: poll definitions and running counts kept in memory; reading a poll or its results
 //!   touches no database.
+//! - [`feedback`]: feedback forms, and their results counted from the stored responses.
 //! - [`listen`]: with PostgreSQL, servers sharing the database tell each other what changed.
 //!
 //! The database is the source of truth throughout: memory is loaded from it on start and
@@ -20,12 +21,14 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 mod engine;
+mod feedback;
 pub mod listen;
 mod live;
 mod load_test;
 mod writer;
 
 pub use engine::EngineKind;
+pub use feedback::StoredFeedbackResponse;
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 
 use engine::{Engine, with_pool};
