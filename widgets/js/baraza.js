@@ -1,21 +1,48 @@
 // Baraza loader: defines the <baraza-*> custom elements. A page includes it once:
 //   <script type="module" src="https://baraza.example.org/widgets/baraza.js"></script>
 // It stays small and stable; the wasm is fetched only when the first element connects.
-// `cargo xtask dist` fills in the content-hashed file names below.
-const GLUE_FILE = "__BARAZA_GLUE_FILE__";
-const WASM_FILE = "__BARAZA_WASM_FILE__";
+// Each widget kind is its own wasm module, so a page downloads only the kinds it embeds.
+// `cargo xtask dist` fills in the content-hashed file names of every module: {kind: {glue, wasm}}.
+const MODULES = __BARAZA_MODULES__;
 
 const bundleBase = new URL(".", import.meta.url);
 const defaultServer = new URL(import.meta.url).origin;
 
 const STYLES = `__BARAZA_STYLES__`;
 
-const LOADING = { en: "Loading the poll…", sw: "Inapakia kura ya maoni…", fr: "Chargement du sondage…" };
-const UNAVAILABLE = {
-  en: "This poll cannot be shown here.",
-  sw: "Kura hii ya maoni haiwezi kuonyeshwa hapa.",
-  fr: "Ce sondage ne peut pas être affiché ici.",
-};
+// The element registry: every <baraza-*> element is one entry, so a new widget kind is a new
+// line here and a mount function in the wasm, never a second copy of this file. For each tag:
+// the attribute that names the instrument, the API path of the data the widget needs first
+// (fetched in parallel with the wasm download), the wasm export that mounts it, and the texts
+// shown before the wasm runs.
+const WIDGETS = [
+  {
+    tag: "baraza-poll",
+    attribute: "poll",
+    dataPath: (slug) => `/api/v1/polls/${encodeURIComponent(slug)}`,
+    module: "poll",
+    mount: "mountPoll",
+    loading: { en: "Loading the poll…", sw: "Inapakia kura ya maoni…", fr: "Chargement du sondage…" },
+    unavailable: {
+      en: "This poll cannot be shown here.",
+      sw: "Kura hii ya maoni haiwezi kuonyeshwa hapa.",
+      fr: "Ce sondage ne peut pas être affiché ici.",
+    },
+  },
+  {
+    tag: "baraza-feedback",
+    attribute: "form",
+    dataPath: (slug) => `/api/v1/feedback/${encodeURIComponent(slug)}`,
+    module: "feedback",
+    mount: "mountFeedback",
+    loading: { en: "Loading the feedback form…", sw: "Inapakia fomu ya maoni…", fr: "Chargement du formulaire…" },
+    unavailable: {
+      en: "This feedback form cannot be shown here.",
+      sw: "Fomu hii ya maoni haiwezi kuonyeshwa hapa.",
+      fr: "Ce formulaire ne peut pas être affiché ici.",
+    },
+  },
+];
 
 let sheet = null;
 function styleSheet() {
@@ -28,18 +55,20 @@ function styleSheet() {
   return sheet;
 }
 
-let wasmReady = null;
-function loadWasm() {
-  if (!wasmReady) {
+const modulesReady = new Map();
+function loadWasm(kind) {
+  if (!modulesReady.has(kind)) {
+    const files = MODULES[kind];
     // Start the wasm download at once, in parallel with the JS glue; both are CORS requests.
-    const wasmResponse = fetch(new URL(WASM_FILE, bundleBase));
-    wasmReady = import(new URL(GLUE_FILE, bundleBase).href).then(async (glue) => {
+    const wasmResponse = fetch(new URL(files.wasm, bundleBase));
+    const ready = import(new URL(files.glue, bundleBase).href).then(async (glue) => {
       await glue.default({ module_or_path: wasmResponse });
       return glue;
     });
-    wasmReady.catch((error) => explainStartFailure(error));
+    ready.catch((error) => explainStartFailure(error));
+    modulesReady.set(kind, ready);
   }
-  return wasmReady;
+  return modulesReady.get(kind);
 }
 
 function explainStartFailure(error) {
@@ -57,82 +86,87 @@ function pick(table, language) {
   return table[(language || "en").toLowerCase().split(/[-_]/)[0]] || table.en;
 }
 
-class BarazaPoll extends HTMLElement {
-  static observedAttributes = ["poll", "server", "lang"];
-  #widget = null;
-  #mountId = 0;
+/** The custom element class of one registry entry. */
+function widgetClass(spec) {
+  return class extends HTMLElement {
+    static observedAttributes = [spec.attribute, "server", "lang"];
+    #widget = null;
+    #mountId = 0;
 
-  connectedCallback() {
-    this.#mount();
-  }
-
-  disconnectedCallback() {
-    this.#unmount();
-  }
-
-  attributeChangedCallback(_name, oldValue, newValue) {
-    if (this.isConnected && oldValue !== newValue) {
-      this.#unmount();
+    connectedCallback() {
       this.#mount();
     }
-  }
 
-  #language() {
-    const scoped = this.closest("[lang]");
-    return (scoped && scoped.getAttribute("lang")) || navigator.language || "en";
-  }
-
-  #mount() {
-    const slug = (this.getAttribute("poll") || "").trim();
-    if (!slug) {
-      console.error("[baraza] <baraza-poll> needs a poll attribute, e.g. <baraza-poll poll=\"water-tariffs-2027\">");
-      return;
+    disconnectedCallback() {
+      this.#unmount();
     }
-    const server = (this.getAttribute("server") || defaultServer).replace(/\/+$/, "");
-    const language = this.#language();
-    const root = this.shadowRoot || this.attachShadow({ mode: "open" });
-    root.adoptedStyleSheets = [styleSheet()];
-    const placeholder = document.createElement("p");
-    placeholder.className = "baraza state";
-    placeholder.setAttribute("role", "status");
-    placeholder.textContent = pick(LOADING, language);
-    root.replaceChildren(placeholder);
 
-    // The poll request runs in parallel with the wasm download; the widget awaits it.
-    const pollResponse = fetch(`${server}/api/v1/polls/${encodeURIComponent(slug)}`, {
-      headers: { accept: "application/json" },
-    });
-    pollResponse.catch(() => {}); // the widget reports network failures itself
-    const mountId = ++this.#mountId;
-    loadWasm().then(
-      (glue) => {
-        if (mountId !== this.#mountId) return; // removed or changed while loading
-        const mountPoint = document.createElement("div");
-        root.replaceChildren(mountPoint);
-        this.#widget = glue.mountPoll(mountPoint, slug, server, language, pollResponse);
-      },
-      () => {
-        if (mountId !== this.#mountId) return;
-        // Fall back to the element's own content (a link or a form), shown through a slot.
-        const message = document.createElement("p");
-        message.className = "baraza state";
-        message.setAttribute("role", "alert");
-        message.textContent = pick(UNAVAILABLE, language);
-        root.replaceChildren(message, document.createElement("slot"));
-      },
-    );
-  }
-
-  #unmount() {
-    this.#mountId++;
-    if (this.#widget) {
-      this.#widget.destroy();
-      this.#widget.free();
-      this.#widget = null;
+    attributeChangedCallback(_name, oldValue, newValue) {
+      if (this.isConnected && oldValue !== newValue) {
+        this.#unmount();
+        this.#mount();
+      }
     }
-  }
+
+    #language() {
+      const scoped = this.closest("[lang]");
+      return (scoped && scoped.getAttribute("lang")) || navigator.language || "en";
+    }
+
+    #mount() {
+      const slug = (this.getAttribute(spec.attribute) || "").trim();
+      if (!slug) {
+        console.error(`[baraza] <${spec.tag}> needs a ${spec.attribute} attribute, e.g. <${spec.tag} ${spec.attribute}="water-2027">`);
+        return;
+      }
+      const server = (this.getAttribute("server") || defaultServer).replace(/\/+$/, "");
+      const language = this.#language();
+      const root = this.shadowRoot || this.attachShadow({ mode: "open" });
+      root.adoptedStyleSheets = [styleSheet()];
+      const placeholder = document.createElement("p");
+      placeholder.className = "baraza state";
+      placeholder.setAttribute("role", "status");
+      placeholder.textContent = pick(spec.loading, language);
+      root.replaceChildren(placeholder);
+
+      // The data request runs in parallel with the wasm download; the widget awaits it.
+      const dataResponse = fetch(`${server}${spec.dataPath(slug)}`, {
+        headers: { accept: "application/json" },
+      });
+      dataResponse.catch(() => {}); // the widget reports network failures itself
+      const mountId = ++this.#mountId;
+      loadWasm(spec.module).then(
+        (glue) => {
+          if (mountId !== this.#mountId) return; // removed or changed while loading
+          const mountPoint = document.createElement("div");
+          root.replaceChildren(mountPoint);
+          this.#widget = glue[spec.mount](mountPoint, slug, server, language, dataResponse);
+        },
+        () => {
+          if (mountId !== this.#mountId) return;
+          // Fall back to the element's own content (a link or a form), shown through a slot.
+          const message = document.createElement("p");
+          message.className = "baraza state";
+          message.setAttribute("role", "alert");
+          message.textContent = pick(spec.unavailable, language);
+          root.replaceChildren(message, document.createElement("slot"));
+        },
+      );
+    }
+
+    #unmount() {
+      this.#mountId++;
+      if (this.#widget) {
+        this.#widget.destroy();
+        this.#widget.free();
+        this.#widget = null;
+      }
+    }
+  };
 }
 
-if (!customElements.get("baraza-poll")) {
-  customElements.define("baraza-poll", BarazaPoll);
+for (const spec of WIDGETS) {
+  if (!customElements.get(spec.tag)) {
+    customElements.define(spec.tag, widgetClass(spec));
+  }
 }

@@ -1,7 +1,8 @@
-//! Talking to the Baraza server with the v1 wire types, through the browser's `fetch` and
+//! Talking to the Baraza server with the v1 wire types (any widget kind's), through the browser's `fetch` and
 //! `JSON.parse` (no JSON parser inside the wasm).
 
-use baraza_core::v1::{BallotReceipt, BallotSubmission, ErrorBody, PollResults, PollView};
+use baraza_core::v1::ErrorBody;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast as _, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -46,28 +47,17 @@ fn get(url: &str) -> Result<js_sys::Promise, Problem> {
     Ok(window()?.fetch_with_str_and_init(url, &init))
 }
 
-/// `GET /api/v1/polls/{slug}`, as a promise the loader could also have started.
-pub(crate) fn fetch_poll(server: &str, slug: &str) -> Result<js_sys::Promise, Problem> {
-    get(&format!("{server}/api/v1/polls/{slug}"))
+/// `GET url`, decoded as `T`.
+pub(crate) async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, Problem> {
+    decode(get(url)?).await
 }
 
-/// `GET /api/v1/polls/{slug}`.
-pub(crate) async fn load_poll(server: &str, slug: &str) -> Result<PollView, Problem> {
-    decode(fetch_poll(server, slug)?).await
-}
-
-/// `GET /api/v1/polls/{slug}/results`.
-pub(crate) async fn load_results(server: &str, slug: &str) -> Result<PollResults, Problem> {
-    decode(get(&format!("{server}/api/v1/polls/{slug}/results"))?).await
-}
-
-/// `POST /api/v1/polls/{slug}/ballots`.
-pub(crate) async fn submit_ballot(
-    server: &str,
-    slug: &str,
-    submission: &BallotSubmission,
-) -> Result<BallotReceipt, Problem> {
-    let value = serde_wasm_bindgen::to_value(submission).map_err(|_| Problem::Server)?;
+/// `POST url` with `body` as JSON, the answer decoded as `T`.
+pub(crate) async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+) -> Result<T, Problem> {
+    let value = serde_wasm_bindgen::to_value(body).map_err(|_| Problem::Server)?;
     let body = js_sys::JSON::stringify(&value).map_err(|_| Problem::Server)?;
     let init = RequestInit::new();
     init.set_method("POST");
@@ -80,6 +70,5 @@ pub(crate) async fn submit_ballot(
         .map_err(|_| Problem::Server)?;
     init.set_headers(&headers);
     init.set_body(&JsValue::from(body));
-    let url = format!("{server}/api/v1/polls/{slug}/ballots");
-    decode(window()?.fetch_with_str_and_init(&url, &init)).await
+    decode(window()?.fetch_with_str_and_init(url, &init)).await
 }

@@ -2,13 +2,18 @@
 //!
 //! Baraza's citizen-facing widgets, written with [yew] and compiled to WebAssembly. Web pages do
 //! not use this crate directly: the loader `js/baraza.js` defines the custom elements
-//! (`<baraza-poll>`), fetches this crate's wasm on first use and calls [`mount_poll`] for each
-//! element, inside the element's shadow root.
+//! (`<baraza-poll>`, `<baraza-feedback>`), fetches this crate's wasm on first use and calls
+//! [`mount_poll`] or [`mount_feedback`] for each element, inside the element's shadow root.
 //!
 //! ```html
 //! <script type="module" src="https://baraza.example.org/widgets/baraza.js"></script>
 //! <baraza-poll poll="water-tariffs-2027"></baraza-poll>
+//! <baraza-feedback form="water-page-feedback"></baraza-feedback>
 //! ```
+//!
+//! Each widget kind is a cargo feature (`poll`, `feedback`; both by default): `cargo xtask dist`
+//! builds one wasm module per kind, and the loader fetches only the modules of the elements on
+//! the page.
 //!
 //! The widget talks to the server with the [`baraza_core::v1`] wire types, so the two cannot
 //! disagree about the JSON. Every failure becomes a visible, translated state with a way to
@@ -25,42 +30,34 @@
 pub mod i18n;
 
 mod api;
+#[cfg(feature = "poll")]
 mod device;
+#[cfg(feature = "feedback")]
+mod feedback;
+#[cfg(feature = "poll")]
 mod poll;
+mod shell;
 
-pub use mount::{PollWidget, mount_poll};
+#[cfg(feature = "feedback")]
+pub use mount::mount_feedback;
+#[cfg(feature = "poll")]
+pub use mount::mount_poll;
+pub use shell::MountedWidget;
 
 mod mount {
     use wasm_bindgen::prelude::*;
-    use yew::AppHandle;
 
-    use crate::poll::{PollApp, PollProps};
+    use crate::shell::{self, MountedWidget};
 
-    /// A mounted `<baraza-poll>` widget; the loader calls [`PollWidget::destroy`] when the
-    /// element leaves the page.
-    #[wasm_bindgen]
-    #[derive(Debug)]
-    pub struct PollWidget {
-        handle: Option<AppHandle<PollApp>>,
-    }
-
-    #[wasm_bindgen]
-    impl PollWidget {
-        /// Unmounts the widget and releases its resources. Calling it twice is harmless.
-        pub fn destroy(&mut self) {
-            if let Some(handle) = self.handle.take() {
-                handle.destroy();
-            }
-        }
-    }
-
-    /// Mounts a poll widget into `root` (an element inside the custom element's shadow root).
+    /// Mounts a `<baraza-poll>` widget into `root` (an element inside the custom element's
+    /// shadow root).
     ///
-    /// * `slug` – the poll to show;
+    /// * `slug` – the poll to show (`poll` attribute);
     /// * `server` – the Baraza server's base URL, without a trailing slash;
     /// * `language` – the reader's preferred BCP 47 language;
     /// * `poll_response` – the loader's `fetch` of `GET /api/v1/polls/{slug}`, started in
     ///   parallel with the wasm download so the two do not wait on each other.
+    #[cfg(feature = "poll")]
     #[wasm_bindgen(js_name = mountPoll)]
     pub fn mount_poll(
         root: web_sys::Element,
@@ -68,15 +65,22 @@ mod mount {
         server: String,
         language: String,
         poll_response: js_sys::Promise,
-    ) -> PollWidget {
-        let props = PollProps {
-            slug: slug.into(),
-            server: server.into(),
-            language: language.into(),
-            poll_response: crate::poll::PendingResponse(poll_response),
-        };
-        PollWidget {
-            handle: Some(yew::Renderer::<PollApp>::with_root_and_props(root, props).render()),
-        }
+    ) -> MountedWidget {
+        shell::mount::<crate::poll::PollApp>(root, slug, server, language, poll_response)
+    }
+
+    /// Mounts a `<baraza-feedback>` widget into `root`; the arguments are those of
+    /// [`mount_poll`], with `slug` the form (`form` attribute) and `form_response` the
+    /// loader's `fetch` of `GET /api/v1/feedback/{slug}`.
+    #[cfg(feature = "feedback")]
+    #[wasm_bindgen(js_name = mountFeedback)]
+    pub fn mount_feedback(
+        root: web_sys::Element,
+        slug: String,
+        server: String,
+        language: String,
+        form_response: js_sys::Promise,
+    ) -> MountedWidget {
+        shell::mount::<crate::feedback::FeedbackApp>(root, slug, server, language, form_response)
     }
 }

@@ -5,35 +5,14 @@ use std::rc::Rc;
 use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
 use baraza_core::{OffsetDateTime, PollPhase};
 use wasm_bindgen::JsValue;
-use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Problem, Texts};
+use crate::i18n::{Lang, Problem};
+
+mod texts;
+use crate::shell::{self, Focus, WidgetProps};
 use crate::{api, device};
-
-/// The loader's in-flight `fetch` of the poll, handed over at mount time.
-#[derive(Debug, Clone)]
-pub(crate) struct PendingResponse(pub(crate) js_sys::Promise);
-
-impl PartialEq for PendingResponse {
-    fn eq(&self, other: &Self) -> bool {
-        // The same request object, not an equal-looking one.
-        wasm_bindgen::JsValue::from(&self.0) == wasm_bindgen::JsValue::from(&other.0)
-    }
-}
-
-/// Attributes of `<baraza-poll>`, as resolved by the loader.
-#[derive(Debug, Properties, PartialEq)]
-pub(crate) struct PollProps {
-    /// The poll's slug (`poll` attribute).
-    pub(crate) slug: AttrValue,
-    /// The server's base URL without a trailing slash (`server` attribute or the loader's origin).
-    pub(crate) server: AttrValue,
-    /// The reader's preferred language (`lang` attribute, else the page's language).
-    pub(crate) language: AttrValue,
-    /// The poll request the loader started.
-    pub(crate) poll_response: PendingResponse,
-}
+use texts::Texts;
 
 /// Why results are shown instead of the question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,16 +58,15 @@ pub(crate) struct PollApp {
     texts: Texts,
     voter: String,
     announcement: String,
-    focus_target: NodeRef,
-    move_focus: bool,
+    focus: Focus,
 }
 
 impl Component for PollApp {
     type Message = Msg;
-    type Properties = PollProps;
+    type Properties = WidgetProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let pending = ctx.props().poll_response.0.clone();
+        let pending = ctx.props().first_response.0.clone();
         ctx.link()
             .send_future(async move { Msg::PollLoaded(api::decode(pending).await) });
         Self {
@@ -98,8 +76,7 @@ impl Component for PollApp {
             texts: Texts::new(Lang::from_tag(&ctx.props().language)),
             voter: device::voter_token(),
             announcement: String::new(),
-            focus_target: NodeRef::default(),
-            move_focus: false,
+            focus: Focus::default(),
         }
     }
 
@@ -160,16 +137,16 @@ impl Component for PollApp {
                     results: receipt.results,
                     outcome: Outcome::Thanks,
                 };
-                self.move_focus = true;
+                self.focus.request();
             }
             Msg::Submitted(Err(Problem::AlreadyVoted)) => {
                 device::remember_vote(&props.server, &props.slug);
                 self.show_results(ctx, Outcome::AlreadyVoted);
-                self.move_focus = true;
+                self.focus.request();
             }
             Msg::Submitted(Err(Problem::Closed)) => {
                 self.show_results(ctx, Outcome::Closed);
-                self.move_focus = true;
+                self.focus.request();
             }
             Msg::Submitted(Err(problem)) => {
                 self.stage = Stage::Choosing {
@@ -180,7 +157,7 @@ impl Component for PollApp {
             }
             Msg::ResultsLoaded(outcome, Ok(results)) => {
                 // Announce only what the citizen caused; results shown on page load stay quiet.
-                self.announcement = if self.move_focus {
+                self.announcement = if self.focus.is_requested() {
                     format!(
                         "{} {}",
                         self.outcome_text(outcome),
@@ -201,7 +178,9 @@ impl Component for PollApp {
                     self.announcement = self.texts.loading().to_owned();
                     let (server, slug) = (props.server.to_string(), props.slug.to_string());
                     ctx.link().send_future(async move {
-                        Msg::PollLoaded(api::load_poll(&server, &slug).await)
+                        Msg::PollLoaded(
+                            api::get_json(&format!("{server}/api/v1/polls/{slug}")).await,
+                        )
                     });
                 }
             },
@@ -211,24 +190,11 @@ impl Component for PollApp {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let busy = matches!(self.stage, Stage::Loading | Stage::ResultsLoading(_));
-        html! {
-            <section class="baraza" part="container" lang={self.texts.tag()} aria-busy={busy.to_string()}>
-                { self.body(ctx) }
-                <p class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
-                    { &self.announcement }
-                </p>
-            </section>
-        }
+        shell::frame(self.texts.tag(), busy, self.body(ctx), &self.announcement)
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
-        if self.move_focus
-            && let Some(target) = self.focus_target.cast::<HtmlElement>()
-        {
-            // Keyboard and screen-reader users land on what replaced the form they were in.
-            let _ = target.focus();
-            self.move_focus = false;
-        }
+        self.focus.apply();
     }
 }
 
@@ -260,7 +226,10 @@ impl PollApp {
         self.stage = Stage::ResultsLoading(outcome);
         let (server, slug) = (ctx.props().server.to_string(), ctx.props().slug.to_string());
         ctx.link().send_future(async move {
-            Msg::ResultsLoaded(outcome, api::load_results(&server, &slug).await)
+            Msg::ResultsLoaded(
+                outcome,
+                api::get_json(&format!("{server}/api/v1/polls/{slug}/results")).await,
+            )
         });
     }
 
@@ -299,7 +268,13 @@ impl PollApp {
         };
         let (server, slug) = (ctx.props().server.to_string(), ctx.props().slug.to_string());
         ctx.link().send_future(async move {
-            Msg::Submitted(api::submit_ballot(&server, &slug, &submission).await)
+            Msg::Submitted(
+                api::post_json(
+                    &format!("{server}/api/v1/polls/{slug}/ballots"),
+                    &submission,
+                )
+                .await,
+            )
         });
     }
 
@@ -331,7 +306,7 @@ impl PollApp {
             },
             (Stage::ResultsFailed(outcome, problem), _) => html! {
                 <>
-                    <p class="outcome" tabindex="-1" ref={self.focus_target.clone()}>{ self.outcome_text(*outcome) }</p>
+                    <p class="outcome" tabindex="-1" ref={self.focus.target()}>{ self.outcome_text(*outcome) }</p>
                     { self.problem_view(ctx, *problem) }
                 </>
             },
@@ -343,16 +318,10 @@ impl PollApp {
     }
 
     fn problem_view(&self, ctx: &Context<Self>, problem: Problem) -> Html {
-        let retry = problem.is_retryable().then(|| {
-            let onclick = ctx.link().callback(|_| Msg::Retry);
-            html! { <button type="button" class="secondary" {onclick}>{ self.texts.retry() }</button> }
-        });
-        html! {
-            <div class="problem" role="alert">
-                <p>{ self.texts.problem(problem) }</p>
-                { for retry }
-            </div>
-        }
+        let retry = problem
+            .is_retryable()
+            .then(|| (self.texts.retry(), ctx.link().callback(|_| Msg::Retry)));
+        shell::problem_view(self.texts.problem(problem), retry)
     }
 
     fn form_view(
@@ -444,7 +413,7 @@ impl PollApp {
         });
         html! {
             <div class="results" part="results">
-                <p class="outcome" tabindex="-1" ref={self.focus_target.clone()}>{ self.outcome_text(outcome) }</p>
+                <p class="outcome" tabindex="-1" ref={self.focus.target()}>{ self.outcome_text(outcome) }</p>
                 <p class="question" part="question">{ self.text(ctx, poll, &poll.question) }</p>
                 <p class="results-title" id="results-title">{ heading }</p>
                 <ul aria-labelledby="results-title">{ for rows }</ul>

@@ -1,5 +1,6 @@
 //! The widget bundle: wasm build, JS bindings, size optimisation, content-hashed names,
-//! pre-compression, and the size report checked against `widgets/size-budget.json`.
+//! pre-compression, and the size report checked against `widgets/size-budget.json`. One wasm
+//! module per widget kind; the budget applies to each kind's first load.
 
 use std::fs;
 use std::io::Write as _;
@@ -21,6 +22,7 @@ struct Budget {
     first_load_gzip_bytes: usize,
 }
 
+#[derive(Clone)]
 struct Measured {
     name: String,
     role: &'static str,
@@ -29,8 +31,20 @@ struct Measured {
     brotli: usize,
 }
 
-/// Builds `target/widgets/` and fails if it is over budget.
-pub(crate) fn build(root: &Path) -> anyhow::Result<()> {
+/// The widget kinds: each is a cargo feature of `baraza-widgets` and becomes its own wasm
+/// module, so a page downloads only the kinds it embeds.
+const KINDS: [&str; 2] = ["poll", "feedback"];
+
+/// One kind's built files: (name, role, bytes) of its JS glue and its wasm.
+struct Module {
+    kind: &'static str,
+    glue: (String, Vec<u8>),
+    wasm: (String, Vec<u8>),
+}
+
+/// Builds one kind's wasm module: cargo with only that kind's feature, wasm-bindgen, wasm-opt,
+/// minified glue, content-hashed names.
+fn build_module(root: &Path, kind: &'static str) -> anyhow::Result<Module> {
     run(cargo().args([
         "build",
         "--package",
@@ -39,58 +53,85 @@ pub(crate) fn build(root: &Path) -> anyhow::Result<()> {
         "wasm32-unknown-unknown",
         "--profile",
         "wasm-release",
+        "--no-default-features",
+        "--features",
+        kind,
     ]))?;
     let target = root.join("target");
     let compiled = target.join("wasm32-unknown-unknown/wasm-release/baraza_widgets.wasm");
     let bindgen_dir = target.join("wasm-bindgen");
-    recreate_dir(&bindgen_dir)?;
+    let out_name = format!("baraza_{kind}");
     run(Command::new("wasm-bindgen")
         .args([
             "--target",
             "web",
             "--remove-name-section",
             "--remove-producers-section",
+            "--out-name",
+            &out_name,
             "--out-dir",
         ])
         .arg(&bindgen_dir)
         .arg(&compiled))?;
-    let optimised = bindgen_dir.join("baraza_widgets_bg.opt.wasm");
+    let optimised = bindgen_dir.join(format!("{out_name}_bg.opt.wasm"));
     run(Command::new(root.join("node_modules/.bin/wasm-opt"))
         .arg("-Oz")
-        .arg(bindgen_dir.join("baraza_widgets_bg.wasm"))
+        .arg(bindgen_dir.join(format!("{out_name}_bg.wasm")))
         .arg("-o")
         .arg(&optimised))?;
-
-    let glue = minify(root, &bindgen_dir.join("baraza_widgets.js"))?;
+    let glue = minify(root, &bindgen_dir.join(format!("{out_name}.js")))?;
     let wasm = fs::read(&optimised)?;
-    let glue_name = format!("baraza_widgets-{}.js", content_hash(&glue));
-    let wasm_name = format!("baraza_widgets_bg-{}.wasm", content_hash(&wasm));
+    Ok(Module {
+        kind,
+        glue: (format!("{out_name}-{}.js", content_hash(&glue)), glue),
+        wasm: (format!("{out_name}_bg-{}.wasm", content_hash(&wasm)), wasm),
+    })
+}
+
+/// Builds `target/widgets/` and fails if any kind's first load is over budget.
+pub(crate) fn build(root: &Path) -> anyhow::Result<()> {
+    let target = root.join("target");
+    let bindgen_dir = target.join("wasm-bindgen");
+    recreate_dir(&bindgen_dir)?;
+    let modules = KINDS
+        .iter()
+        .map(|kind| build_module(root, kind))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let loader_path = bindgen_dir.join("baraza.js");
-    fs::write(&loader_path, loader(root, &glue_name, &wasm_name)?)?;
+    fs::write(&loader_path, loader(root, &modules)?)?;
     let loader = minify(root, &loader_path)?;
 
     let out = target.join("widgets");
     recreate_dir(&out)?;
-    let mut measured = Vec::new();
-    for (name, role, bytes) in [
-        ("baraza.js".to_owned(), "loader", loader),
-        (glue_name, "JS glue", glue),
-        (wasm_name, "wasm", wasm),
-    ] {
-        let gzip = gzip(&bytes)?;
-        let brotli = brotli(&bytes)?;
-        fs::write(out.join(&name), &bytes)?;
-        fs::write(out.join(format!("{name}.gz")), &gzip)?;
-        fs::write(out.join(format!("{name}.br")), &brotli)?;
-        measured.push(Measured {
-            name,
-            role,
-            raw: bytes.len(),
-            gzip: gzip.len(),
-            brotli: brotli.len(),
-        });
+    let loader = write_compressed(&out, "baraza.js".to_owned(), "loader", loader)?;
+    let mut first_loads = Vec::new();
+    for module in modules {
+        let glue = write_compressed(&out, module.glue.0, "JS glue", module.glue.1)?;
+        let wasm = write_compressed(&out, module.wasm.0, "wasm", module.wasm.1)?;
+        first_loads.push((module.kind, [loader.clone(), glue, wasm]));
     }
-    report(root, &measured)
+    report(root, &first_loads)
+}
+
+/// Writes `bytes` and its `.gz` and `.br` copies to `out`, and measures them.
+fn write_compressed(
+    out: &Path,
+    name: String,
+    role: &'static str,
+    bytes: Vec<u8>,
+) -> anyhow::Result<Measured> {
+    let gzip = gzip(&bytes)?;
+    let brotli = brotli(&bytes)?;
+    fs::write(out.join(&name), &bytes)?;
+    fs::write(out.join(format!("{name}.gz")), &gzip)?;
+    fs::write(out.join(format!("{name}.br")), &brotli)?;
+    Ok(Measured {
+        name,
+        role,
+        raw: bytes.len(),
+        gzip: gzip.len(),
+        brotli: brotli.len(),
+    })
 }
 
 fn recreate_dir(dir: &Path) -> anyhow::Result<()> {
@@ -100,8 +141,8 @@ fn recreate_dir(dir: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }
 
-/// The loader with the hashed file names and the stylesheet filled in.
-fn loader(root: &Path, glue_name: &str, wasm_name: &str) -> anyhow::Result<String> {
+/// The loader with every module's hashed file names and the stylesheet filled in.
+fn loader(root: &Path, modules: &[Module]) -> anyhow::Result<String> {
     let template = fs::read_to_string(root.join("widgets/js/baraza.js"))?;
     let styles = fs::read_to_string(root.join("widgets/js/baraza.css"))?;
     if styles.contains('`') || styles.contains("${") || styles.contains('\\') {
@@ -109,10 +150,19 @@ fn loader(root: &Path, glue_name: &str, wasm_name: &str) -> anyhow::Result<Strin
             "widgets/js/baraza.css must not contain ` or ${{ or \\: it is embedded in a JS template literal"
         );
     }
+    let files: serde_json::Map<String, serde_json::Value> = modules
+        .iter()
+        .map(|m| {
+            (
+                m.kind.to_owned(),
+                serde_json::json!({"glue": m.glue.0, "wasm": m.wasm.0}),
+            )
+        })
+        .collect();
+    let files = serde_json::Value::Object(files).to_string();
     let mut loader = template;
     for (placeholder, value) in [
-        ("__BARAZA_GLUE_FILE__", glue_name),
-        ("__BARAZA_WASM_FILE__", wasm_name),
+        ("__BARAZA_MODULES__", files.as_str()),
         ("__BARAZA_STYLES__", styles.trim()),
     ] {
         if !loader.contains(placeholder) {
@@ -156,38 +206,51 @@ fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     Ok(compressed)
 }
 
-fn report(root: &Path, measured: &[Measured]) -> anyhow::Result<()> {
-    println!("widget bundle (target/widgets), bytes:");
-    println!(
-        "  {:<44} {:>9} {:>9} {:>9}",
-        "file", "raw", "gzip", "brotli"
-    );
-    for m in measured {
-        println!(
-            "  {:<44} {:>9} {:>9} {:>9}",
-            format!("{} ({})", m.name, m.role),
-            m.raw,
-            m.gzip,
-            m.brotli
-        );
-    }
-    let total = |f: fn(&Measured) -> usize| measured.iter().map(f).sum::<usize>();
-    let (raw, gzip, brotli) = (total(|m| m.raw), total(|m| m.gzip), total(|m| m.brotli));
-    println!(
-        "  {:<44} {:>9} {:>9} {:>9}",
-        "first load total", raw, gzip, brotli
-    );
-
+/// Prints each kind's first load (loader + its glue + its wasm) and fails if any is over budget.
+fn report(root: &Path, first_loads: &[(&str, [Measured; 3])]) -> anyhow::Result<()> {
     let budget_path = root.join("widgets/size-budget.json");
     let budget: Budget = serde_json::from_str(&fs::read_to_string(&budget_path)?)
         .with_context(|| format!("reading {}", budget_path.display()))?;
+    println!("widget bundle (target/widgets), bytes, first load per widget kind:");
+    let mut over = Vec::new();
+    for (kind, measured) in first_loads {
+        println!(
+            "  {:<44} {:>9} {:>9} {:>9}",
+            format!("<baraza-{kind}>"),
+            "raw",
+            "gzip",
+            "brotli"
+        );
+        for m in measured {
+            println!(
+                "    {:<42} {:>9} {:>9} {:>9}",
+                format!("{} ({})", m.name, m.role),
+                m.raw,
+                m.gzip,
+                m.brotli
+            );
+        }
+        let total = |f: fn(&Measured) -> usize| measured.iter().map(f).sum::<usize>();
+        let (raw, gzip, brotli) = (total(|m| m.raw), total(|m| m.gzip), total(|m| m.brotli));
+        println!(
+            "    {:<42} {:>9} {:>9} {:>9}",
+            format!("first load of <baraza-{kind}>"),
+            raw,
+            gzip,
+            brotli
+        );
+        if brotli > budget.first_load_brotli_bytes || gzip > budget.first_load_gzip_bytes {
+            over.push(*kind);
+        }
+    }
     println!(
-        "  budget (widgets/size-budget.json): brotli {brotli} / {} bytes, gzip {gzip} / {} bytes",
+        "  budget per kind (widgets/size-budget.json): brotli {} bytes, gzip {} bytes",
         budget.first_load_brotli_bytes, budget.first_load_gzip_bytes
     );
-    if brotli > budget.first_load_brotli_bytes || gzip > budget.first_load_gzip_bytes {
+    if !over.is_empty() {
         bail!(
-            "the widget bundle is over its size budget: shrink it, or raise the budget in a reviewed change"
+            "over the size budget: {}; shrink them, or raise the budget in a reviewed change",
+            over.join(", ")
         );
     }
     Ok(())

@@ -129,6 +129,10 @@ pub enum ErrorCode {
     /// The request took longer than the server allows (a slow upload or a slow answer); sending
     /// it again may succeed.
     RequestTimeout,
+    /// No feedback form has that slug.
+    FeedbackFormNotFound,
+    /// The page title sent with a feedback response is too long or contains control characters.
+    InvalidPageTitle,
 }
 
 impl ErrorCode {
@@ -191,6 +195,8 @@ impl ErrorCode {
             Self::BallotOverBudget => "ballot_over_budget",
             Self::InvalidPabulibFile => "invalid_pabulib_file",
             Self::RequestTimeout => "request_timeout",
+            Self::FeedbackFormNotFound => "feedback_form_not_found",
+            Self::InvalidPageTitle => "invalid_page_title",
         }
     }
 }
@@ -264,6 +270,8 @@ mod tests {
             ErrorCode::BallotOverBudget,
             ErrorCode::InvalidPabulibFile,
             ErrorCode::RequestTimeout,
+            ErrorCode::FeedbackFormNotFound,
+            ErrorCode::InvalidPageTitle,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -347,9 +347,12 @@ pub struct QuestionSpec {
 /// The unchecked kind of a question. JSON: `{"type": "csat"}`, `{"type": "nps"}`,
 /// `{"type": "useful", "reasons": [...], "comment_max_len": 500}` (both optional),
 /// `{"type": "single_choice", "options": [...]}`, `{"type": "free_text", "max_len": 1000}`.
+///
+/// Its JSON goes through a flat struct rather than serde's internally tagged enum, whose
+/// generic input buffering costs the browser bundle several kilobytes (as for
+/// [`PollKind`](crate::PollKind)); the JSON Schema still describes one shape per kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "QuestionKindFields", into = "QuestionKindFields")]
 pub enum QuestionKindSpec {
     /// Yes/no, optional reasons for a "no", optional comment.
     Useful {
@@ -375,6 +378,177 @@ pub enum QuestionKindSpec {
         /// The limit in characters.
         max_len: u32,
     },
+}
+
+/// The unchecked kind of a question. JSON: `{"type": "csat"}`, `{"type": "nps"}`,
+/// `{"type": "useful", "reasons": [...], "comment_max_len": 500}` (both optional),
+/// `{"type": "single_choice", "options": [...]}`, `{"type": "free_text", "max_len": 1000}`.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "QuestionKindSpec")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[expect(
+    dead_code,
+    reason = "describes the JSON Schema of QuestionKindSpec; never built"
+)]
+enum QuestionKindShape {
+    /// Yes/no, optional reasons for a "no", optional comment.
+    Useful {
+        /// "What went wrong" choices, offered with a "no".
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reasons: Vec<PollOptionSpec>,
+        /// The comment box's limit in characters; absent means no comment box.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment_max_len: Option<u32>,
+    },
+    /// 1–5 satisfaction. (An empty struct variant, not a unit one, so that serde rejects
+    /// unknown fields such as `{"type": "csat", "max": 7}`.)
+    Csat {},
+    /// 0–10 likelihood to recommend.
+    Nps {},
+    /// One of the options.
+    SingleChoice {
+        /// The options, in display order.
+        options: Vec<PollOptionSpec>,
+    },
+    /// Free text.
+    FreeText {
+        /// The limit in characters.
+        max_len: u32,
+    },
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for QuestionKindSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "QuestionKindSpec".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        QuestionKindShape::json_schema(generator)
+    }
+}
+
+/// The flat JSON shape of [`QuestionKindSpec`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionKindFields {
+    #[serde(rename = "type")]
+    name: QuestionKindName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reasons: Option<Vec<PollOptionSpec>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    comment_max_len: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    options: Option<Vec<PollOptionSpec>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_len: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum QuestionKindName {
+    Useful,
+    Csat,
+    Nps,
+    SingleChoice,
+    FreeText,
+}
+
+impl TryFrom<QuestionKindFields> for QuestionKindSpec {
+    type Error = String;
+
+    fn try_from(fields: QuestionKindFields) -> Result<Self, Self::Error> {
+        let QuestionKindFields {
+            name,
+            reasons,
+            comment_max_len,
+            options,
+            max_len,
+        } = fields;
+        let name_str = match name {
+            QuestionKindName::Useful => "useful",
+            QuestionKindName::Csat => "csat",
+            QuestionKindName::Nps => "nps",
+            QuestionKindName::SingleChoice => "single_choice",
+            QuestionKindName::FreeText => "free_text",
+        };
+        let unexpected = |field: &str| format!("a {name_str} question takes no {field}");
+        let refuse = |present: bool, field: &str| {
+            if present {
+                Err(unexpected(field))
+            } else {
+                Ok(())
+            }
+        };
+        match name {
+            QuestionKindName::Useful => {
+                refuse(options.is_some(), "options")?;
+                refuse(max_len.is_some(), "max_len")?;
+                Ok(Self::Useful {
+                    reasons: reasons.unwrap_or_default(),
+                    comment_max_len,
+                })
+            }
+            QuestionKindName::Csat | QuestionKindName::Nps => {
+                refuse(reasons.is_some(), "reasons")?;
+                refuse(comment_max_len.is_some(), "comment_max_len")?;
+                refuse(options.is_some(), "options")?;
+                refuse(max_len.is_some(), "max_len")?;
+                Ok(if matches!(name, QuestionKindName::Csat) {
+                    Self::Csat {}
+                } else {
+                    Self::Nps {}
+                })
+            }
+            QuestionKindName::SingleChoice => {
+                refuse(reasons.is_some(), "reasons")?;
+                refuse(comment_max_len.is_some(), "comment_max_len")?;
+                refuse(max_len.is_some(), "max_len")?;
+                let options = options.ok_or("missing field `options`")?;
+                Ok(Self::SingleChoice { options })
+            }
+            QuestionKindName::FreeText => {
+                refuse(reasons.is_some(), "reasons")?;
+                refuse(comment_max_len.is_some(), "comment_max_len")?;
+                refuse(options.is_some(), "options")?;
+                let max_len = max_len.ok_or("missing field `max_len`")?;
+                Ok(Self::FreeText { max_len })
+            }
+        }
+    }
+}
+
+impl From<QuestionKindSpec> for QuestionKindFields {
+    fn from(kind: QuestionKindSpec) -> Self {
+        let empty = |name| Self {
+            name,
+            reasons: None,
+            comment_max_len: None,
+            options: None,
+            max_len: None,
+        };
+        match kind {
+            QuestionKindSpec::Useful {
+                reasons,
+                comment_max_len,
+            } => Self {
+                reasons: (!reasons.is_empty()).then_some(reasons),
+                comment_max_len,
+                ..empty(QuestionKindName::Useful)
+            },
+            QuestionKindSpec::Csat {} => empty(QuestionKindName::Csat),
+            QuestionKindSpec::Nps {} => empty(QuestionKindName::Nps),
+            QuestionKindSpec::SingleChoice { options } => Self {
+                options: Some(options),
+                ..empty(QuestionKindName::SingleChoice)
+            },
+            QuestionKindSpec::FreeText { max_len } => Self {
+                max_len: Some(max_len),
+                ..empty(QuestionKindName::FreeText)
+            },
+        }
+    }
 }
 
 /// A problem with a form definition.

@@ -8,6 +8,9 @@
 //! | `GET /api/v1/polls/{slug}` | [`PollView`] |
 //! | `POST /api/v1/polls/{slug}/ballots` with [`BallotSubmission`] | `201` [`BallotReceipt`] |
 //! | `GET /api/v1/polls/{slug}/results` | [`PollResults`] |
+//! | `GET /api/v1/feedback/{slug}` | [`FeedbackFormView`] |
+//! | `POST /api/v1/feedback/{slug}/responses` with [`FeedbackResponseSubmission`] | `201` [`FeedbackReceipt`] |
+//! | `GET /api/v1/feedback/{slug}/results` | [`FeedbackResults`] |
 //!
 //! Every failure is an [`ErrorBody`]: `{"error": {"code": "…", "message": "…"}}`, with
 //! `details` listing every problem when there is more than one.
@@ -41,8 +44,13 @@ use crate::slug::{OptionId, Slug};
 use crate::tally::PollTally;
 use crate::text::{LanguageTag, LocalizedText};
 
+mod feedback;
 #[cfg(feature = "schema")]
 mod schema;
+pub use feedback::{
+    ChoiceResult, FeedbackFormView, FeedbackQuestionResults, FeedbackReceipt,
+    FeedbackResponseSubmission, FeedbackResults,
+};
 #[cfg(feature = "schema")]
 pub use schema::{SCHEMA_PATH, json_schema};
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse as _, Response};
@@ -17,9 +17,9 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::api;
+use crate::api::{self, feedback, polls};
 use crate::channels;
-use crate::error::AppError;
+use crate::error::{AppError, with_body_limit};
 use crate::idempotency;
 use crate::security_headers::{SecurityHeaders, add_security_headers};
 
@@ -98,18 +98,30 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         )
         .layer(middleware::from_fn(widget_cache_headers));
     Router::new()
-        .route("/api/v1/polls/{slug}", get(api::get_poll))
+        .route("/api/v1/polls/{slug}", get(polls::get_poll))
         .route(
             "/api/v1/polls/{slug}/ballots",
-            post(api::submit_ballot).layer(DefaultBodyLimit::max(api::MAX_BALLOT_BODY_BYTES)),
+            with_body_limit(post(polls::submit_ballot), polls::MAX_BALLOT_BODY_BYTES),
         )
-        .route("/api/v1/polls/{slug}/results", get(api::get_results))
-        .route("/api/v1/polls/{slug}/channels", get(api::get_channel_shares))
+        .route("/api/v1/polls/{slug}/results", get(polls::get_results))
+        .route("/api/v1/feedback/{slug}", get(feedback::get_form))
+        .route(
+            "/api/v1/feedback/{slug}/responses",
+            with_body_limit(
+                post(feedback::submit_response),
+                feedback::MAX_FEEDBACK_BODY_BYTES,
+            ),
+        )
+        .route(
+            "/api/v1/feedback/{slug}/results",
+            get(feedback::get_results),
+        )
+        .route("/api/v1/polls/{slug}/channels", get(polls::get_channel_shares))
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/channels/sms/kannel", get(channels::kannel_sms))
         .route(
             "/channels/ussd",
-            post(channels::ussd_step).layer(DefaultBodyLimit::max(4 * 1024)),
+            with_body_limit(post(channels::ussd_step), 4 * 1024),
         )
         .route("/api", any(api::api_not_found))
         .route("/api/", any(api::api_not_found))

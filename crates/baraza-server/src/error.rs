@@ -1,12 +1,13 @@
 //! The one error type of the HTTP layer, and the extractors that report a bad body or path with it.
 
-use axum::Json;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::{Extension, Json};
 use baraza_core::v1::{ApiError, ErrorBody, ErrorDetail};
 use baraza_core::{BallotErrors, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -190,6 +191,23 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The body limit of the route handling a request, in bytes: put on the route by
+/// [`with_body_limit`] beside axum's own limit, so that the `413` of [`ApiJson`] states the
+/// limit of the route that refused the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BodyLimit(pub(crate) usize);
+
+/// `route` with a body limit of `bytes`: larger bodies are refused with `413 payload_too_large`
+/// naming this limit.
+pub(crate) fn with_body_limit<S>(route: MethodRouter<S>, bytes: usize) -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    route
+        .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(bytes))
+        .layer::<_, std::convert::Infallible>(Extension(BodyLimit(bytes)))
+}
+
 /// Like [`axum::Json`], but a body it cannot read becomes an [`AppError`] in the API's envelope.
 #[derive(Debug)]
 pub(crate) struct ApiJson<T>(pub(crate) T);
@@ -202,14 +220,15 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = request.extensions().get::<BodyLimit>().copied();
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+            Err(rejection) => Err(json_rejection(rejection, limit)),
         }
     }
 }
 
-fn json_rejection(rejection: JsonRejection) -> AppError {
+fn json_rejection(rejection: JsonRejection, limit: Option<BodyLimit>) -> AppError {
     let (status, code, message) = match &rejection {
         JsonRejection::MissingJsonContentType(_) => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -229,10 +248,12 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
-            format!(
-                "the body is larger than the {} bytes this endpoint accepts",
-                crate::api::MAX_BALLOT_BODY_BYTES
-            ),
+            match limit {
+                Some(BodyLimit(bytes)) => {
+                    format!("the body is larger than the {bytes} bytes this endpoint accepts")
+                }
+                None => "the body is larger than this endpoint accepts".to_owned(),
+            },
         ),
         other => (
             StatusCode::BAD_REQUEST,

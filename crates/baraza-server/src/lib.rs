@@ -44,7 +44,8 @@ mod security_headers;
 pub mod seed;
 pub mod storage;
 
-pub use api::MAX_BALLOT_BODY_BYTES;
+pub use api::feedback::{MAX_FEEDBACK_BODY_BYTES, MAX_PAGE_TITLE_CHARS};
+pub use api::polls::MAX_BALLOT_BODY_BYTES;
 pub use app::{AllowedOrigins, HttpConfig, app};
 pub use connections::{ServeConfig, serve};
 pub use error::AppError;

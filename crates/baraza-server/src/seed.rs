@@ -1,6 +1,7 @@
-//! Demo data: the polls of the www/ demo ministry page.
+//! Demo data: the polls and the feedback form of the www/ demo ministry pages.
 
 use anyhow::Context as _;
+use baraza_core::feedback::FeedbackForm;
 use baraza_core::{Poll, PollSpec, PollStatus};
 use time::{Duration, OffsetDateTime};
 
@@ -12,6 +13,14 @@ pub const DEMO_POLL: &str = "water-tariffs-2027";
 pub const DEMO_SMS_KEYWORD: &str = "TARIFF";
 /// The USSD service code of [`DEMO_POLL`].
 pub const DEMO_USSD_CODE: &str = "*384*55#";
+
+/// The slug of the demo feedback form, embedded by `www/feedback.html`.
+pub const DEMO_FEEDBACK_FORM: &str = "water-page-feedback";
+
+/// The demo feedback forms.
+pub fn demo_feedback_forms() -> anyhow::Result<Vec<FeedbackForm>> {
+    serde_json::from_str(include_str!("demo_feedback_forms.json")).context("demo feedback forms")
+}
 
 /// The demo polls, scheduled around `now` so the demo never goes stale: open polls close in 60
 /// days; the closed one ran until 30 days ago.
@@ -34,8 +43,12 @@ pub fn demo_polls(now: OffsetDateTime) -> anyhow::Result<Vec<Poll>> {
 }
 
 /// Stores the demo polls, and for the closed one a fixed set of past ballots so its results are
-/// not empty. Safe to run twice: polls are replaced and repeated ballots are skipped.
+/// not empty, and the demo feedback forms. Safe to run twice: polls and forms are replaced and
+/// repeated ballots are skipped.
 pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Result<()> {
+    for form in demo_feedback_forms()? {
+        database.save_feedback_form(&form, None, now).await?;
+    }
     for poll in demo_polls(now)? {
         database.save_poll(&poll, now).await?;
         if poll.slug().as_str() == DEMO_POLL {

@@ -6,6 +6,7 @@
 //!   commits them in groups and acknowledges each after its group's durable commit.
 //! - [`live`]: poll definitions and running counts kept in memory; reading a poll or its results
 //!   touches no database.
+//! - [`feedback`]: feedback forms, and their results counted from the stored responses.
 //! - [`listen`]: with PostgreSQL, servers sharing the database tell each other what changed.
 //!
 //! The database is the source of truth throughout: memory is loaded from it on start and
@@ -21,6 +22,7 @@ use time::OffsetDateTime;
 
 mod channels;
 mod engine;
+mod feedback;
 mod idempotency;
 pub mod listen;
 mod live;
@@ -29,6 +31,7 @@ mod writer;
 
 pub use channels::{Channel, PollChannels};
 pub use engine::EngineKind;
+pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 

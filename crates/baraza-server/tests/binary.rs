@@ -39,6 +39,8 @@ impl Baraza {
             .arg(&www)
             .arg("--widgets-dir")
             .arg(&widgets)
+            .arg("--secret-file")
+            .arg(dir.path().join("secret.key"))
             .args(extra)
             .env_remove("BARAZA_LOG_FORMAT")
             .env_remove("BARAZA_DEMO")
@@ -210,10 +212,13 @@ fn invalid_limits_are_refused_with_a_message() {
         &["--header-read-timeout", "0"][..],
         &["--log-format", "xml"][..],
     ] {
+        let secrets = tempfile::tempdir().expect("temporary directory");
         let mut child = Command::new(env!("CARGO_BIN_EXE_baraza"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .args(["--database", "sqlite::memory:"])
+            .arg("--secret-file")
+            .arg(secrets.path().join("secret.key"))
             .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

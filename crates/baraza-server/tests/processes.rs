@@ -27,10 +27,13 @@ type HttpClient = Client<HttpConnector, Full<Bytes>>;
 struct ServerProcess {
     child: Child,
     base: String,
+    /// Holds the phone-hash key, so no test leaves a key file in the working directory.
+    _secrets: tempfile::TempDir,
 }
 
 impl ServerProcess {
     fn start(database_url: &str) -> Self {
+        let secrets = tempfile::tempdir().expect("temporary directory");
         let mut child = Command::new(env!("CARGO_BIN_EXE_baraza"))
             .args([
                 "serve",
@@ -39,6 +42,8 @@ impl ServerProcess {
                 "--database",
                 database_url,
             ])
+            .arg("--secret-file")
+            .arg(secrets.path().join("secret.key"))
             .env("BARAZA_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -55,7 +60,11 @@ impl ServerProcess {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        Self { child, base }
+        Self {
+            child,
+            base,
+            _secrets: secrets,
+        }
     }
 
     /// SIGKILL: no shutdown code runs, as when the machine loses power or the OOM killer acts.

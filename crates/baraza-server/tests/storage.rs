@@ -263,3 +263,72 @@ async fn synthetic_load_test_ballots_are_counted_like_real_ones() {
     let counts: Vec<u64> = recount.options().iter().map(|o| o.count).collect();
     assert_eq!(counts, [334 + 4, 333 + 4, 333 + 3]);
 }
+
+#[tokio::test]
+async fn feedback_responses_share_groups_with_ballots_and_are_all_stored() {
+    use baraza_core::feedback::{FeedbackForm, FeedbackSubmission};
+    use baraza_server::storage::Stored;
+    let server = TestServer::new().await;
+    let poll = server.add_poll(single_choice_spec("water")).await;
+    let form: FeedbackForm = serde_json::from_value(serde_json::json!({
+        "slug": "water-page", "default_language": "en", "title": {"en": "Feedback"},
+        "questions": [{"id": "useful", "prompt": {"en": "Is this page useful?"}, "kind": {"type": "useful"}}]
+    }))
+    .expect("test form is valid");
+    server
+        .database
+        .save_feedback_form(&form, None, now())
+        .await
+        .expect("form saved");
+    let response = |n: usize| {
+        let submission: FeedbackSubmission = serde_json::from_value(serde_json::json!({
+            "page": format!("/page/{n}"),
+            "answers": [{"question": "useful", "answer": {"useful": {"useful": n.is_multiple_of(2)}}}]
+        }))
+        .expect("submission");
+        Submission::FeedbackResponse {
+            response: form
+                .validate_response(&submission, now())
+                .expect("valid response"),
+            page_title: None,
+        }
+    };
+    // Interleaved and queued together (one runtime thread), so they reach one group.
+    let submissions = (0..20_usize).map(|n| {
+        let submission = if n.is_multiple_of(2) {
+            submission(&poll, "flat", &voter(n))
+        } else {
+            response(n)
+        };
+        server.database.submit(submission)
+    });
+
+    let outcomes = join_all(submissions).await;
+
+    let feedback = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Stored::FeedbackResponse { .. })))
+        .count();
+    let ballots = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Stored::Ballot { .. })))
+        .count();
+    assert_eq!((ballots, feedback), (10, 10), "{outcomes:?}");
+    assert_eq!(server.stored_ballots("water").await.len(), 10);
+    let stored = server
+        .database
+        .feedback_responses(form.slug())
+        .await
+        .expect("responses");
+    assert_eq!(stored.len(), 10);
+    let aggregate = server
+        .database
+        .feedback_aggregate(&form)
+        .await
+        .expect("aggregate");
+    assert_eq!(aggregate.responses(), 10);
+    assert_eq!(
+        server.database.tally(&poll).expect("tally").total_ballots(),
+        10
+    );
+}

@@ -21,7 +21,10 @@ use serde_json::{Map, Value, json};
 pub(crate) use crate::schema::Rfc3339;
 use crate::schema::sorted;
 
-use super::{BallotReceipt, BallotSubmission, ErrorBody, PollResults, PollView};
+use super::{
+    BallotReceipt, BallotSubmission, ErrorBody, FeedbackFormView, FeedbackReceipt,
+    FeedbackResponseSubmission, FeedbackResults, PollResults, PollView,
+};
 use crate::poll::PollKind;
 use crate::slug::{MAX_SLUG_LEN, OptionId, Slug};
 use crate::text::{LanguageTag, LocalizedText};
@@ -43,6 +46,10 @@ pub fn json_schema() -> Schema {
     generator.subschema_for::<BallotSubmission>();
     generator.subschema_for::<BallotReceipt>();
     generator.subschema_for::<PollResults>();
+    generator.subschema_for::<FeedbackFormView>();
+    generator.subschema_for::<FeedbackResponseSubmission>();
+    generator.subschema_for::<FeedbackReceipt>();
+    generator.subschema_for::<FeedbackResults>();
     generator.subschema_for::<ErrorBody>();
     let definitions = generator.take_definitions(true);
     let mut document = Map::new();
@@ -57,7 +64,10 @@ pub fn json_schema() -> Schema {
             "The JSON bodies of the Baraza v1 API. Success bodies: PollView \
              (GET /api/v1/polls/{slug}), BallotReceipt (201 answer to POST \
              /api/v1/polls/{slug}/ballots, whose body is a BallotSubmission), PollResults \
-             (GET /api/v1/polls/{slug}/results). Every failure is an ErrorBody. Generated from \
+             (GET /api/v1/polls/{slug}/results), FeedbackFormView (GET \
+             /api/v1/feedback/{slug}), FeedbackReceipt (201 answer to POST \
+             /api/v1/feedback/{slug}/responses, whose body is a FeedbackResponseSubmission), \
+             FeedbackResults (GET /api/v1/feedback/{slug}/results). Every failure is an ErrorBody. Generated from \
              baraza-core's types by baraza_core::v1::json_schema; do not edit by hand."
         ),
     );

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use baraza_core::feedback::FeedbackResponse;
 use baraza_core::{Ballot, Slug};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
@@ -46,6 +47,14 @@ pub enum Submission {
         /// How it reached the server.
         channel: Channel,
     },
+    /// A feedback response: its free text already redacted, its page path without query
+    /// string or fragment. Feedback is anonymous, so it is never refused as a duplicate.
+    FeedbackResponse {
+        /// The validated response (it carries its form, page and instant).
+        response: FeedbackResponse,
+        /// The title of the page it was sent from, if known.
+        page_title: Option<String>,
+    },
 }
 
 /// A stored submission.
@@ -55,6 +64,11 @@ pub enum Stored {
     /// A ballot, with its row id.
     Ballot {
         /// The ballot's row id.
+        id: i64,
+    },
+    /// A feedback response, with its row id.
+    FeedbackResponse {
+        /// The response's row id.
         id: i64,
     },
 }
@@ -266,6 +280,8 @@ async fn run(
                 Outcome::Stored(stored) => {
                     match &request.submission {
                         Submission::Ballot { ballot, .. } => live.record(ballot),
+                        // Feedback results are counted from the stored rows (storage/feedback.rs).
+                        Submission::FeedbackResponse { .. } => {}
                     }
                     Ok(stored)
                 }
@@ -349,6 +365,7 @@ async fn commit_group(
     // here, so each row of the insert below has a distinct key.
     let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime, Channel)> =
         Vec::with_capacity(submissions.len());
+    let mut feedback: Vec<(usize, &FeedbackResponse, Option<&str>)> = Vec::new();
     let mut keys_seen = HashSet::with_capacity(submissions.len());
     for (index, submission) in submissions.iter().enumerate() {
         match submission {
@@ -363,8 +380,17 @@ async fn commit_group(
                     outcomes[index] = Outcome::AlreadyParticipated;
                 }
             }
+            Submission::FeedbackResponse {
+                response,
+                page_title,
+            } => feedback.push((index, response, page_title.as_deref())),
         }
     }
+    let feedback_answers: Vec<String> = feedback
+        .iter()
+        .map(|(_, response, _)| serde_json::to_string(&super::feedback::stored_answers(response)))
+        .collect::<Result<_, _>>()
+        .context("cannot encode feedback answers")?;
     // Rows are written in one global order (poll, then voter) so that two servers writing
     // overlapping groups into one PostgreSQL database take their locks in the same order and
     // cannot deadlock each other.
@@ -464,6 +490,22 @@ async fn commit_group(
                     .await
                     .context("cannot notify other servers")?;
             }
+        }
+        // Feedback responses are few next to ballots: one insert each is enough.
+        for ((index, response, page_title), answers) in feedback.iter().zip(&feedback_answers) {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO feedback_responses (form_slug, page_path, page_title, answers, submitted_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(response.form().as_str())
+            .bind(response.page().as_str())
+            .bind(*page_title)
+            .bind(answers.as_str())
+            .bind(response.submitted_at())
+            .fetch_one(&mut *transaction)
+            .await
+            .context("cannot store a feedback response")?;
+            outcomes[*index] = Outcome::Stored(Stored::FeedbackResponse { id });
         }
         transaction.commit().await.context("cannot commit")?;
     });

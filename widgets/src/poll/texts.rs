@@ -1,0 +1,250 @@
+//! The poll widget's own words (hints, buttons, outcomes, results) in each supported language.
+
+use crate::i18n::{Common, Lang, Problem};
+
+/// Every string of the poll widget's chrome in one language.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Texts {
+    lang: Lang,
+}
+
+impl Texts {
+    /// The texts for `lang`.
+    pub(crate) fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+
+    /// The BCP 47 tag to put in `lang` attributes.
+    pub(crate) fn tag(self) -> &'static str {
+        Common::new(self.lang).tag()
+    }
+
+    /// Shown while the poll loads.
+    pub(crate) fn loading(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Loading the poll…",
+            Lang::Sw => "Inapakia kura ya maoni…",
+            Lang::Fr => "Chargement du sondage…",
+        }
+    }
+
+    /// The hint under the question, from the poll's selection bounds.
+    pub(crate) fn selection_hint(self, min: u32, max: u32) -> String {
+        match (self.lang, min, max) {
+            (Lang::En, 0, _) => "Choose every answer you agree with.".into(),
+            (Lang::Sw, 0, _) => "Chagua kila jibu unalokubaliana nalo.".into(),
+            (Lang::Fr, 0, _) => "Choisissez toutes les réponses qui vous conviennent.".into(),
+            (Lang::En, 1, 1) => "Choose one answer.".into(),
+            (Lang::Sw, 1, 1) => "Chagua jibu moja.".into(),
+            (Lang::Fr, 1, 1) => "Choisissez une réponse.".into(),
+            (Lang::En, 1, max) => format!("Choose up to {max} answers."),
+            (Lang::Sw, 1, max) => format!("Chagua hadi majibu {max}."),
+            (Lang::Fr, 1, max) => format!("Choisissez jusqu'à {max} réponses."),
+            (Lang::En, min, max) if min == max => format!("Choose {min} answers."),
+            (Lang::Sw, min, max) if min == max => format!("Chagua majibu {min}."),
+            (Lang::Fr, min, max) if min == max => format!("Choisissez {min} réponses."),
+            (Lang::En, min, max) => format!("Choose {min} to {max} answers."),
+            (Lang::Sw, min, max) => format!("Chagua majibu {min} hadi {max}."),
+            (Lang::Fr, min, max) => format!("Choisissez de {min} à {max} réponses."),
+        }
+    }
+
+    /// The error when too few options are selected.
+    pub(crate) fn too_few(self, min: u32) -> String {
+        match (self.lang, min) {
+            (Lang::En, 1) => "Please choose an answer before sending.".into(),
+            (Lang::Sw, 1) => "Tafadhali chagua jibu kabla ya kutuma.".into(),
+            (Lang::Fr, 1) => "Veuillez choisir une réponse avant d'envoyer.".into(),
+            (Lang::En, min) => format!("Please choose at least {min} answers before sending."),
+            (Lang::Sw, min) => format!("Tafadhali chagua angalau majibu {min} kabla ya kutuma."),
+            (Lang::Fr, min) => format!("Veuillez choisir au moins {min} réponses avant d'envoyer."),
+        }
+    }
+
+    /// The error when too many options are selected.
+    pub(crate) fn too_many(self, max: u32) -> String {
+        match self.lang {
+            Lang::En => format!("Please choose no more than {max} answers."),
+            Lang::Sw => format!("Tafadhali usichague zaidi ya majibu {max}."),
+            Lang::Fr => format!("Veuillez choisir au plus {max} réponses."),
+        }
+    }
+
+    /// The submit button.
+    pub(crate) fn submit(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Send my answer",
+            Lang::Sw => "Tuma jibu langu",
+            Lang::Fr => "Envoyer ma réponse",
+        }
+    }
+
+    /// The submit button while the answer is being sent.
+    pub(crate) fn submitting(self) -> &'static str {
+        Common::new(self.lang).submitting()
+    }
+
+    /// The heading above results.
+    pub(crate) fn results_heading(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Results so far",
+            Lang::Sw => "Matokeo hadi sasa",
+            Lang::Fr => "Résultats à ce jour",
+        }
+    }
+
+    /// The heading above the results of a closed poll.
+    pub(crate) fn final_results_heading(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Final results",
+            Lang::Sw => "Matokeo ya mwisho",
+            Lang::Fr => "Résultats définitifs",
+        }
+    }
+
+    /// After a successful vote.
+    pub(crate) fn thanks(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Thank you. Your answer has been recorded.",
+            Lang::Sw => "Asante. Jibu lako limehifadhiwa.",
+            Lang::Fr => "Merci. Votre réponse a été enregistrée.",
+        }
+    }
+
+    /// When this device had already voted.
+    pub(crate) fn already_voted(self) -> &'static str {
+        match self.lang {
+            Lang::En => "You have already answered this poll on this device.",
+            Lang::Sw => "Tayari umejibu kura hii ya maoni kwenye kifaa hiki.",
+            Lang::Fr => "Vous avez déjà répondu à ce sondage sur cet appareil.",
+        }
+    }
+
+    /// When the poll is closed.
+    pub(crate) fn closed(self) -> &'static str {
+        match self.lang {
+            Lang::En => "This poll is closed and no longer takes answers.",
+            Lang::Sw => "Kura hii ya maoni imefungwa na haipokei majibu tena.",
+            Lang::Fr => "Ce sondage est clos et n'accepte plus de réponses.",
+        }
+    }
+
+    /// When the poll opens later; `date` is already formatted.
+    pub(crate) fn opens_on(self, date: &str) -> String {
+        match self.lang {
+            Lang::En => format!("This poll opens on {date}."),
+            Lang::Sw => format!("Kura hii ya maoni itafunguliwa tarehe {date}."),
+            Lang::Fr => format!("Ce sondage ouvre le {date}."),
+        }
+    }
+
+    /// Under an open poll with a closing date; `date` is already formatted.
+    pub(crate) fn closes_on(self, date: &str) -> String {
+        match self.lang {
+            Lang::En => format!("Open until {date}."),
+            Lang::Sw => format!("Iko wazi hadi {date}."),
+            Lang::Fr => format!("Ouvert jusqu'au {date}."),
+        }
+    }
+
+    /// The number of ballots counted.
+    pub(crate) fn total(self, ballots: u64) -> String {
+        match (self.lang, ballots) {
+            (Lang::En, 1) => "1 response".into(),
+            (Lang::En, n) => format!("{n} responses"),
+            (Lang::Sw, n) => format!("Majibu {n}"),
+            (Lang::Fr, n) if n <= 1 => format!("{n} réponse"),
+            (Lang::Fr, n) => format!("{n} réponses"),
+        }
+    }
+
+    /// How many ballots chose an option.
+    pub(crate) fn votes(self, count: u64) -> String {
+        match (self.lang, count) {
+            (Lang::En, 1) => "1 vote".into(),
+            (Lang::En, n) => format!("{n} votes"),
+            (Lang::Sw, n) => format!("kura {n}"),
+            (Lang::Fr, n) => format!("{n} voix"),
+        }
+    }
+
+    /// A share in tenths of a percent, written the local way: `42.5%`, `42,5 %`.
+    pub(crate) fn percent(self, tenths: u32) -> String {
+        let (whole, tenth) = (tenths / 10, tenths % 10);
+        match self.lang {
+            Lang::En | Lang::Sw => format!("{whole}.{tenth}%"),
+            Lang::Fr => format!("{whole},{tenth}\u{a0}%"),
+        }
+    }
+
+    /// What to tell the citizen about a problem.
+    pub(crate) fn problem(self, problem: Problem) -> &'static str {
+        if let Some(common) = Common::new(self.lang).problem(problem) {
+            return common;
+        }
+        match (self.lang, problem) {
+            (Lang::En, Problem::NotFound) => {
+                "This poll could not be found. It may have been removed."
+            }
+            (Lang::Sw, Problem::NotFound) => "Kura hii ya maoni haikupatikana. Huenda imeondolewa.",
+            (Lang::Fr, Problem::NotFound) => {
+                "Ce sondage est introuvable. Il a peut-être été retiré."
+            }
+            (_, Problem::Closed) => self.closed(),
+            (_, Problem::AlreadyVoted) => self.already_voted(),
+            // Worded by the shell above.
+            (_, Problem::Network | Problem::Rejected | Problem::Server) => "",
+        }
+    }
+
+    /// The retry button.
+    pub(crate) fn retry(self) -> &'static str {
+        Common::new(self.lang).retry()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_percentages_per_language() {
+        assert_eq!(Texts::new(Lang::En).percent(425), "42.5%");
+        assert_eq!(Texts::new(Lang::Fr).percent(1000), "100,0\u{a0}%");
+        assert_eq!(Texts::new(Lang::Sw).percent(0), "0.0%");
+    }
+
+    #[test]
+    fn hints_follow_selection_bounds() {
+        let en = Texts::new(Lang::En);
+        assert_eq!(en.selection_hint(1, 1), "Choose one answer.");
+        assert_eq!(en.selection_hint(1, 3), "Choose up to 3 answers.");
+        assert_eq!(en.selection_hint(2, 2), "Choose 2 answers.");
+        assert_eq!(en.selection_hint(2, 4), "Choose 2 to 4 answers.");
+        assert_eq!(
+            en.selection_hint(0, 6),
+            "Choose every answer you agree with."
+        );
+    }
+
+    #[test]
+    fn every_language_has_every_problem_text() {
+        for lang in [Lang::En, Lang::Sw, Lang::Fr] {
+            let texts = Texts::new(lang);
+            for problem in [
+                Problem::Network,
+                Problem::NotFound,
+                Problem::Closed,
+                Problem::AlreadyVoted,
+                Problem::Rejected,
+                Problem::Server,
+            ] {
+                assert!(!texts.problem(problem).is_empty());
+            }
+        }
+        assert_ne!(
+            Texts::new(Lang::Sw).problem(Problem::Network),
+            Texts::new(Lang::En).problem(Problem::Network)
+        );
+    }
+}
