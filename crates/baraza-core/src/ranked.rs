@@ -160,7 +160,9 @@ pub use count::{
     TieDecider, TieKind, Transfer, TransferTarget,
 };
 pub use csv_ballots::{
-    CsvContest, CsvError, CsvErrors, CsvOptions, read_csv_ballots, read_csv_contest, read_csv_pool,
+    CsvContest, CsvError, CsvErrors, CsvOptions, parse_csv_ballots, parse_csv_contest,
+    parse_csv_contest_pool, parse_csv_pool, read_csv_ballots, read_csv_contest,
+    read_csv_contest_pool, read_csv_pool,
 };
 pub use pool::{BallotPool, ExhaustionCause, ForeignCandidate};
 pub use rules::{DecimalPlaces, DecimalPlacesError, OvervoteRule, Quota, Rules, TieBreak};
