@@ -145,6 +145,7 @@
 
 mod ballot;
 mod candidate;
+mod cdf;
 mod count;
 mod csv_ballots;
 mod pool;
@@ -154,6 +155,9 @@ mod votes;
 pub use ballot::{MAX_RANKS, RankedBallot, RankedBallotError, RankedBallotErrors, Ranks};
 pub use candidate::{
     CandidateId, Candidates, CandidatesError, CandidatesErrors, CandidatesSpec, MAX_CANDIDATES,
+};
+pub use cdf::{
+    CastVoteRecordReport, CdfContest, CdfError, CdfErrors, UNDECLARED_WRITE_INS, cdf_contest,
 };
 pub use count::{
     CandidateTally, CountError, Exhausted, Method, Round, Standing, Tabulation, TieBreakRecord,
