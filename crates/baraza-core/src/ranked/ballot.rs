@@ -48,7 +48,7 @@ pub struct RankedBallot {
 }
 
 /// Opens a rank in the general form of [`RankedBallot::marks`]; above every candidate id.
-const RANK: CandidateId = CandidateId(u16::MAX);
+pub(crate) const RANK: CandidateId = CandidateId(u16::MAX);
 
 /// One problem with a ranked ballot.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -209,6 +209,14 @@ impl RankedBallot {
         };
         Self {
             marks: marks.into(),
+        }
+    }
+
+    /// The ballot whose marks, in the layout of [`RankedBallot::marks`], are `encoding` (as
+    /// the CSV reader writes them). The caller vouches for the invariants.
+    pub(crate) fn from_encoding(encoding: &[u16]) -> Self {
+        Self {
+            marks: encoding.iter().map(|&mark| CandidateId(mark)).collect(),
         }
     }
 

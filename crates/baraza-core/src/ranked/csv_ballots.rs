@@ -1,24 +1,40 @@
 //! Ranked ballots as CSV: one ballot per line, candidate names in preference order.
+//!
+//! Every function comes in two forms: `parse_*` takes the whole file as bytes (the fast path:
+//! nothing is copied), `read_*` takes any [`io::Read`](std::io::Read) and reads it to the end
+//! first. Each reads into one of four shapes:
+//!
+//! | candidates | ballots in line order | a [`BallotPool`] (distinct ballots, counted) |
+//! |---|---|---|
+//! | a known list | [`parse_csv_ballots`] | [`parse_csv_pool`] |
+//! | every name found | [`parse_csv_contest`] | [`parse_csv_contest_pool`] |
+//!
+//! The pool forms are the ones to count large files with: they keep one entry per distinct
+//! ballot and allocate nothing per line (`benches/ranked_files.rs`: a million ballots, 24 MB,
+//! read and counted in well under a second).
 
-use std::collections::{BTreeMap, BTreeSet};
+mod scan;
+
 use std::fmt;
-use std::io::BufRead;
+use std::io::Read;
 
 use crate::error::ErrorCode;
 
 use super::ballot::{RankedBallot, RankedBallotError};
-use super::candidate::{CandidateId, Candidates, CandidatesError, MAX_CANDIDATES};
+use super::candidate::{Candidates, CandidatesError};
 use super::pool::BallotPool;
 use super::rules::Rules;
 
 /// How ranked-ballot CSV is read.
 ///
-/// The format is RFC 4180 CSV without a header: one ballot per line, one field per rank, most
-/// preferred first. A name containing a comma, a double quote or a line break is double-quoted
-/// (`"Brennan, Michael F."`, the quote right after the comma), with inner quotes doubled.
-/// Whitespace around a field is ignored. An empty field is a skipped rank, so `Ada,,Grace` skips rank 2, and a line holding
-/// only `""` is a blank ballot. Lines of different lengths are fine. Empty lines are refused,
-/// except at the end of the input.
+/// The format is RFC 4180 CSV: one ballot per line, one field per rank, most preferred first;
+/// lines end with LF or CRLF, and a UTF-8 byte order mark at the start is skipped. A name
+/// containing a comma, a double quote or a line break is double-quoted (`"Brennan, Michael
+/// F."`, the quote right after the comma), with inner quotes doubled (`"Ada ""the Countess"""`).
+/// Whitespace around a field is ignored. An empty field is a skipped rank, so `Ada,,Grace`
+/// skips rank 2, and a line holding only `""` is a blank ballot. Lines of different lengths are
+/// fine. Empty lines are refused, except at the end of the input. There is no header line
+/// unless [`CsvOptions::header`] says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CsvOptions {
@@ -26,6 +42,8 @@ pub struct CsvOptions {
     /// this character, as RCTab's `overvoteDelimiter` does: with `'|'`, `Ada|Grace` marks
     /// both. Default: none (a field is one name).
     pub overvote_delimiter: Option<char>,
+    /// Whether the first line is a header (column names, not a ballot) to skip. Default: no.
+    pub header: bool,
 }
 
 impl CsvOptions {
@@ -33,6 +51,15 @@ impl CsvOptions {
     pub fn with_overvote_delimiter(delimiter: char) -> Self {
         Self {
             overvote_delimiter: Some(delimiter),
+            ..Self::default()
+        }
+    }
+
+    /// These options, with the first line skipped as a header.
+    pub fn skipping_header(self) -> Self {
+        Self {
+            header: true,
+            ..self
         }
     }
 }
@@ -42,7 +69,7 @@ impl CsvOptions {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CsvError {
-    /// The input could not be read (reported by the reader; nothing after it is read).
+    /// The input could not be read to its end (the only problem reported then: nothing is parsed).
     #[error("line {line}: cannot read the input: {message}")]
     Read {
         /// The line reached.
@@ -57,6 +84,12 @@ pub enum CsvError {
         line: u64,
         /// The field's rank (1-based).
         rank: usize,
+    },
+    /// A quoted field is still open at the end of the input (a quote is missing).
+    #[error("line {line}: a quoted field opened here is never closed; a quote is missing")]
+    UnclosedQuote {
+        /// The line where the record holding the field starts.
+        line: u64,
     },
     /// An empty line where a ballot was expected.
     #[error("line {line} is empty; write a blank ballot as \"\"")]
@@ -104,6 +137,7 @@ impl CsvError {
             Self::Candidates(_) => ErrorCode::InvalidCandidates,
             Self::Read { .. }
             | Self::InvalidUtf8 { .. }
+            | Self::UnclosedQuote { .. }
             | Self::EmptyLine { .. }
             | Self::EmptyMark { .. }
             | Self::DelimiterInName { .. } => ErrorCode::MalformedCsv,
@@ -115,6 +149,7 @@ impl CsvError {
         match self {
             Self::Read { line, .. }
             | Self::InvalidUtf8 { line, .. }
+            | Self::UnclosedQuote { line }
             | Self::EmptyLine { line }
             | Self::EmptyMark { line, .. }
             | Self::Ballot { line, .. } => Some(*line),
@@ -175,28 +210,20 @@ pub struct CsvContest {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_csv_ballots(
-    input: impl BufRead,
+    input: impl Read,
     candidates: &Candidates,
     options: &CsvOptions,
 ) -> Result<Vec<RankedBallot>, CsvErrors> {
-    let mut errors = delimiter_conflicts(candidates, options);
-    let mut ballots = Vec::new();
-    for_each_record(input, options, &mut errors, |line, ranks, errors| {
-        match RankedBallot::from_names(candidates, ranks) {
-            Ok(ballot) => ballots.push(ballot),
-            Err(problems) => errors.extend(
-                problems
-                    .0
-                    .into_iter()
-                    .map(|error| CsvError::Ballot { line, error }),
-            ),
-        }
-    });
-    if errors.is_empty() {
-        Ok(ballots)
-    } else {
-        Err(CsvErrors(errors))
-    }
+    parse_csv_ballots(&read_all(input)?, candidates, options)
+}
+
+/// [`read_csv_ballots`] from the bytes of the whole file.
+pub fn parse_csv_ballots(
+    bytes: &[u8],
+    candidates: &Candidates,
+    options: &CsvOptions,
+) -> Result<Vec<RankedBallot>, CsvErrors> {
+    scan::ballots(bytes, candidates, options)
 }
 
 /// Reads ranked ballots straight into a [`BallotPool`], without keeping them: memory grows with
@@ -214,48 +241,22 @@ pub fn read_csv_ballots(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_csv_pool(
-    input: impl BufRead,
+    input: impl Read,
     candidates: &Candidates,
     rules: &Rules,
     options: &CsvOptions,
 ) -> Result<BallotPool, CsvErrors> {
-    let mut errors = delimiter_conflicts(candidates, options);
-    let mut pool = BallotPool::new(candidates, rules);
-    for_each_record(input, options, &mut errors, |line, ranks, errors| {
-        match RankedBallot::from_names(candidates, ranks) {
-            // The ballot was built from this very list: it cannot be foreign.
-            Ok(ballot) => {
-                let _ = pool.push(&ballot);
-            }
-            Err(problems) => errors.extend(
-                problems
-                    .0
-                    .into_iter()
-                    .map(|error| CsvError::Ballot { line, error }),
-            ),
-        }
-    });
-    if errors.is_empty() {
-        Ok(pool)
-    } else {
-        Err(CsvErrors(errors))
-    }
+    parse_csv_pool(&read_all(input)?, candidates, rules, options)
 }
 
-/// Candidate names that contain the overvote delimiter.
-fn delimiter_conflicts(candidates: &Candidates, options: &CsvOptions) -> Vec<CsvError> {
-    let Some(delimiter) = options.overvote_delimiter else {
-        return Vec::new();
-    };
-    candidates
-        .names()
-        .iter()
-        .filter(|name| name.contains(delimiter))
-        .map(|name| CsvError::DelimiterInName {
-            name: name.clone(),
-            delimiter,
-        })
-        .collect()
+/// [`read_csv_pool`] from the bytes of the whole file.
+pub fn parse_csv_pool(
+    bytes: &[u8],
+    candidates: &Candidates,
+    rules: &Rules,
+    options: &CsvOptions,
+) -> Result<BallotPool, CsvErrors> {
+    scan::pool(bytes, candidates, rules, options)
 }
 
 /// Reads ranked ballots and takes the candidates to be every name that appears (see
@@ -269,214 +270,60 @@ fn delimiter_conflicts(candidates: &Candidates, options: &CsvOptions) -> Vec<Csv
 /// assert_eq!(contest.ballots.len(), 2);
 /// # Ok::<(), baraza_core::ranked::CsvErrors>(())
 /// ```
-pub fn read_csv_contest(
-    input: impl BufRead,
-    options: &CsvOptions,
-) -> Result<CsvContest, CsvErrors> {
-    let mut errors = Vec::new();
-    // Names numbered in order of first appearance, renumbered in sorted order at the end.
-    let mut seen: BTreeMap<String, CandidateId> = BTreeMap::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut overflow: BTreeSet<String> = BTreeSet::new();
-    let mut ballots = Vec::new();
-    for_each_record(input, options, &mut errors, |line, ranks, errors| {
-        let mut ids = Vec::with_capacity(ranks.len());
-        for rank in ranks {
-            let mut marks = Vec::with_capacity(rank.len());
-            for name in rank {
-                let id = match seen.get(name.as_str()) {
-                    Some(&id) => id,
-                    None if names.len() < MAX_CANDIDATES => {
-                        let id = CandidateId(names.len() as u16);
-                        seen.insert(name.clone(), id);
-                        names.push(name.clone());
-                        id
-                    }
-                    None => {
-                        // Counted only, so the error reports how many names there are.
-                        overflow.insert(name.clone());
-                        continue;
-                    }
-                };
-                marks.push(id);
-            }
-            ids.push(marks);
-        }
-        match RankedBallot::from_ranks(&ids) {
-            Ok(ballot) => ballots.push(ballot),
-            Err(problems) => errors.extend(problems.0.into_iter().map(|error| CsvError::Ballot {
-                line,
-                error: name_marks(error, &names),
-            })),
-        }
-    });
-    if !overflow.is_empty() {
-        errors.push(CsvError::Candidates(CandidatesError::TooMany {
-            count: names.len() + overflow.len(),
-        }));
-    }
-    if !errors.is_empty() {
-        return Err(CsvErrors(errors));
-    }
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(&names[b]));
-    let mut new_ids = vec![CandidateId(0); names.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_ids[old] = CandidateId(new as u16);
-    }
-    for ballot in &mut ballots {
-        ballot.renumber(&new_ids);
-    }
-    let sorted: Vec<String> = order.iter().map(|&old| names[old].clone()).collect();
-    let candidates = match Candidates::new(sorted) {
-        Ok(candidates) => candidates,
-        Err(problems) => {
-            return Err(CsvErrors(
-                problems.0.into_iter().map(CsvError::Candidates).collect(),
-            ));
-        }
-    };
+pub fn read_csv_contest(input: impl Read, options: &CsvOptions) -> Result<CsvContest, CsvErrors> {
+    parse_csv_contest(&read_all(input)?, options)
+}
+
+/// [`read_csv_contest`] from the bytes of the whole file.
+pub fn parse_csv_contest(bytes: &[u8], options: &CsvOptions) -> Result<CsvContest, CsvErrors> {
+    let (candidates, ballots) = scan::contest(bytes, options)?;
     Ok(CsvContest {
         candidates,
         ballots,
     })
 }
 
-/// Replaces `#index` in a ballot error by the candidate's name.
-fn name_marks(error: RankedBallotError, names: &[String]) -> RankedBallotError {
-    match error {
-        RankedBallotError::MarkedTwiceAtRank { rank, name } => {
-            let name = name
-                .strip_prefix('#')
-                .and_then(|index| index.parse::<usize>().ok())
-                .and_then(|index| names.get(index).cloned())
-                .unwrap_or(name);
-            RankedBallotError::MarkedTwiceAtRank { rank, name }
-        }
-        other => other,
-    }
-}
-
-/// Calls `ballot(line, ranks, errors)` for every record, each rank as its list of names; adds
-/// the format problems to `errors`.
-fn for_each_record(
-    input: impl BufRead,
+/// Reads ranked ballots into a [`BallotPool`] whose candidates are every name that appears,
+/// sorted as in [`CsvContest::candidates`] ([`BallotPool::candidates`] gives them): what
+/// [`read_csv_contest`] reads, ready to count, in memory that grows with the number of
+/// distinct ballots.
+///
+/// ```
+/// use baraza_core::ranked::{CsvOptions, Rules, read_csv_contest_pool};
+/// let csv = "Grace,Ada\nAda\nAda,Grace\n";
+/// let pool = read_csv_contest_pool(csv.as_bytes(), &Rules::default(), &CsvOptions::default())?;
+/// assert_eq!(pool.candidates().names(), ["Ada", "Grace"]);
+/// let count = pool.instant_runoff()?;
+/// assert_eq!(count.name(count.winner().unwrap()), "Ada");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_csv_contest_pool(
+    input: impl Read,
+    rules: &Rules,
     options: &CsvOptions,
-    errors: &mut Vec<CsvError>,
-    mut ballot: impl FnMut(u64, &[Vec<String>], &mut Vec<CsvError>),
-) {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(Recorder {
-            inner: input,
-            window: Vec::new(),
-            total_read: 0,
-        });
-    let mut record = csv::ByteRecord::new();
-    let mut ranks: Vec<Vec<String>> = Vec::new();
-    // Lines ended before the current record's span, and whether that span's predecessor ended
-    // with '\r' (the '\n' of a CRLF then opens the next span).
-    let mut lines_before = 0_u64;
-    let mut after_cr = false;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                errors.push(CsvError::Read {
-                    line: lines_before + 1,
-                    message: error.to_string(),
-                });
-                break;
-            }
-        }
-        // csv reports positions in bytes exactly (its line numbers count skipped empty lines
-        // late), and skips empty lines silently: find them in the bytes of the record's span,
-        // which runs from the end of the previous record to the end of this one.
-        let span_end = reader.position().byte();
-        let recorder = reader.get_mut();
-        let span_len = recorder.window.len() - recorder.unread_after(span_end);
-        let span = &recorder.window[..span_len];
-        let mut line = lines_before + 1;
-        let mut at = 0;
-        if after_cr && span.first() == Some(&b'\n') {
-            line += 1;
-            at = 1;
-        }
-        while let Some(&byte @ (b'\n' | b'\r')) = span.get(at) {
-            if byte == b'\n' {
-                errors.push(CsvError::EmptyLine { line });
-                line += 1;
-            }
-            at += 1;
-        }
-        lines_before += span.iter().filter(|&&b| b == b'\n').count() as u64;
-        after_cr = span.last() == Some(&b'\r');
-        recorder.window.drain(..span_len);
-
-        ranks.clear();
-        let mut ok = true;
-        for (index, field) in record.iter().enumerate() {
-            let rank = index + 1;
-            let Ok(field) = std::str::from_utf8(field) else {
-                errors.push(CsvError::InvalidUtf8 { line, rank });
-                ok = false;
-                continue;
-            };
-            let marks = match options.overvote_delimiter {
-                Some(delimiter) if !field.is_empty() => {
-                    let parts: Vec<String> = field
-                        .split(delimiter)
-                        .map(|p| p.trim().to_owned())
-                        .collect();
-                    if parts.iter().any(String::is_empty) {
-                        errors.push(CsvError::EmptyMark {
-                            line,
-                            rank,
-                            field: field.to_owned(),
-                        });
-                        ok = false;
-                    }
-                    parts
-                }
-                _ if field.is_empty() => Vec::new(),
-                _ => vec![field.to_owned()],
-            };
-            ranks.push(marks);
-        }
-        if ok {
-            ballot(line, &ranks, errors);
-        }
-    }
+) -> Result<BallotPool, CsvErrors> {
+    parse_csv_contest_pool(&read_all(input)?, rules, options)
 }
 
-/// Passes bytes through to the CSV reader and keeps those it has not yet turned into records,
-/// so that line numbers and empty lines can be found exactly.
-struct Recorder<R> {
-    inner: R,
-    /// Bytes from the end of the last record handled to the end of what was read.
-    window: Vec<u8>,
-    /// Bytes read so far: the absolute offset of the end of `window`.
-    total_read: u64,
+/// [`read_csv_contest_pool`] from the bytes of the whole file.
+pub fn parse_csv_contest_pool(
+    bytes: &[u8],
+    rules: &Rules,
+    options: &CsvOptions,
+) -> Result<BallotPool, CsvErrors> {
+    scan::contest_pool(bytes, rules, options)
 }
 
-impl<R> Recorder<R> {
-    /// How many bytes of the window lie beyond absolute offset `offset` (a position the csv
-    /// reader has reached, so inside the window).
-    fn unread_after(&self, offset: u64) -> usize {
-        (self.total_read - offset) as usize
-    }
-}
-
-impl<R: std::io::Read> std::io::Read for Recorder<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.window.extend_from_slice(&buf[..n]);
-        self.total_read += n as u64;
-        Ok(n)
-    }
+/// The whole input; a read failure is reported at the line reached.
+fn read_all(mut input: impl Read) -> Result<Vec<u8>, CsvErrors> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|error| {
+        CsvErrors(vec![CsvError::Read {
+            line: bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+            message: error.to_string(),
+        }])
+    })?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -353,7 +353,7 @@ impl BallotPool {
 /// random seed), and good enough for candidate sequences, which are not chosen by an attacker
 /// who sees the table.
 #[derive(Debug, Default, Clone, Copy)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl FxHasher {
     fn add(&mut self, word: u64) {
@@ -377,6 +377,16 @@ impl Hasher for FxHasher {
 
     fn write_usize(&mut self, n: usize) {
         self.add(n as u64);
+    }
+
+    // Integer keys in one step each, not through `write`'s byte chunks.
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
     }
 
     fn finish(&self) -> u64 {
