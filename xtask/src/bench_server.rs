@@ -10,6 +10,11 @@
 //! against itself, not the server's ceiling. The bench checks its own work: every ballot answer
 //! must be 201 (a repeated voter token would be 409), every results answer 200, and the count the
 //! server reports afterwards must match the 201s wrk saw.
+//!
+//! Unless `--skip-isso`, the same run then measures Isso, the comment server issue 6 compares
+//! with (installed from PyPI into `target/bench-isso-venv/`, run under gunicorn with 2 workers × 4
+//! threads): new comments and reads of a 20-comment thread at 32 connections, and prints Baraza's
+//! ballots/s over Isso's comments/s against the issue's target of at least 40×.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,17 +25,24 @@ use anyhow::{Context as _, bail};
 
 use crate::{cargo, describe, run};
 
+mod isso;
 mod processes;
 mod report;
 
+use isso::{IssoInstall, IssoServer};
 use processes::{PostgresDatabase, Server, install_wrk};
-use report::{Measurement, Report, print_reports};
+use report::{Measurement, Report, System, print_reports};
 
 /// The demo's main poll (single choice) and its option ids, from `demo_polls.json`.
 const POLL: &str = "water-tariffs-2027";
 const POLL_OPTIONS: [&str; 4] = ["flat-rate", "lifeline-block", "rising-blocks", "seasonal"];
 /// Connection counts of every scenario: a busy day, and a surge.
 const CONNECTIONS: [u32; 2] = [32, 256];
+/// Isso's thread that wrk comments on, and the one it reads once it has [`ISSO_THREAD_COMMENTS`].
+const ISSO_COMMENTS_THREAD: &str = "/thread";
+const ISSO_READ_THREAD: &str = "/read-thread";
+/// Comments of the thread Isso serves in the read run: the size issue 6 compared reads at.
+const ISSO_THREAD_COMMENTS: u64 = 20;
 
 /// Options of `cargo xtask bench-server`.
 #[derive(Debug, clap::Args)]
@@ -53,6 +65,9 @@ pub(crate) struct Options {
     /// PostgreSQL server (trust auth); the bench creates and drops its own database there.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
     postgres: String,
+    /// Leave out the comparison with Isso (which needs python3 with venv and PyPI once).
+    #[arg(long)]
+    skip_isso: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,7 +77,7 @@ enum Engine {
 }
 
 impl Engine {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Engine::Sqlite => "sqlite",
             Engine::Postgres => "postgres",
@@ -76,6 +91,14 @@ pub(crate) fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         bail!("--duration and --threads must be at least 1");
     }
     install_wrk()?;
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    // Installed before any run, so that a missing Python fails at once and pip loads no run.
+    let isso = if options.skip_isso {
+        None
+    } else {
+        Some(isso::install(&target_dir.join("bench-isso-venv"))?)
+    };
     run(cargo().args([
         "build",
         "--release",
@@ -84,8 +107,6 @@ pub(crate) fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         "--bin",
         "baraza",
     ]))?;
-    let target_dir =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let bench = Bench {
         root,
         binary: target_dir.join("release/baraza"),
@@ -114,20 +135,22 @@ pub(crate) fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     let mut reports = Vec::new();
     let mut outcome = Ok(());
     for engine in engines {
-        let mut report = Report {
-            engine,
-            skipped: None,
-            runs: Vec::new(),
-            peak_rss: Vec::new(),
-            notes: Vec::new(),
-        };
-        let result = bench.engine(&mut report);
+        let mut report = Report::new(System::Baraza(engine));
+        let result = bench.engine(engine, &mut report);
         // What was measured before a failure is still printed.
         reports.push(report);
         if let Err(error) = result {
             outcome = Err(error.context(format!("{} benchmark failed", engine.name())));
             break;
         }
+    }
+    if outcome.is_ok() {
+        let mut report = Report::new(System::Isso);
+        match &isso {
+            Some(install) => outcome = bench.isso(install, &mut report),
+            None => report.skipped = Some("skipped (--skip-isso)".to_owned()),
+        }
+        reports.push(report);
     }
     // Kept on failure: the server logs in it say what went wrong.
     if outcome.is_ok() {
@@ -152,9 +175,9 @@ struct Bench<'a> {
     run_prefix: String,
 }
 impl Bench<'_> {
-    /// Measures `report.engine` into `report`.
-    fn engine(&self, report: &mut Report) -> anyhow::Result<()> {
-        let engine = report.engine;
+    /// Measures Baraza on `engine` into `report`.
+    fn engine(&self, engine: Engine, report: &mut Report) -> anyhow::Result<()> {
+        let system = System::Baraza(engine);
         // Dropped when this function returns, whatever happened.
         let postgres = match engine {
             Engine::Sqlite => None,
@@ -180,13 +203,13 @@ impl Bench<'_> {
         let mut stored = server.stored_ballots()?;
         let mut created = 0;
         let mut connections = 0;
-        let warm_up = self.warm_up(&server, engine, Mode::Ballots)?;
+        let warm_up = self.warm_up(&server, system, Mode::Ballots)?;
         created += warm_up.ok;
         connections += warm_up.connections;
         for count in CONNECTIONS {
             let measured = self.wrk(
                 &server,
-                engine,
+                system,
                 Mode::Ballots,
                 "ballots",
                 count,
@@ -199,7 +222,7 @@ impl Bench<'_> {
         for count in CONNECTIONS {
             report.runs.push(self.wrk(
                 &server,
-                engine,
+                system,
                 Mode::Results,
                 "results",
                 count,
@@ -207,7 +230,7 @@ impl Bench<'_> {
             )?);
         }
         let after = server.stored_ballots()?;
-        check_stored(stored, created, connections, after)?;
+        check_stored("ballots", stored, created, connections, after)?;
         stored = after;
         report.notes.push(format!(
             "{} ballots stored after the ballot runs, matching the 201 answers",
@@ -258,10 +281,10 @@ impl Bench<'_> {
             );
         }
         let label = million_label(ballots);
-        self.warm_up(&server, engine, Mode::Results)?;
+        self.warm_up(&server, system, Mode::Results)?;
         report.runs.push(self.wrk(
             &server,
-            engine,
+            system,
             Mode::Results,
             label.results,
             32,
@@ -269,14 +292,14 @@ impl Bench<'_> {
         )?);
         let measured = self.wrk(
             &server,
-            engine,
+            system,
             Mode::Ballots,
             label.ballots,
             32,
             self.duration(),
         )?;
         let after = server.stored_ballots()?;
-        check_stored(before, measured.ok, measured.connections, after)?;
+        check_stored("ballots", before, measured.ok, measured.connections, after)?;
         report.runs.push(measured);
         report
             .peak_rss
@@ -298,10 +321,75 @@ impl Bench<'_> {
         Duration::from_secs(self.options.duration)
     }
 
+    /// Measures Isso into `report`: new comments, then reads of a thread of 20 comments.
+    fn isso(&self, install: &IssoInstall, report: &mut Report) -> anyhow::Result<()> {
+        eprintln!(
+            "xtask: bench-server: isso {} under gunicorn {}",
+            install.isso_version, install.gunicorn_version
+        );
+        let server = IssoServer::start(install, &self.work_dir)?;
+        // Isso refuses a thread's first comment without a title, which wrk's comments carry too;
+        // posted here, it also checks that Isso takes comments before any run.
+        server.post_comment(ISSO_COMMENTS_THREAD, "The first comment of the thread.")?;
+        for number in 1..=ISSO_THREAD_COMMENTS {
+            server.post_comment(
+                ISSO_READ_THREAD,
+                &format!("Comment {number} of the thread that the read run serves."),
+            )?;
+        }
+        let before = server.comment_count(ISSO_COMMENTS_THREAD)?;
+        let warm_up = self.warm_up(&server, System::Isso, Mode::IssoComments)?;
+        let measured = self.wrk(
+            &server,
+            System::Isso,
+            Mode::IssoComments,
+            "comments",
+            32,
+            self.duration(),
+        )?;
+        let after = server.comment_count(ISSO_COMMENTS_THREAD)?;
+        check_stored(
+            "comments",
+            before,
+            warm_up.ok + measured.ok,
+            warm_up.connections + measured.connections,
+            after,
+        )?;
+        report.runs.push(measured);
+        report.notes.push(format!(
+            "isso {} under gunicorn {} ({} workers × {} threads, --preload), SQLite, guard and \
+             moderation off; {} comments stored after the comment run, matching the 201 answers",
+            install.isso_version,
+            install.gunicorn_version,
+            isso::WORKERS,
+            isso::THREADS_PER_WORKER,
+            report::thousands(after),
+        ));
+        self.warm_up(&server, System::Isso, Mode::IssoThread)?;
+        report.runs.push(self.wrk(
+            &server,
+            System::Isso,
+            Mode::IssoThread,
+            "thread of 20 comments",
+            32,
+            self.duration(),
+        )?);
+        let read_thread = server.comment_count(ISSO_READ_THREAD)?;
+        if read_thread != ISSO_THREAD_COMMENTS {
+            bail!("Isso's read thread has {read_thread} comments, expected {ISSO_THREAD_COMMENTS}");
+        }
+        server.stop()
+    }
+
     /// A short unreported run at 32 connections, so the first measured run starts warm.
-    fn warm_up(&self, server: &Server, engine: Engine, mode: Mode) -> anyhow::Result<Measurement> {
+    fn warm_up(
+        &self,
+        server: &dyn LoadTarget,
+        system: System,
+        mode: Mode,
+    ) -> anyhow::Result<Measurement> {
         let duration = Duration::from_secs(self.options.duration.min(2));
-        let measured = self.wrk(server, engine, mode, "warm-up", 32, duration)?;
+        let measured = self.wrk(server, system, mode, "warm-up", 32, duration)?;
         if let Some(failure) = measured.failure() {
             bail!("{failure}");
         }
@@ -345,8 +433,8 @@ impl Bench<'_> {
     /// One wrk run against `server`.
     fn wrk(
         &self,
-        server: &Server,
-        engine: Engine,
+        server: &dyn LoadTarget,
+        system: System,
         mode: Mode,
         scenario: &'static str,
         connections: u32,
@@ -355,9 +443,17 @@ impl Bench<'_> {
         let run_id = format!(
             "{}{}c{connections}{}",
             self.run_prefix,
-            engine.name(),
+            system.name(),
             unix_millis()
         );
+        let address = server.address();
+        // The script's arguments after MODE TARGET RUN (see xtask/bench/server.lua).
+        let (target, extra): (&str, Vec<String>) = match mode {
+            Mode::Ballots => (POLL, POLL_OPTIONS.map(str::to_owned).to_vec()),
+            Mode::Results => (POLL, Vec::new()),
+            Mode::IssoComments => (ISSO_COMMENTS_THREAD, vec![format!("http://{address}")]),
+            Mode::IssoThread => (ISSO_READ_THREAD, Vec::new()),
+        };
         let mut command = Command::new("wrk");
         command
             .arg(format!(
@@ -370,12 +466,9 @@ impl Bench<'_> {
             .arg("--timeout=10s")
             .arg("--script")
             .arg(&self.script)
-            .arg(format!("http://{}", server.address))
-            .args(["--", mode.script_argument(), POLL, &run_id])
-            .args(match mode {
-                Mode::Ballots => &POLL_OPTIONS[..],
-                Mode::Results => &[],
-            });
+            .arg(format!("http://{address}"))
+            .args(["--", mode.script_argument(), target, &run_id])
+            .args(extra);
         eprintln!("xtask: {}", describe(&command));
         let server_cpu_before = server.cpu_seconds()?;
         let waited_children_cpu_before = processes::waited_children_cpu_seconds()?;
@@ -396,7 +489,7 @@ impl Bench<'_> {
             .find(|line| line.starts_with("baraza-bench "))
             .with_context(|| format!("wrk printed no baraza-bench line:\n{stdout}"))?;
         let mut measurement =
-            Measurement::parse(line, engine, scenario, connections, mode.expected_status())?;
+            Measurement::parse(line, system, scenario, connections, mode.expected_status())?;
         // wrk is the only child waited for meanwhile, so the children's CPU time grew by its own.
         let wrk_cpu = processes::waited_children_cpu_seconds()? - waited_children_cpu_before;
         let server_cpu = server.cpu_seconds()? - server_cpu_before;
@@ -407,6 +500,32 @@ impl Bench<'_> {
     }
 }
 
+/// A server wrk drives: where it listens, and the CPU it has used so far.
+trait LoadTarget {
+    fn address(&self) -> &str;
+    fn cpu_seconds(&self) -> anyhow::Result<f64>;
+}
+
+impl LoadTarget for Server {
+    fn address(&self) -> &str {
+        &self.address
+    }
+
+    fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        Server::cpu_seconds(self)
+    }
+}
+
+impl LoadTarget for IssoServer {
+    fn address(&self) -> &str {
+        &self.address
+    }
+
+    fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        Ok(IssoServer::cpu_seconds(self))
+    }
+}
+
 /// What each request of a run does.
 #[derive(Debug, Clone, Copy)]
 enum Mode {
@@ -414,6 +533,10 @@ enum Mode {
     Ballots,
     /// GET the poll's results: 200 expected.
     Results,
+    /// POST a new comment to Isso's thread: 201 expected.
+    IssoComments,
+    /// GET Isso's thread of 20 comments: 200 expected.
+    IssoThread,
 }
 
 impl Mode {
@@ -421,23 +544,31 @@ impl Mode {
         match self {
             Mode::Ballots => "ballots",
             Mode::Results => "results",
+            Mode::IssoComments => "isso-comments",
+            Mode::IssoThread => "isso-thread",
         }
     }
 
     fn expected_status(self) -> u16 {
         match self {
-            Mode::Ballots => 201,
-            Mode::Results => 200,
+            Mode::Ballots | Mode::IssoComments => 201,
+            Mode::Results | Mode::IssoThread => 200,
         }
     }
 }
 
 /// The server counts at least the 201s wrk saw, and at most one more per connection: wrk stops
 /// without waiting for the answers still in flight, which the server may have stored.
-fn check_stored(before: u64, created: u64, connections: u64, after: u64) -> anyhow::Result<()> {
+fn check_stored(
+    what: &str,
+    before: u64,
+    created: u64,
+    connections: u64,
+    after: u64,
+) -> anyhow::Result<()> {
     if after < before + created || after > before + created + connections {
         bail!(
-            "the server counts {after} ballots; expected {} (+ at most {connections} in flight when wrk stopped)",
+            "the server counts {after} {what}; expected {} (+ at most {connections} in flight when wrk stopped)",
             before + created
         );
     }
@@ -488,14 +619,14 @@ mod tests {
 
     #[test]
     fn stored_ballots_may_exceed_the_201s_by_the_answers_in_flight_only() {
-        assert!(check_stored(100, 50, 32, 150).is_ok());
-        assert!(check_stored(100, 50, 32, 182).is_ok());
+        assert!(check_stored("ballots", 100, 50, 32, 150).is_ok());
+        assert!(check_stored("ballots", 100, 50, 32, 182).is_ok());
         assert!(
-            check_stored(100, 50, 32, 183).is_err(),
+            check_stored("ballots", 100, 50, 32, 183).is_err(),
             "more than one extra per connection"
         );
         assert!(
-            check_stored(100, 50, 32, 149).is_err(),
+            check_stored("ballots", 100, 50, 32, 149).is_err(),
             "fewer than the 201s seen"
         );
     }

@@ -1,4 +1,5 @@
-//! The processes the bench drives: the server, wrk's installation, and a PostgreSQL database.
+//! The processes the bench drives: Baraza's server, wrk's installation, and a PostgreSQL
+//! database (Isso's are in `isso.rs`).
 
 use std::fs;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
@@ -281,7 +282,7 @@ fn psql(server: &str, sql: &str) -> anyhow::Result<()> {
 
 /// Fields of /proc/PID/stat counted from the first one after the command name, which is in
 /// parentheses and may hold spaces: index 0 is field 3 (`state`) of proc(5).
-fn stat_fields(path: &str) -> anyhow::Result<Vec<u64>> {
+pub(super) fn stat_fields(path: &str) -> anyhow::Result<Vec<u64>> {
     let stat = fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
     let (_, after_name) = stat
         .rsplit_once(')')
@@ -293,12 +294,12 @@ fn stat_fields(path: &str) -> anyhow::Result<Vec<u64>> {
 }
 
 /// proc(5) fields 14 to 17, as indices of [`stat_fields`].
-const UTIME: usize = 11;
-const STIME: usize = 12;
+pub(super) const UTIME: usize = 11;
+pub(super) const STIME: usize = 12;
 const CHILDREN_UTIME: usize = 13;
 const CHILDREN_STIME: usize = 14;
 
-fn ticks_to_seconds(fields: &[u64], indices: &[usize]) -> f64 {
+pub(super) fn ticks_to_seconds(fields: &[u64], indices: &[usize]) -> f64 {
     // Linux reports these in USER_HZ, which is 100 on every architecture it runs on today.
     const TICKS_PER_SECOND: f64 = 100.0;
     let ticks: u64 = indices

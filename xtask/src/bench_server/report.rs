@@ -13,10 +13,29 @@ use super::{Engine, Options};
 const FAILURE_TOLERANCE: f64 = 0.001;
 /// Peak resident memory allowed by issue 6, in bytes (64 MB).
 const RSS_TARGET_BYTES: u64 = 64_000_000;
+/// Issue 6: SQLite's ballots/s at 32 connections at least this many times Isso's comments/s.
+const ISSO_RATIO_TARGET: f64 = 40.0;
 
-/// What one engine measured, or why it was skipped.
+/// The server a run measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum System {
+    Baraza(Engine),
+    /// The comment server issue 6 compares Baraza with.
+    Isso,
+}
+
+impl System {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            System::Baraza(engine) => engine.name(),
+            System::Isso => "isso",
+        }
+    }
+}
+
+/// What one server measured, or why it was skipped.
 pub(super) struct Report {
-    pub(super) engine: Engine,
+    pub(super) system: System,
     pub(super) skipped: Option<String>,
     pub(super) runs: Vec<Measurement>,
     /// Peak RSS of each server process, with what it served.
@@ -26,7 +45,7 @@ pub(super) struct Report {
 
 /// What one wrk run measured.
 pub(super) struct Measurement {
-    pub(super) engine: Engine,
+    pub(super) system: System,
     pub(super) scenario: &'static str,
     pub(super) connections: u64,
     pub(super) expected_status: u16,
@@ -48,7 +67,7 @@ impl Measurement {
     /// Parses the `baraza-bench key=value…` line printed by the Lua script's `done`.
     pub(super) fn parse(
         line: &str,
-        engine: Engine,
+        system: System,
         scenario: &'static str,
         connections: u32,
         expected_status: u16,
@@ -87,7 +106,7 @@ impl Measurement {
         }
         let micros_to_ms = |micros: u64| micros as f64 / 1000.0;
         Ok(Self {
-            engine,
+            system,
             scenario,
             connections: connections.into(),
             expected_status,
@@ -137,7 +156,7 @@ impl Measurement {
                 .collect();
             format!(
                 "{} {} at {} connections: {} of {answers} answers were not {} ({}; {} socket errors)",
-                self.engine.name(),
+                self.system.name(),
                 self.scenario,
                 self.connections,
                 self.failed_answers(),
@@ -150,10 +169,10 @@ impl Measurement {
 
     /// The issue-6 target of this run and whether it was met, or "" when it has none.
     fn target(&self) -> String {
-        let (rate, p99) = match (self.engine, self.scenario, self.connections) {
-            (Engine::Sqlite, "ballots", 32) => (15_000.0, Some(20.0)),
-            (Engine::Postgres, "ballots", 32) => (5_000.0, Some(30.0)),
-            (_, "results" | "results, 1M stored", 32) => (25_000.0, None),
+        let (rate, p99) = match (self.system, self.scenario, self.connections) {
+            (System::Baraza(Engine::Sqlite), "ballots", 32) => (15_000.0, Some(20.0)),
+            (System::Baraza(Engine::Postgres), "ballots", 32) => (5_000.0, Some(30.0)),
+            (System::Baraza(_), "results" | "results, 1M stored", 32) => (25_000.0, None),
             _ => return String::new(),
         };
         let met = self.per_second() >= rate && p99.is_none_or(|limit| self.p99_ms <= limit);
@@ -170,7 +189,7 @@ impl Measurement {
     pub(super) fn summary(&self) -> String {
         format!(
             "{} {} at {} connections: {:.0}/s, p50 {:.2} ms, p99 {:.2} ms, {} failed",
-            self.engine.name(),
+            self.system.name(),
             self.scenario,
             self.connections,
             self.per_second(),
@@ -182,6 +201,24 @@ impl Measurement {
 }
 
 impl Report {
+    pub(super) fn new(system: System) -> Self {
+        Self {
+            system,
+            skipped: None,
+            runs: Vec::new(),
+            peak_rss: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The rate of `scenario` at 32 connections, when it was measured.
+    fn rate_at_32(&self, scenario: &str) -> Option<f64> {
+        self.runs
+            .iter()
+            .find(|run| run.scenario == scenario && run.connections == 32)
+            .map(Measurement::per_second)
+    }
+
     pub(super) fn failures(&self) -> Vec<String> {
         self.runs.iter().filter_map(Measurement::failure).collect()
     }
@@ -212,10 +249,11 @@ pub(super) fn print_reports(reports: &[Report], options: &Options, load_average:
     );
     let _ = writeln!(
         out,
-        "requests/s counts answers with the expected status: 201 for ballots, 200 for results."
+        "requests/s counts answers with the expected status: 201 for ballots and Isso's comments, \
+         200 for reads."
     );
     for report in reports {
-        let _ = writeln!(out, "\n{}", report.engine.name());
+        let _ = writeln!(out, "\n{}", report.system.name());
         if let Some(reason) = &report.skipped {
             let _ = writeln!(out, "  {reason}");
             continue;
@@ -229,7 +267,7 @@ pub(super) fn print_reports(reports: &[Report], options: &Options, load_average:
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {:.2} | {:.2} | {} |",
-                run.engine.name(),
+                run.system.name(),
                 run.scenario,
                 run.connections,
                 thousands(run.per_second().round() as u64),
@@ -258,7 +296,59 @@ pub(super) fn print_reports(reports: &[Report], options: &Options, load_average:
             let _ = writeln!(out, "{note}");
         }
     }
+    let ratios = isso_ratios(reports);
+    if !ratios.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nBaraza ballots/s ÷ Isso comments/s at 32 connections, same run:"
+        );
+        for ratio in ratios {
+            let _ = writeln!(out, "{ratio}");
+        }
+    }
     print!("{out}");
+}
+
+/// One line per Baraza engine: its ballots/s at 32 connections over Isso's comments/s, with the
+/// issue's target for SQLite. Empty when Isso was not part of the run.
+fn isso_ratios(reports: &[Report]) -> Vec<String> {
+    let Some(isso) = reports.iter().find(|report| report.system == System::Isso) else {
+        return Vec::new();
+    };
+    let Some(comments) = isso.rate_at_32("comments") else {
+        return vec!["not measured: Isso was skipped or failed".to_owned()];
+    };
+    reports
+        .iter()
+        .filter_map(|report| match report.system {
+            System::Baraza(engine) => Some((engine, report.rate_at_32("ballots")?)),
+            System::Isso => None,
+        })
+        .map(|(engine, ballots)| {
+            let ratio = if comments > 0.0 {
+                format!("{:.0}×", ballots / comments)
+            } else {
+                "unbounded (no comment stored)".to_owned()
+            };
+            let target = match engine {
+                Engine::Sqlite if comments > 0.0 => format!(
+                    " (target ≥ {ISSO_RATIO_TARGET:.0}×: {})",
+                    if ballots / comments >= ISSO_RATIO_TARGET {
+                        "met"
+                    } else {
+                        "MISSED"
+                    }
+                ),
+                Engine::Sqlite | Engine::Postgres => String::new(),
+            };
+            format!(
+                "{}: {} ÷ {:.1} = {ratio}{target}",
+                engine.name(),
+                thousands(ballots.round() as u64),
+                comments
+            )
+        })
+        .collect()
 }
 
 /// `1234567` as `1,234,567`.
@@ -312,7 +402,7 @@ fn machine() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Measurement, thousands};
+    use super::{Measurement, Report, System, isso_ratios, thousands};
     use crate::bench_server::Engine;
 
     const LINE: &str = "baraza-bench requests=20100 duration_us=2000000 p50_us=1500 p99_us=21000 \
@@ -320,7 +410,7 @@ mod tests {
 
     #[test]
     fn the_script_line_gives_rate_latency_and_unexpected_statuses() {
-        let run = Measurement::parse(LINE, Engine::Sqlite, "ballots", 32, 201)
+        let run = Measurement::parse(LINE, System::Baraza(Engine::Sqlite), "ballots", 32, 201)
             .expect("the line has every field");
         assert_eq!(run.ok, 20_000);
         assert!((run.per_second() - 10_000.0).abs() < 1e-9);
@@ -338,7 +428,7 @@ mod tests {
     #[test]
     fn a_few_wrong_answers_are_tolerated() {
         let line = LINE.replace("409:99", "409:19");
-        let run = Measurement::parse(&line, Engine::Sqlite, "ballots", 32, 201)
+        let run = Measurement::parse(&line, System::Baraza(Engine::Sqlite), "ballots", 32, 201)
             .expect("the line has every field");
         assert_eq!(run.failure(), None);
     }
@@ -346,7 +436,56 @@ mod tests {
     #[test]
     fn a_line_without_latency_is_an_error() {
         let line = LINE.replace("p99_us=21000 ", "");
-        assert!(Measurement::parse(&line, Engine::Sqlite, "ballots", 32, 201).is_err());
+        assert!(
+            Measurement::parse(&line, System::Baraza(Engine::Sqlite), "ballots", 32, 201).is_err()
+        );
+    }
+
+    /// A report of one run at 32 connections: `ok` expected answers in 10 s.
+    fn report(system: System, scenario: &'static str, ok: u64) -> Report {
+        let line = format!(
+            "baraza-bench requests={ok} duration_us=10000000 p50_us=1000 p99_us=2000 \
+             connect=0 read=0 write=0 timeout=0 statuses=201:{ok}"
+        );
+        let mut report = Report::new(system);
+        report.runs.push(
+            Measurement::parse(&line, system, scenario, 32, 201).expect("the line has every field"),
+        );
+        report
+    }
+
+    #[test]
+    fn the_isso_ratio_divides_ballots_by_comments_at_32_connections() {
+        let reports = [
+            report(System::Baraza(Engine::Sqlite), "ballots", 160_000),
+            report(System::Baraza(Engine::Postgres), "ballots", 30_000),
+            report(System::Isso, "comments", 640),
+        ];
+        assert_eq!(
+            isso_ratios(&reports),
+            [
+                "sqlite: 16,000 ÷ 64.0 = 250× (target ≥ 40×: met)",
+                "postgres: 3,000 ÷ 64.0 = 47×",
+            ]
+        );
+        let slow = [
+            report(System::Baraza(Engine::Sqlite), "ballots", 20_000),
+            report(System::Isso, "comments", 640),
+        ];
+        assert_eq!(
+            isso_ratios(&slow),
+            ["sqlite: 2,000 ÷ 64.0 = 31× (target ≥ 40×: MISSED)"]
+        );
+    }
+
+    #[test]
+    fn no_isso_report_means_no_ratio_and_a_skipped_one_says_so() {
+        let baraza = report(System::Baraza(Engine::Sqlite), "ballots", 160_000);
+        assert!(isso_ratios(std::slice::from_ref(&baraza)).is_empty());
+        let mut skipped = Report::new(System::Isso);
+        skipped.skipped = Some("skipped (--skip-isso)".to_owned());
+        let ratios = isso_ratios(&[baraza, skipped]);
+        assert_eq!(ratios, ["not measured: Isso was skipped or failed"]);
     }
 
     #[test]
