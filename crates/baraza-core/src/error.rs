@@ -123,6 +123,16 @@ pub enum ErrorCode {
     /// The request took longer than the server allows (a slow upload or a slow answer); sending
     /// it again may succeed.
     RequestTimeout,
+    /// The admin API needs a valid bearer token (`Authorization: Bearer …`), and none was given
+    /// or the one given is unknown or revoked.
+    Unauthorized,
+    /// The caller is known but their role does not allow this action.
+    Forbidden,
+    /// Another instrument already uses this slug; slugs are unique across the server.
+    SlugTaken,
+    /// A poll definition breaks a rule (slug, languages, options, selection range, schedule);
+    /// `details` lists every problem.
+    InvalidPollDefinition,
 }
 
 impl ErrorCode {
@@ -182,6 +192,10 @@ impl ErrorCode {
             Self::BallotOverBudget => "ballot_over_budget",
             Self::InvalidPabulibFile => "invalid_pabulib_file",
             Self::RequestTimeout => "request_timeout",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::SlugTaken => "slug_taken",
+            Self::InvalidPollDefinition => "invalid_poll_definition",
         }
     }
 }
@@ -252,6 +266,10 @@ mod tests {
             ErrorCode::BallotOverBudget,
             ErrorCode::InvalidPabulibFile,
             ErrorCode::RequestTimeout,
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::SlugTaken,
+            ErrorCode::InvalidPollDefinition,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }
