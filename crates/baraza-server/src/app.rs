@@ -17,9 +17,9 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::api;
 use crate::error::AppError;
 use crate::security_headers::{SecurityHeaders, add_security_headers};
+use crate::{admin, api};
 
 /// Which web origins may embed the widgets and call the API from their pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +103,8 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         )
         .route("/api/v1/polls/{slug}/results", get(api::get_results))
         .route("/api/v1/health", get(|| async { "ok" }))
+        .merge(admin::api_routes())
+        .merge(admin::site_routes(config.hsts))
         .route("/api", any(api::api_not_found))
         .route("/api/", any(api::api_not_found))
         .route("/api/{*rest}", any(api::api_not_found))

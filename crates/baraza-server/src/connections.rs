@@ -11,12 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower_http::add_extension::AddExtension;
 
 /// Limits of the connection layer.
 #[derive(Debug, Clone)]
@@ -82,9 +84,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     wait_after_accept_error(&error).await;
                     continue;
@@ -97,7 +99,8 @@ pub async fn serve(
         }
         let connection = http.serve_connection(
             TokioIo::new(stream),
-            TowerToHyperService::new(router.clone()),
+            // The client's address, for handlers that need it (sign-in throttling).
+            TowerToHyperService::new(AddExtension::new(router.clone(), ConnectInfo(peer))),
         );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -30,6 +30,14 @@ pub enum AppError {
         /// The error's body.
         error: ApiError,
     },
+    /// No valid credentials: a `401` with `WWW-Authenticate: Bearer` (RFC 6750), which says
+    /// `error="invalid_token"` when a token was given but is unknown or revoked.
+    Unauthenticated {
+        /// Whether a token was presented.
+        token_given: bool,
+        /// The error's body.
+        error: ApiError,
+    },
     /// Our fault: logged in full, answered with a generic 500.
     Internal(anyhow::Error),
 }
@@ -171,6 +179,19 @@ impl IntoResponse for AppError {
                 Json(ErrorBody { error }),
             )
                 .into_response(),
+            Self::Unauthenticated { token_given, error } => {
+                let challenge = if token_given {
+                    r#"Bearer realm="baraza", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="baraza""#
+                };
+                (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::WWW_AUTHENTICATE, challenge)],
+                    Json(ErrorBody { error }),
+                )
+                    .into_response()
+            }
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
                 let error = ApiError {
@@ -196,14 +217,23 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = request
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(crate::api::MAX_BALLOT_BODY_BYTES, |limit| limit.0);
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+            Err(rejection) => Err(json_rejection(rejection, limit)),
         }
     }
 }
 
-fn json_rejection(rejection: JsonRejection) -> AppError {
+/// The body limit a route sets with `DefaultBodyLimit`, put beside it as an extension so that
+/// [`ApiJson`]'s `413` names the route's own limit. Routes without it are the ballot route.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit(pub(crate) usize);
+
+fn json_rejection(rejection: JsonRejection, limit: usize) -> AppError {
     let (status, code, message) = match &rejection {
         JsonRejection::MissingJsonContentType(_) => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -223,10 +253,7 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
-            format!(
-                "the body is larger than the {} bytes this endpoint accepts",
-                crate::api::MAX_BALLOT_BODY_BYTES
-            ),
+            format!("the body is larger than the {limit} bytes this endpoint accepts"),
         ),
         other => (
             StatusCode::BAD_REQUEST,

@@ -34,6 +34,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+pub mod admin;
 mod api;
 mod app;
 mod connections;
@@ -42,6 +43,7 @@ mod security_headers;
 pub mod seed;
 pub mod storage;
 
+pub use admin::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 pub use api::MAX_BALLOT_BODY_BYTES;
 pub use app::{AllowedOrigins, HttpConfig, app};
 pub use connections::{ServeConfig, serve};

@@ -111,11 +111,11 @@ impl Database {
             .context("a stored organisation slug is invalid")
     }
 
-    /// The slugs of `organisation`'s polls, oldest first.
+    /// The slugs of `organisation`'s polls, newest first (then by slug).
     pub async fn organisation_polls(&self, organisation: &Slug) -> anyhow::Result<Vec<Slug>> {
         let slugs: Vec<String> = with_pool!(&self.inner.engine, pool => {
             sqlx::query_scalar(
-                "SELECT slug FROM polls WHERE organisation_slug = $1 ORDER BY created_at, slug",
+                "SELECT slug FROM polls WHERE organisation_slug = $1 ORDER BY created_at DESC, slug",
             )
             .bind(organisation.as_str())
             .fetch_all(pool)

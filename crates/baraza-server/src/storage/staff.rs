@@ -58,6 +58,12 @@ impl Role {
     pub fn may_author(self) -> bool {
         matches!(self, Self::Admin | Self::Editor)
     }
+
+    /// Whether this role may download every ballot (exports). Moderators work on comments and
+    /// see results, but do not take the raw data away.
+    pub fn may_export(self) -> bool {
+        matches!(self, Self::Admin | Self::Editor | Self::Analyst)
+    }
 }
 
 impl fmt::Display for Role {
