@@ -133,6 +133,16 @@ pub enum ErrorCode {
     FeedbackFormNotFound,
     /// The page title sent with a feedback response is too long or contains control characters.
     InvalidPageTitle,
+    /// The admin API needs a valid bearer token (`Authorization: Bearer …`), and none was given
+    /// or the one given is unknown or revoked.
+    Unauthorized,
+    /// The caller is known but their role does not allow this action.
+    Forbidden,
+    /// Another instrument already uses this slug; slugs are unique across the server.
+    SlugTaken,
+    /// A poll definition breaks a rule (slug, languages, options, selection range, schedule);
+    /// `details` lists every problem.
+    InvalidPollDefinition,
 }
 
 impl ErrorCode {
@@ -197,6 +207,10 @@ impl ErrorCode {
             Self::RequestTimeout => "request_timeout",
             Self::FeedbackFormNotFound => "feedback_form_not_found",
             Self::InvalidPageTitle => "invalid_page_title",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::SlugTaken => "slug_taken",
+            Self::InvalidPollDefinition => "invalid_poll_definition",
         }
     }
 }
@@ -272,6 +286,10 @@ mod tests {
             ErrorCode::RequestTimeout,
             ErrorCode::FeedbackFormNotFound,
             ErrorCode::InvalidPageTitle,
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::SlugTaken,
+            ErrorCode::InvalidPollDefinition,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

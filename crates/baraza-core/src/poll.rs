@@ -321,6 +321,14 @@ pub enum PollDefinitionError {
     ClosesBeforeOpening,
 }
 
+impl PollDefinitionError {
+    /// The stable code of this problem: every definition problem is
+    /// [`crate::ErrorCode::InvalidPollDefinition`]; its message names the field and the rule.
+    pub fn code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::InvalidPollDefinition
+    }
+}
+
 /// Every problem found in a poll definition (never empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PollDefinitionErrors(pub Vec<PollDefinitionError>);

@@ -17,6 +17,7 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use crate::admin;
 use crate::api::{self, feedback, polls};
 use crate::channels;
 use crate::error::{AppError, with_body_limit};
@@ -123,6 +124,8 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
             "/channels/ussd",
             with_body_limit(post(channels::ussd_step), 4 * 1024),
         )
+        .merge(admin::api_routes())
+        .merge(admin::site_routes(config.hsts))
         .route("/api", any(api::api_not_found))
         .route("/api/", any(api::api_not_found))
         .route("/api/{*rest}", any(api::api_not_found))

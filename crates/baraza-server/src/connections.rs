@@ -11,13 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
-use tower::ServiceExt as _;
+use tower_http::add_extension::AddExtension;
 
 /// Limits of the connection layer.
 #[derive(Debug, Clone)]
@@ -96,20 +97,11 @@ pub async fn serve(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
-        // The peer address travels with each request, as axum's `ConnectInfo`: the SMS and USSD
-        // endpoints take requests from the configured gateways only.
-        let service =
-            router
-                .clone()
-                .map_request(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let mut request = request.map(axum::body::Body::new);
-                    request
-                        .extensions_mut()
-                        .insert(axum::extract::ConnectInfo(peer));
-                    request
-                });
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            // The client's address, for handlers that need it (sign-in throttling).
+            TowerToHyperService::new(AddExtension::new(router.clone(), ConnectInfo(peer))),
+        );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // Timeouts and clients hanging up are routine; they are not worth more than debug.

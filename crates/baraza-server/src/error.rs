@@ -34,6 +34,14 @@ pub enum AppError {
         /// The error's body.
         error: ApiError,
     },
+    /// No valid credentials: a `401` with `WWW-Authenticate: Bearer` (RFC 6750), which says
+    /// `error="invalid_token"` when a token was given but is unknown or revoked.
+    Unauthenticated {
+        /// Whether a token was presented.
+        token_given: bool,
+        /// The error's body.
+        error: ApiError,
+    },
     /// Our fault: logged in full, answered with a generic 500.
     Internal(anyhow::Error),
 }
@@ -178,6 +186,19 @@ impl IntoResponse for AppError {
                 Json(ErrorBody { error }),
             )
                 .into_response(),
+            Self::Unauthenticated { token_given, error } => {
+                let challenge = if token_given {
+                    r#"Bearer realm="baraza", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="baraza""#
+                };
+                (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::WWW_AUTHENTICATE, challenge)],
+                    Json(ErrorBody { error }),
+                )
+                    .into_response()
+            }
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
                 let error = ApiError {

@@ -34,6 +34,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+pub mod admin;
 mod api;
 mod app;
 pub mod channels;
@@ -44,6 +45,7 @@ mod security_headers;
 pub mod seed;
 pub mod storage;
 
+pub use admin::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 pub use api::feedback::{MAX_FEEDBACK_BODY_BYTES, MAX_PAGE_TITLE_CHARS};
 pub use api::polls::MAX_BALLOT_BODY_BYTES;
 pub use app::{AllowedOrigins, HttpConfig, app};

@@ -1,13 +1,16 @@
-//! The `baraza` command: `baraza serve` runs the server, `baraza seed demo` loads demo data.
+//! The `baraza` command: `baraza serve` runs the server, `baraza seed demo` loads demo data,
+//! `baraza admin …` manages staff accounts and admin API tokens.
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use baraza_server::admin::accounts::{self, NewStaffMember};
 use baraza_server::channels::ChannelSettings;
 use baraza_server::channels::phone::PhoneKey;
+use baraza_server::storage::{Role, StaffEmail};
 use baraza_server::{
     AllowedOrigins, AppState, HttpConfig, ServeConfig, app, seed, storage::Database,
 };
@@ -46,6 +49,43 @@ enum Command {
     Seed {
         #[command(subcommand)]
         what: SeedWhat,
+    },
+    /// Manage staff accounts and admin API tokens.
+    Admin {
+        #[command(subcommand)]
+        what: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a staff account (or replace its password) and give it a role in an organisation,
+    /// creating the organisation if needed. The password is read from standard input, e.g.
+    /// `printf '%s' "$PASSWORD" | baraza admin create-user --email … --role admin --organisation …`.
+    CreateUser {
+        /// The account's e-mail address (case does not matter).
+        #[arg(long)]
+        email: String,
+        /// admin, editor, moderator or analyst.
+        #[arg(long)]
+        role: String,
+        /// The organisation's slug, e.g. `ministry-of-water`.
+        #[arg(long)]
+        organisation: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Create an admin API token for a staff account, scoped to its organisation. The token is
+    /// printed alone on the last line; it is shown once and only its digest is stored.
+    CreateToken {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The organisation, required when the account belongs to several.
+        #[arg(long)]
+        organisation: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
 }
 
@@ -179,7 +219,93 @@ async fn main() -> anyhow::Result<()> {
             println!("added {added} synthetic ballots to poll {poll}");
             Ok(())
         }
+        Command::Admin { what } => admin(what).await,
     }
+}
+
+async fn admin(command: AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::CreateUser {
+            email,
+            role,
+            organisation,
+            database,
+        } => {
+            let member = NewStaffMember {
+                email: StaffEmail::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?,
+                role: Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?,
+                organisation: baraza_core::Slug::parse(&organisation)
+                    .map_err(|e| anyhow::anyhow!("--organisation {organisation:?} {e}"))?,
+            };
+            let password = read_password()?;
+            let database = Database::connect(&database.url).await?;
+            let created =
+                accounts::create_user(&database, &member, &password, OffsetDateTime::now_utc())
+                    .await?;
+            if created.new_organisation {
+                println!("created organisation {}", member.organisation);
+            }
+            let account = if created.new_account {
+                "created the account"
+            } else {
+                "replaced the password of the account"
+            };
+            println!(
+                "{account} {} ({} of {})",
+                member.email.as_str(),
+                member.role,
+                member.organisation
+            );
+            Ok(())
+        }
+        AdminCommand::CreateToken {
+            email,
+            organisation,
+            database,
+        } => {
+            let email = StaffEmail::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let organisation = organisation
+                .map(|slug| {
+                    baraza_core::Slug::parse(&slug)
+                        .map_err(|e| anyhow::anyhow!("--organisation {slug:?} {e}"))
+                })
+                .transpose()?;
+            let database = Database::connect(&database.url).await?;
+            let (organisation, token) = accounts::create_token(
+                &database,
+                &email,
+                organisation.as_ref(),
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
+            println!(
+                "admin API token for {} in {organisation}; keep it secret, it is not shown again:",
+                email.as_str()
+            );
+            // Scripts read the last line.
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// The password piped on standard input: everything read, without one trailing line break
+/// (`echo` adds one). Never from the command line, where other users see it in `ps`.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        eprintln!("type the password, then press Ctrl-D (it is shown as you type; prefer a pipe)");
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut password)
+        .context("cannot read the password from standard input (it must be UTF-8)")?;
+    let password = password
+        .strip_suffix('\n')
+        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+        .unwrap_or(&password)
+        .to_owned();
+    Ok(password)
 }
 
 /// Logs go to stderr, coloured only when a person is watching it: escape codes in a log file or

@@ -8,6 +8,9 @@
 //!   touches no database.
 //! - [`feedback`]: feedback forms, and their results counted from the stored responses.
 //! - [`listen`]: with PostgreSQL, servers sharing the database tell each other what changed.
+//! - [`staff`]: organisations, staff accounts and roles, admin API tokens, site sessions,
+//!   sign-in throttling and the audit log (staff writes, straight through the pool).
+//! - [`organisation_polls`]: polls owned by organisations, and streamed ballot exports.
 //!
 //! The database is the source of truth throughout: memory is loaded from it on start and
 //! [`Database::recount`] audits the running counts against the stored ballots.
@@ -27,12 +30,19 @@ mod idempotency;
 pub mod listen;
 mod live;
 mod load_test;
+pub mod organisation_polls;
+pub mod staff;
 mod writer;
 
 pub use channels::{Channel, PollChannels};
 pub use engine::EngineKind;
 pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
+pub use organisation_polls::{CreatePollError, ExportedBallot};
+pub use staff::{
+    Actor, AuditEntry, FailureKey, InvalidEmail, Membership, Role, StaffEmail, StaffSession,
+    StaffUser, TokenCaller, UnknownRole,
+};
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 
 use engine::{Engine, with_pool};

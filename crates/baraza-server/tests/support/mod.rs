@@ -8,6 +8,8 @@
     reason = "each test crate includes this module and uses a different subset of it"
 )]
 
+pub(crate) mod staff;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

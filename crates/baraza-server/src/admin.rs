@@ -1,0 +1,70 @@
+//! The staff side: the admin API (`/api/v1/admin/…`, JSON, bearer tokens) and the admin site
+//! (`/admin/…`, server-rendered HTML, session cookies).
+//!
+//! - [`secrets`]: argon2id password hashes, random tokens and their SHA-256 digests.
+//! - [`accounts`]: staff accounts and tokens made by `baraza admin …` on the command line.
+//! - `auth`: the bearer-token extractor of the admin API.
+//! - `polls`, `export`: the admin API's poll endpoints and streamed ballot exports.
+//! - `site`: the admin site's sign-in, sessions, sign-out and dashboard; `texts`: its words.
+//!
+//! Invariants:
+//! - Every request is scoped to one organisation (the token's, or the signed-in member's);
+//!   another organisation's instrument answers exactly as a missing one does (`404`).
+//! - Every staff action that changes something or takes data away (create, export, sign-in,
+//!   sign-out, tokens, roles) writes an audit-log row: who, what, when.
+//! - Passwords and tokens are never logged, stored or echoed in the clear: only PHC strings and
+//!   SHA-256 digests reach the database, and no tracing field carries them.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::error::BodyLimit;
+
+pub mod accounts;
+mod auth;
+mod export;
+mod polls;
+pub mod secrets;
+mod site;
+mod texts;
+
+pub use site::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
+
+/// Largest form the admin site accepts.
+const MAX_FORM_BODY_BYTES: usize = 16 * 1024;
+
+/// The admin site's routes. `https`: the deployment is reached over HTTPS (cookies `Secure`).
+pub(crate) fn site_routes(https: bool) -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route("/admin/", get(site::dashboard))
+        .route("/admin/login", get(site::login_form).post(site::sign_in))
+        .route("/admin/logout", post(site::sign_out))
+        .route("/admin/static/admin.css", get(site::stylesheet))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BODY_BYTES))
+        .layer(axum::Extension(site::SiteSettings { https }))
+}
+
+/// The admin API's routes.
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/admin/polls",
+            get(polls::list_polls).post(polls::create_poll).layer((
+                DefaultBodyLimit::max(polls::MAX_POLL_BODY_BYTES),
+                axum::Extension(BodyLimit(polls::MAX_POLL_BODY_BYTES)),
+            )),
+        )
+        .route("/api/v1/admin/polls/{slug}", get(polls::get_poll))
+        .route(
+            "/api/v1/admin/polls/{slug}/export.csv",
+            get(export::export_csv),
+        )
+        .route(
+            "/api/v1/admin/polls/{slug}/export.json",
+            get(export::export_json),
+        )
+}

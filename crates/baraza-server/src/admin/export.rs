@@ -1,0 +1,200 @@
+//! Ballot exports, streamed: rows go from the database to the client as the client reads
+//! them, so exporting a million ballots holds a few hundred in memory.
+//!
+//! CSV (`export.csv`, `text/csv; charset=utf-8`): a header row, then one row per ballot, oldest
+//! first:
+//!
+//! | column | content |
+//! |---|---|
+//! | `ballot_id` | the ballot's number, unique within the server |
+//! | `submitted_at` | when it was received, UTC, RFC 3339 (`2027-01-15T09:30:00Z`) |
+//! | one column per option id, in the poll's order | `1` if the ballot selected it, else `0` |
+//!
+//! JSON (`export.json`): an array of `{"ballot_id": 1, "submitted_at": "…", "selections":
+//! ["option-id", …]}`, selections in the order the citizen gave them.
+//!
+//! The voter token is never exported. Option ids are slugs (lower-case letters, digits, inner
+//! hyphens), so no cell needs quoting and none can start a spreadsheet formula.
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use baraza_core::Poll;
+use futures_util::{StreamExt as _, stream};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+use super::auth::{ApiCaller, forbidden};
+use super::polls::owned_poll;
+use crate::AppState;
+use crate::error::{ApiPath, AppError};
+use crate::storage::{Actor, AuditEntry, ExportedBallot};
+
+/// `GET /api/v1/admin/polls/{slug}/export.csv`
+pub(crate) async fn export_csv(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let poll = exported_poll(&state, &caller, &slug, "poll.export_csv").await?;
+    let header_row = csv_header(&poll);
+    let rows = state
+        .database
+        .stream_ballots(poll.slug())
+        .map(move |ballot| {
+            ballot
+                .and_then(|ballot| csv_row(&poll, &ballot))
+                .map(Bytes::from)
+                .map_err(log_broken_export)
+        });
+    let body = stream::once(async move { Ok(Bytes::from(header_row)) }).chain(rows);
+    Ok(download(
+        Body::from_stream(body),
+        "text/csv; charset=utf-8",
+        &format!("{slug}-ballots.csv"),
+    ))
+}
+
+/// `GET /api/v1/admin/polls/{slug}/export.json`
+pub(crate) async fn export_json(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(slug): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let poll = exported_poll(&state, &caller, &slug, "poll.export_json").await?;
+    let rows = state.database.stream_ballots(poll.slug()).boxed();
+    // State: the rows still to read, how many were written, whether the array is closed.
+    let body = stream::unfold(
+        (rows, 0u64, false),
+        |(mut rows, written, closed)| async move {
+            if closed {
+                return None;
+            }
+            let chunk = match rows.next().await {
+                Some(Ok(ballot)) => {
+                    let mut item = if written == 0 {
+                        b"[".to_vec()
+                    } else {
+                        b",".to_vec()
+                    };
+                    match serde_json::to_writer(&mut item, &JsonBallot::from(&ballot)) {
+                        Ok(()) => {
+                            item.push(b'\n');
+                            return Some((Ok(Bytes::from(item)), (rows, written + 1, false)));
+                        }
+                        Err(error) => Err(log_broken_export(error.into())),
+                    }
+                }
+                Some(Err(error)) => Err(log_broken_export(error)),
+                None if written == 0 => Ok(Bytes::from_static(b"[]\n")),
+                None => Ok(Bytes::from_static(b"]\n")),
+            };
+            // After the closing bracket or an error, the body ends.
+            Some((chunk, (rows, written, true)))
+        },
+    );
+    Ok(download(
+        Body::from_stream(body),
+        "application/json",
+        &format!("{slug}-ballots.json"),
+    ))
+}
+
+/// Checks the caller may export `slug` (a poll of their organisation, a role that exports),
+/// writes the audit entry, and returns the poll.
+async fn exported_poll(
+    state: &AppState,
+    caller: &crate::storage::TokenCaller,
+    slug: &str,
+    action: &str,
+) -> Result<std::sync::Arc<Poll>, AppError> {
+    let slug = owned_poll(state, caller, slug).await?;
+    if !caller.role.may_export() {
+        return Err(forbidden(caller, "export ballots"));
+    }
+    let poll = state
+        .database
+        .poll(&slug)
+        .await?
+        .ok_or_else(|| AppError::poll_not_found(slug.as_str()))?;
+    state
+        .database
+        .audit(&AuditEntry::new(
+            Some(&caller.organisation),
+            Actor::Token(caller.token_id),
+            action,
+            slug.as_str(),
+            state.now(),
+        ))
+        .await?;
+    Ok(poll)
+}
+
+/// One ballot in `export.json`.
+#[derive(Debug, Serialize)]
+struct JsonBallot<'a> {
+    ballot_id: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    submitted_at: OffsetDateTime,
+    selections: &'a [String],
+}
+
+impl<'a> From<&'a ExportedBallot> for JsonBallot<'a> {
+    fn from(ballot: &'a ExportedBallot) -> Self {
+        Self {
+            ballot_id: ballot.id,
+            submitted_at: ballot.submitted_at.to_offset(UtcOffset::UTC),
+            selections: &ballot.selections,
+        }
+    }
+}
+
+/// `ballot_id,submitted_at,<option ids…>`
+pub(crate) fn csv_header(poll: &Poll) -> String {
+    let mut row = String::from("ballot_id,submitted_at");
+    for option in poll.options() {
+        row.push(',');
+        row.push_str(option.id.as_str());
+    }
+    row.push_str("\r\n");
+    row
+}
+
+/// One ballot's CSV row.
+pub(crate) fn csv_row(poll: &Poll, ballot: &ExportedBallot) -> anyhow::Result<String> {
+    let submitted_at = ballot
+        .submitted_at
+        .to_offset(UtcOffset::UTC)
+        .format(&Rfc3339)?;
+    let mut row = format!("{},{submitted_at}", ballot.id);
+    for option in poll.options() {
+        let selected = ballot.selections.iter().any(|s| s == option.id.as_str());
+        row.push_str(if selected { ",1" } else { ",0" });
+    }
+    row.push_str("\r\n");
+    Ok(row)
+}
+
+/// An export that fails half-way can only be cut short (the status is already sent); the
+/// client sees a truncated download and the cause goes to the log.
+fn log_broken_export(error: anyhow::Error) -> std::io::Error {
+    tracing::error!(error = format!("{error:#}"), "an export failed part-way");
+    std::io::Error::other("the export failed part-way")
+}
+
+fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            // Ballots are not for shared caches.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
