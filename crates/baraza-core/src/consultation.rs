@@ -1447,7 +1447,7 @@ struct YouSaid {
 }
 
 /// The "we asked, you said, we did" summary of a consultation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OutcomeReport {
     /// The consultation.
@@ -1461,7 +1461,7 @@ pub struct OutcomeReport {
 }
 
 /// One section of an [`OutcomeReport`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SectionReport {
     /// The section's number (1-based).
@@ -1477,7 +1477,7 @@ pub struct SectionReport {
 }
 
 /// Counts over the published comments of one section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SectionSaid {
     /// Top-level comments in support.

@@ -143,6 +143,10 @@ pub enum ErrorCode {
     /// A poll definition breaks a rule (slug, languages, options, selection range, schedule);
     /// `details` lists every problem.
     InvalidPollDefinition,
+    /// No consultation has that slug (drafts are reported as not found too).
+    ConsultationNotFound,
+    /// This device has already reacted to this comment; one reaction per device and comment.
+    AlreadyReacted,
 }
 
 impl ErrorCode {
@@ -211,6 +215,8 @@ impl ErrorCode {
             Self::Forbidden => "forbidden",
             Self::SlugTaken => "slug_taken",
             Self::InvalidPollDefinition => "invalid_poll_definition",
+            Self::ConsultationNotFound => "consultation_not_found",
+            Self::AlreadyReacted => "already_reacted",
         }
     }
 }
@@ -290,6 +296,8 @@ mod tests {
             ErrorCode::Forbidden,
             ErrorCode::SlugTaken,
             ErrorCode::InvalidPollDefinition,
+            ErrorCode::ConsultationNotFound,
+            ErrorCode::AlreadyReacted,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -11,6 +11,10 @@
 //! | `GET /api/v1/feedback/{slug}` | [`FeedbackFormView`] |
 //! | `POST /api/v1/feedback/{slug}/responses` with [`FeedbackResponseSubmission`] | `201` [`FeedbackReceipt`] |
 //! | `GET /api/v1/feedback/{slug}/results` | [`FeedbackResults`] |
+//! | `GET /api/v1/consultations/{slug}` | [`ConsultationView`] |
+//! | `POST /api/v1/consultations/{slug}/comments` with [`CommentSubmission`] | `201` [`CommentReceipt`] |
+//! | `POST /api/v1/consultations/{slug}/comments/{id}/reactions` with [`ReactionSubmission`] | `201` [`ReactionReceipt`] |
+//! | `POST /api/v1/consultations/{slug}/comments/{id}/reports` with [`ReportSubmission`] | `201` [`ReportReceipt`] |
 //!
 //! Every failure is an [`ErrorBody`]: `{"error": {"code": "…", "message": "…"}}`, with
 //! `details` listing every problem when there is more than one.
@@ -44,9 +48,14 @@ use crate::slug::{OptionId, Slug};
 use crate::tally::PollTally;
 use crate::text::{LanguageTag, LocalizedText};
 
+mod consultation;
 mod feedback;
 #[cfg(feature = "schema")]
 mod schema;
+pub use consultation::{
+    CommentReceipt, CommentStatus, CommentSubmission, ConsultationSectionView, ConsultationView,
+    PublishedComment, ReactionReceipt, ReactionSubmission, ReportReceipt, ReportSubmission,
+};
 pub use feedback::{
     ChoiceResult, FeedbackFormView, FeedbackQuestionResults, FeedbackReceipt,
     FeedbackResponseSubmission, FeedbackResults,

@@ -2,9 +2,11 @@
 
 use axum::http::StatusCode;
 use baraza_core::ErrorCode;
+use baraza_core::text_safety::{CitizenText, RedactionCounts, TextLimits};
 
 use crate::error::AppError;
 
+pub(crate) mod consultations;
 pub(crate) mod feedback;
 pub(crate) mod polls;
 
@@ -24,4 +26,24 @@ pub(crate) async fn method_not_allowed() -> AppError {
         ErrorCode::MethodNotAllowed,
         "this endpoint does not take that method",
     )
+}
+
+/// Free text with personal details replaced, and what was replaced. Length and blankness are
+/// the instrument's rules, checked by the core afterwards on the redacted text, so no limit is
+/// applied here.
+pub(crate) fn redacted(raw: &str, removed: &mut RedactionCounts) -> String {
+    let unbounded = TextLimits::new(0, usize::MAX).unwrap_or_default();
+    match CitizenText::new(raw, unbounded) {
+        Ok(text) => {
+            let counts = text.redactions();
+            removed.email += counts.email;
+            removed.phone += counts.phone;
+            removed.card += counts.card;
+            removed.id += counts.id;
+            text.into_string()
+        }
+        // Only reachable with limits the text breaks, which these are not; never keep the raw
+        // text: the core then refuses an empty answer as blank.
+        Err(_) => String::new(),
+    }
 }

@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::admin;
-use crate::api::{self, feedback, polls};
+use crate::api::{self, consultations, feedback, polls};
 use crate::channels;
 use crate::error::{AppError, with_body_limit};
 use crate::idempotency;
@@ -116,6 +116,31 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         .route(
             "/api/v1/feedback/{slug}/results",
             get(feedback::get_results),
+        )
+        .route(
+            "/api/v1/consultations/{slug}",
+            get(consultations::get_consultation),
+        )
+        .route(
+            "/api/v1/consultations/{slug}/comments",
+            with_body_limit(
+                post(consultations::submit_comment),
+                consultations::MAX_COMMENT_BODY_BYTES,
+            ),
+        )
+        .route(
+            "/api/v1/consultations/{slug}/comments/{id}/reactions",
+            with_body_limit(
+                post(consultations::submit_reaction),
+                consultations::MAX_REACTION_BODY_BYTES,
+            ),
+        )
+        .route(
+            "/api/v1/consultations/{slug}/comments/{id}/reports",
+            with_body_limit(
+                post(consultations::submit_report),
+                consultations::MAX_REACTION_BODY_BYTES,
+            ),
         )
         .route("/api/v1/polls/{slug}/channels", get(polls::get_channel_shares))
         .route("/api/v1/health", get(|| async { "ok" }))

@@ -46,6 +46,7 @@ pub mod seed;
 pub mod storage;
 
 pub use admin::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
+pub use api::consultations::{MAX_COMMENT_BODY_BYTES, MAX_REACTION_BODY_BYTES};
 pub use api::feedback::{MAX_FEEDBACK_BODY_BYTES, MAX_PAGE_TITLE_CHARS};
 pub use api::polls::MAX_BALLOT_BODY_BYTES;
 pub use app::{AllowedOrigins, HttpConfig, app};

@@ -1,4 +1,5 @@
-//! Demo data: the polls and the feedback form of the www/ demo ministry pages.
+//! Demo data: the polls, the feedback form and the consultations of the www/ demo ministry
+//! pages.
 
 use anyhow::Context as _;
 use baraza_core::feedback::FeedbackForm;
@@ -6,6 +7,11 @@ use baraza_core::{Poll, PollSpec, PollStatus};
 use time::{Duration, OffsetDateTime};
 
 use crate::storage::{Database, PollChannels, SubmitError};
+
+mod consultations;
+pub use consultations::{
+    DEMO_CLOSED_CONSULTATION, DEMO_CONSULTATION, DemoConsultation, demo_consultations,
+};
 
 /// The slug of the demo's main poll, embedded by `www/index.html`.
 pub const DEMO_POLL: &str = "water-tariffs-2027";
@@ -43,11 +49,19 @@ pub fn demo_polls(now: OffsetDateTime) -> anyhow::Result<Vec<Poll>> {
 }
 
 /// Stores the demo polls, and for the closed one a fixed set of past ballots so its results are
-/// not empty, and the demo feedback forms. Safe to run twice: polls and forms are replaced and
-/// repeated ballots are skipped.
+/// not empty, the demo feedback forms and the demo consultations. Safe to run twice: polls and
+/// forms are replaced, repeated ballots are skipped, and a consultation already stored is kept
+/// with whatever citizens have written in it since.
 pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Result<()> {
     for form in demo_feedback_forms()? {
         database.save_feedback_form(&form, None, now).await?;
+    }
+    for (consultation, official) in demo_consultations(now)? {
+        if database.consultation(consultation.slug()).await?.is_none() {
+            database
+                .import_consultation(&consultation, &official, None, now)
+                .await?;
+        }
     }
     for poll in demo_polls(now)? {
         database.save_poll(&poll, now).await?;

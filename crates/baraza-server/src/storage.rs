@@ -7,6 +7,8 @@
 //! - [`live`]: poll definitions and running counts kept in memory; reading a poll or its results
 //!   touches no database.
 //! - [`feedback`]: feedback forms, and their results counted from the stored responses.
+//! - [`consultations`]: consultation documents, with comments, reactions and reports as rows
+//!   put back together and checked by the core on each read; moderation and official answers.
 //! - [`listen`]: with PostgreSQL, servers sharing the database tell each other what changed.
 //! - [`staff`]: organisations, staff accounts and roles, admin API tokens, site sessions,
 //!   sign-in throttling and the audit log (staff writes, straight through the pool).
@@ -24,6 +26,7 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 mod channels;
+mod consultations;
 mod engine;
 mod feedback;
 mod idempotency;
@@ -35,6 +38,9 @@ pub mod staff;
 mod writer;
 
 pub use channels::{Channel, PollChannels};
+pub use consultations::{
+    ConsultationChangeError, ConsultationWrite, OFFICIAL_AUTHOR, StoredConsultation,
+};
 pub use engine::EngineKind;
 pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};

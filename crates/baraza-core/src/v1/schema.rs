@@ -22,8 +22,9 @@ pub(crate) use crate::schema::Rfc3339;
 use crate::schema::sorted;
 
 use super::{
-    BallotReceipt, BallotSubmission, ErrorBody, FeedbackFormView, FeedbackReceipt,
-    FeedbackResponseSubmission, FeedbackResults, PollResults, PollView,
+    BallotReceipt, BallotSubmission, CommentReceipt, CommentSubmission, ConsultationView,
+    ErrorBody, FeedbackFormView, FeedbackReceipt, FeedbackResponseSubmission, FeedbackResults,
+    PollResults, PollView, ReactionReceipt, ReactionSubmission, ReportReceipt, ReportSubmission,
 };
 use crate::poll::PollKind;
 use crate::slug::{MAX_SLUG_LEN, OptionId, Slug};
@@ -50,6 +51,13 @@ pub fn json_schema() -> Schema {
     generator.subschema_for::<FeedbackResponseSubmission>();
     generator.subschema_for::<FeedbackReceipt>();
     generator.subschema_for::<FeedbackResults>();
+    generator.subschema_for::<ConsultationView>();
+    generator.subschema_for::<CommentSubmission>();
+    generator.subschema_for::<CommentReceipt>();
+    generator.subschema_for::<ReactionSubmission>();
+    generator.subschema_for::<ReactionReceipt>();
+    generator.subschema_for::<ReportSubmission>();
+    generator.subschema_for::<ReportReceipt>();
     generator.subschema_for::<ErrorBody>();
     let definitions = generator.take_definitions(true);
     let mut document = Map::new();
@@ -67,7 +75,11 @@ pub fn json_schema() -> Schema {
              (GET /api/v1/polls/{slug}/results), FeedbackFormView (GET \
              /api/v1/feedback/{slug}), FeedbackReceipt (201 answer to POST \
              /api/v1/feedback/{slug}/responses, whose body is a FeedbackResponseSubmission), \
-             FeedbackResults (GET /api/v1/feedback/{slug}/results). Every failure is an ErrorBody. Generated from \
+             FeedbackResults (GET /api/v1/feedback/{slug}/results), ConsultationView (GET \
+             /api/v1/consultations/{slug}), CommentReceipt, ReactionReceipt and ReportReceipt \
+             (201 answers to POST /api/v1/consultations/{slug}/comments, \
+             …/comments/{id}/reactions and …/comments/{id}/reports, whose bodies are a \
+             CommentSubmission, ReactionSubmission and ReportSubmission). Every failure is an ErrorBody. Generated from \
              baraza-core's types by baraza_core::v1::json_schema; do not edit by hand."
         ),
     );

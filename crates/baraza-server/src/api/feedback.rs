@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use baraza_core::feedback::{
     AnswerInput, AnswerSubmission, Confidence, FeedbackForm, FeedbackSubmission,
 };
-use baraza_core::text_safety::{CitizenText, RedactionCounts, TextLimits};
+use baraza_core::text_safety::RedactionCounts;
 use baraza_core::v1::{
     ApiError, ErrorDetail, FeedbackFormView, FeedbackReceipt, FeedbackResponseSubmission,
     FeedbackResults,
@@ -20,6 +20,7 @@ use baraza_core::v1::{
 use baraza_core::{ErrorCode, Slug};
 
 use crate::AppState;
+use crate::api::redacted;
 use crate::error::{ApiJson, ApiPath, AppError, quoted_excerpt};
 use crate::storage::Submission;
 
@@ -59,26 +60,6 @@ pub(crate) async fn get_form(
 /// The page path as stored: everything before the first `?` or `#`.
 fn page_path(raw: &str) -> &str {
     raw.split(['?', '#']).next().unwrap_or_default()
-}
-
-/// Free text with personal details replaced, and what was replaced. Length and blankness are
-/// the form's rules, checked by the core afterwards on the redacted text, so no limit is
-/// applied here.
-fn redacted(raw: &str, removed: &mut RedactionCounts) -> String {
-    let unbounded = TextLimits::new(0, usize::MAX).unwrap_or_default();
-    match CitizenText::new(raw, unbounded) {
-        Ok(text) => {
-            let counts = text.redactions();
-            removed.email += counts.email;
-            removed.phone += counts.phone;
-            removed.card += counts.card;
-            removed.id += counts.id;
-            text.into_string()
-        }
-        // Only reachable with limits the text breaks, which these are not; never keep the raw
-        // text: the core then refuses an empty answer as blank.
-        Err(_) => String::new(),
-    }
 }
 
 /// The answers with every free text redacted.

@@ -21,12 +21,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use baraza_core::consultation::CommentId;
 use baraza_core::feedback::FeedbackResponse;
 use baraza_core::{Ballot, Slug};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
 use super::channels::Channel;
+use super::consultations::{ConsultationWrite, insert_comment_sql, wire_name};
 use super::engine::{Engine, with_pool};
 use super::live::LivePolls;
 
@@ -55,6 +57,9 @@ pub enum Submission {
         /// The title of the page it was sent from, if known.
         page_title: Option<String>,
     },
+    /// A comment, reply, reaction or report on a consultation. One reaction and one report
+    /// per device and comment: a repeat is refused as [`SubmitError::AlreadyParticipated`].
+    Consultation(ConsultationWrite),
 }
 
 /// A stored submission.
@@ -71,6 +76,13 @@ pub enum Stored {
         /// The response's row id.
         id: i64,
     },
+    /// A consultation comment or reply, with the number it was given.
+    ConsultationComment {
+        /// The comment's id within its consultation.
+        id: CommentId,
+    },
+    /// A reaction or a report on a consultation comment.
+    ConsultationReactionOrReport,
 }
 
 /// Why a submission was not stored.
@@ -280,8 +292,9 @@ async fn run(
                 Outcome::Stored(stored) => {
                     match &request.submission {
                         Submission::Ballot { ballot, .. } => live.record(ballot),
-                        // Feedback results are counted from the stored rows (storage/feedback.rs).
-                        Submission::FeedbackResponse { .. } => {}
+                        // Feedback results are counted from the stored rows (storage/feedback.rs),
+                        // consultations read from their rows (storage/consultations.rs).
+                        Submission::FeedbackResponse { .. } | Submission::Consultation(_) => {}
                     }
                     Ok(stored)
                 }
@@ -366,6 +379,7 @@ async fn commit_group(
     let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime, Channel)> =
         Vec::with_capacity(submissions.len());
     let mut feedback: Vec<(usize, &FeedbackResponse, Option<&str>)> = Vec::new();
+    let mut consultation_writes: Vec<(usize, &ConsultationWrite)> = Vec::new();
     let mut keys_seen = HashSet::with_capacity(submissions.len());
     for (index, submission) in submissions.iter().enumerate() {
         match submission {
@@ -384,6 +398,7 @@ async fn commit_group(
                 response,
                 page_title,
             } => feedback.push((index, response, page_title.as_deref())),
+            Submission::Consultation(write) => consultation_writes.push((index, write)),
         }
     }
     let feedback_answers: Vec<String> = feedback
@@ -506,6 +521,92 @@ async fn commit_group(
             .await
             .context("cannot store a feedback response")?;
             outcomes[*index] = Outcome::Stored(Stored::FeedbackResponse { id });
+        }
+        // Consultation writes in arrival order: a reply may follow, in the same group, the
+        // moderation-free comment it answers. Repeats inside the group are caught by the keys,
+        // as the inserts see the group's earlier rows.
+        for (index, write) in &consultation_writes {
+            outcomes[*index] = match write {
+                ConsultationWrite::Comment {
+                    consultation,
+                    section,
+                    parent,
+                    stance,
+                    text,
+                    author,
+                    state,
+                    created_at,
+                } => {
+                    let status = if state.is_published() { "published" } else { "pending" };
+                    let number: i64 = sqlx::query_scalar(&insert_comment_sql())
+                        .bind(consultation.as_str())
+                        .bind(section.as_str())
+                        .bind(parent.map(|p| i64::try_from(p.0)).transpose()?)
+                        .bind(stance.map(|s| wire_name(&s)).transpose()?)
+                        .bind(text.as_str())
+                        .bind(author.as_str())
+                        .bind(false)
+                        .bind(status)
+                        .bind(*created_at)
+                        .bind(None::<OffsetDateTime>)
+                        .fetch_one(&mut *transaction)
+                        .await
+                        .context("cannot store a consultation comment")?;
+                    Outcome::Stored(Stored::ConsultationComment {
+                        id: CommentId(u64::try_from(number)?),
+                    })
+                }
+                ConsultationWrite::Reaction { consultation, comment, voter, reaction, at } => {
+                    let stored: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO consultation_reactions (consultation_slug, comment_number, \
+                         voter_token, reaction, created_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (consultation_slug, comment_number, voter_token) DO NOTHING \
+                         RETURNING comment_number",
+                    )
+                    .bind(consultation.as_str())
+                    .bind(i64::try_from(comment.0)?)
+                    .bind(voter.as_str())
+                    .bind(wire_name(reaction)?)
+                    .bind(*at)
+                    .fetch_optional(&mut *transaction)
+                    .await
+                    .context("cannot store a reaction")?;
+                    match stored {
+                        Some(_) => Outcome::Stored(Stored::ConsultationReactionOrReport),
+                        None => Outcome::AlreadyParticipated,
+                    }
+                }
+                ConsultationWrite::Report { consultation, comment, voter, at, hides } => {
+                    let stored: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO consultation_reports (consultation_slug, comment_number, \
+                         voter_token, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (consultation_slug, comment_number, voter_token) DO NOTHING \
+                         RETURNING comment_number",
+                    )
+                    .bind(consultation.as_str())
+                    .bind(i64::try_from(comment.0)?)
+                    .bind(voter.as_str())
+                    .bind(*at)
+                    .fetch_optional(&mut *transaction)
+                    .await
+                    .context("cannot store a report")?;
+                    if stored.is_some() && *hides {
+                        sqlx::query(
+                            "UPDATE consultation_comments SET status = 'hidden' \
+                             WHERE consultation_slug = $1 AND number = $2 AND status = 'published'",
+                        )
+                        .bind(consultation.as_str())
+                        .bind(i64::try_from(comment.0)?)
+                        .execute(&mut *transaction)
+                        .await
+                        .context("cannot hide a reported comment")?;
+                    }
+                    match stored {
+                        Some(_) => Outcome::Stored(Stored::ConsultationReactionOrReport),
+                        None => Outcome::AlreadyParticipated,
+                    }
+                }
+            };
         }
         transaction.commit().await.context("cannot commit")?;
     });
