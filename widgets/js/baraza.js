@@ -42,6 +42,19 @@ const WIDGETS = [
       fr: "Ce formulaire ne peut pas être affiché ici.",
     },
   },
+  {
+    tag: "baraza-consultation",
+    attribute: "consultation",
+    dataPath: (slug) => `/api/v1/consultations/${encodeURIComponent(slug)}`,
+    module: "consultation",
+    mount: "mountConsultation",
+    loading: { en: "Loading the consultation…", sw: "Inapakia mashauriano…", fr: "Chargement de la consultation…" },
+    unavailable: {
+      en: "This consultation cannot be shown here.",
+      sw: "Mashauriano haya hayawezi kuonyeshwa hapa.",
+      fr: "Cette consultation ne peut pas être affichée ici.",
+    },
+  },
 ];
 
 let sheet = null;

@@ -1,4 +1,5 @@
-//! What this browser remembers between visits: its voter token and which polls it answered.
+//! What this browser remembers between visits: its voter token (for polls, reactions and
+//! reports) and which polls it answered.
 //!
 //! Storage can be unavailable (private modes, sandboxed frames, full quota). The widget then
 //! still works for this page view, with a token that lives only as long as the page.
@@ -40,11 +41,13 @@ pub(crate) fn voter_token() -> String {
     token
 }
 
+#[cfg(feature = "poll")]
 fn voted_key(server: &str, slug: &str) -> String {
     format!("baraza:voted:{server}/{slug}")
 }
 
 /// Whether this browser has answered the poll.
+#[cfg(feature = "poll")]
 pub(crate) fn has_voted(server: &str, slug: &str) -> bool {
     storage()
         .and_then(|s| s.get_item(&voted_key(server, slug)).ok().flatten())
@@ -52,6 +55,7 @@ pub(crate) fn has_voted(server: &str, slug: &str) -> bool {
 }
 
 /// Remembers that this browser answered the poll.
+#[cfg(feature = "poll")]
 pub(crate) fn remember_vote(server: &str, slug: &str) {
     if let Some(storage) = storage() {
         let _ = storage.set_item(&voted_key(server, slug), "1");

@@ -1,7 +1,7 @@
 //! What every widget shares about language: the supported [`Lang`]uages, the [`Problem`]s a
 //! citizen can meet, and the [`Common`] words of the shell (retry, sending, network and server
 //! failures). Each widget kind has its own texts beside it (`poll/texts.rs`,
-//! `feedback/texts.rs`).
+//! `feedback/texts.rs`, `consultation/texts.rs`).
 //!
 //! Instrument content comes translated from the server as [`baraza_core::LocalizedText`]; these
 //! modules cover only the chrome around it. English is the fallback for any other language.
@@ -40,7 +40,7 @@ pub enum Problem {
     NotFound,
     /// The instrument stopped taking answers.
     Closed,
-    /// This device already answered.
+    /// This device already answered (voted, reacted, reported).
     AlreadyVoted,
     /// The server refused the answer as invalid (e.g. the instrument changed meanwhile).
     Rejected,
@@ -52,11 +52,14 @@ impl Problem {
     /// The problem an API error code stands for.
     pub fn from_code(code: ErrorCode) -> Self {
         match code {
-            ErrorCode::PollNotFound | ErrorCode::FeedbackFormNotFound | ErrorCode::NotFound => {
-                Self::NotFound
+            ErrorCode::PollNotFound
+            | ErrorCode::FeedbackFormNotFound
+            | ErrorCode::ConsultationNotFound
+            | ErrorCode::NotFound => Self::NotFound,
+            ErrorCode::PollNotOpen | ErrorCode::ConsultationWrongPhase => Self::Closed,
+            ErrorCode::AlreadyVoted | ErrorCode::AlreadyReacted | ErrorCode::AlreadyReported => {
+                Self::AlreadyVoted
             }
-            ErrorCode::PollNotOpen => Self::Closed,
-            ErrorCode::AlreadyVoted => Self::AlreadyVoted,
             ErrorCode::UnknownOption
             | ErrorCode::DuplicateSelection
             | ErrorCode::TooFewSelections
@@ -74,7 +77,11 @@ impl Problem {
             | ErrorCode::AnswerOutOfRange
             | ErrorCode::AnswerPartNotAsked
             | ErrorCode::TextTooLong
-            | ErrorCode::BlankText => Self::Rejected,
+            | ErrorCode::BlankText
+            | ErrorCode::SectionNotFound
+            | ErrorCode::CommentNotFound
+            | ErrorCode::CommentNotPublished
+            | ErrorCode::ReplyToReply => Self::Rejected,
             _ => Self::Server,
         }
     }
@@ -194,6 +201,18 @@ mod tests {
         assert_eq!(
             Problem::from_code(ErrorCode::TextTooLong),
             Problem::Rejected
+        );
+        assert_eq!(
+            Problem::from_code(ErrorCode::AlreadyReacted),
+            Problem::AlreadyVoted
+        );
+        assert_eq!(
+            Problem::from_code(ErrorCode::ConsultationWrongPhase),
+            Problem::Closed
+        );
+        assert_eq!(
+            Problem::from_code(ErrorCode::ConsultationNotFound),
+            Problem::NotFound
         );
         assert_eq!(Problem::from_code(ErrorCode::Internal), Problem::Server);
         assert!(Problem::Network.is_retryable() && !Problem::Closed.is_retryable());

@@ -2,16 +2,17 @@
 //!
 //! Baraza's citizen-facing widgets, written with [yew] and compiled to WebAssembly. Web pages do
 //! not use this crate directly: the loader `js/baraza.js` defines the custom elements
-//! (`<baraza-poll>`, `<baraza-feedback>`), fetches this crate's wasm on first use and calls
-//! [`mount_poll`] or [`mount_feedback`] for each element, inside the element's shadow root.
+//! (`<baraza-poll>`, `<baraza-feedback>`, `<baraza-consultation>`), fetches this crate's wasm on first use and calls
+//! [`mount_poll`], [`mount_feedback`] or [`mount_consultation`] for each element, inside the element's shadow root.
 //!
 //! ```html
 //! <script type="module" src="https://baraza.example.org/widgets/baraza.js"></script>
 //! <baraza-poll poll="water-tariffs-2027"></baraza-poll>
 //! <baraza-feedback form="water-page-feedback"></baraza-feedback>
+//! <baraza-consultation consultation="water-act-2027"></baraza-consultation>
 //! ```
 //!
-//! Each widget kind is a cargo feature (`poll`, `feedback`; both by default): `cargo xtask dist`
+//! Each widget kind is a cargo feature (`poll`, `feedback`, `consultation`; all by default): `cargo xtask dist`
 //! builds one wasm module per kind, and the loader fetches only the modules of the elements on
 //! the page.
 //!
@@ -30,7 +31,9 @@
 pub mod i18n;
 
 mod api;
-#[cfg(feature = "poll")]
+#[cfg(feature = "consultation")]
+mod consultation;
+#[cfg(any(feature = "poll", feature = "consultation"))]
 mod device;
 #[cfg(feature = "feedback")]
 mod feedback;
@@ -38,6 +41,8 @@ mod feedback;
 mod poll;
 mod shell;
 
+#[cfg(feature = "consultation")]
+pub use mount::mount_consultation;
 #[cfg(feature = "feedback")]
 pub use mount::mount_feedback;
 #[cfg(feature = "poll")]
@@ -82,5 +87,26 @@ mod mount {
         form_response: js_sys::Promise,
     ) -> MountedWidget {
         shell::mount::<crate::feedback::FeedbackApp>(root, slug, server, language, form_response)
+    }
+
+    /// Mounts a `<baraza-consultation>` widget into `root`; the arguments are those of
+    /// [`mount_poll`], with `slug` the consultation (`consultation` attribute) and
+    /// `consultation_response` the loader's `fetch` of `GET /api/v1/consultations/{slug}`.
+    #[cfg(feature = "consultation")]
+    #[wasm_bindgen(js_name = mountConsultation)]
+    pub fn mount_consultation(
+        root: web_sys::Element,
+        slug: String,
+        server: String,
+        language: String,
+        consultation_response: js_sys::Promise,
+    ) -> MountedWidget {
+        shell::mount::<crate::consultation::ConsultationApp>(
+            root,
+            slug,
+            server,
+            language,
+            consultation_response,
+        )
     }
 }
