@@ -197,6 +197,12 @@ describe("<baraza-consultation> on the demo consultation page", () => {
       await page.keyboard.press("Enter");
       await boreholes.locator(".outcome", { hasText: "waiting for moderation" }).waitFor();
       assert.equal((await activeElement(page, OPEN))?.className, "outcome");
+      // Reacting by keyboard: focus the button, press Enter; the state is announced.
+      const agree = section(page, 1).getByRole("button", { name: "Agree (4)", exact: true });
+      await agree.focus();
+      await page.keyboard.press("Enter");
+      await section(page, 1).getByRole("button", { name: "Agree (5)", exact: true }).waitFor();
+      assert.match(await page.locator(OPEN).getByRole("status").innerText(), /Your reaction was recorded/);
       const mine = storedComments(server.databasePath).at(-1);
       assert.deepEqual({ section: mine.section_id, stance: mine.stance, body: mine.body },
         { section: "boreholes", stance: "neutral", body: "A small fee for household wells is fair." });
