@@ -17,7 +17,7 @@
 //! the hundreds to low thousands of comments a consultation gets. An index by status serves
 //! the moderation queue.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context as _;
 use baraza_core::consultation::{
@@ -349,6 +349,21 @@ impl Database {
             .await?;
             (comments, reactions, reports)
         });
+        // Grouped by comment once, so putting the discussion together stays linear.
+        let mut reactions_of: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
+        for (number, voter, reaction) in reactions {
+            reactions_of
+                .entry(number)
+                .or_default()
+                .insert(voter, Value::String(reaction));
+        }
+        let mut reports_of: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
+        for (number, voter) in reports {
+            reports_of
+                .entry(number)
+                .or_default()
+                .push(Value::String(voter));
+        }
         let mut official = BTreeSet::new();
         let mut records = Vec::with_capacity(comments.len());
         for (
@@ -394,23 +409,11 @@ impl Database {
             );
             record.insert(
                 "reports".into(),
-                Value::Array(
-                    reports
-                        .iter()
-                        .filter(|(n, _)| *n == number)
-                        .map(|(_, voter)| json!(voter))
-                        .collect(),
-                ),
+                Value::Array(reports_of.remove(&number).unwrap_or_default()),
             );
             record.insert(
                 "reactions".into(),
-                Value::Object(
-                    reactions
-                        .iter()
-                        .filter(|(n, _, _)| *n == number)
-                        .map(|(_, voter, reaction)| (voter.clone(), json!(reaction)))
-                        .collect(),
-                ),
+                Value::Object(reactions_of.remove(&number).unwrap_or_default()),
             );
             records.push(Value::Object(record));
         }
