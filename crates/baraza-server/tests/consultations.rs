@@ -861,6 +861,37 @@ async fn moderation_storage_lists_pending_publishes_rejects_and_answers() {
         ),
         "{early:?}"
     );
+    // Closing and publishing the outcome are core steps on the document.
+    let closed_at = later + Duration::days(1);
+    database
+        .change_consultation_document(&slug(), closed_at, |c| c.close(closed_at))
+        .await
+        .expect("closed");
+    database
+        .respond_to_section(&slug(), "route", en("Lanes in June."), closed_at)
+        .await
+        .expect("responded");
+    let view = server.send(get(&view_uri(SLUG))).await.json();
+    assert_eq!(view["phase"], "closed");
+    assert_eq!(
+        view["outcome"]["sections"][0]["we_did"]["text"]["en"],
+        "Lanes in June."
+    );
+    assert_eq!(view["outcome"]["outcome"], Value::Null);
+    let before = stored(&server).await;
+    let twice = database
+        .change_consultation_document(&slug(), closed_at, |c| c.close(closed_at))
+        .await;
+    assert!(
+        matches!(
+            twice,
+            Err(ConsultationChangeError::Rule(
+                ConsultationError::WrongPhase { .. }
+            ))
+        ),
+        "{twice:?}"
+    );
+    assert_eq!(stored(&server).await, before);
     let missing = database
         .pending_comments(&Slug::parse("nothing-here").expect("slug"))
         .await;
@@ -883,6 +914,19 @@ async fn restoring_a_hidden_comment_clears_its_reports() {
         assert_eq!(response.status, StatusCode::CREATED);
     }
 
+    let reported = server
+        .database
+        .reported_comments(&slug())
+        .await
+        .expect("list");
+    assert_eq!(
+        reported
+            .iter()
+            .map(|c| (c.id(), c.report_count(), c.state()))
+            .collect::<Vec<_>>(),
+        [(CommentId(1), 2, ModerationState::Hidden)]
+    );
+
     let restored = server
         .database
         .moderate_comment(&slug(), CommentId(1), ModerationAction::Restore, now())
@@ -890,6 +934,15 @@ async fn restoring_a_hidden_comment_clears_its_reports() {
         .expect("restored");
 
     assert_eq!(restored, ModerationState::Published);
+    assert!(
+        server
+            .database
+            .reported_comments(&slug())
+            .await
+            .expect("list")
+            .is_empty(),
+        "a restored comment leaves the reported list"
+    );
     let stored = server
         .database
         .consultation(&slug())

@@ -10,8 +10,9 @@
 //!
 //! Citizens' comments, reactions and reports go through the writer
 //! ([`Submission::Consultation`](super::Submission::Consultation)); moderation, official
-//! answers and document changes are staff writes, straight through the pool, each guarded so a
-//! concurrent change is refused rather than overwritten.
+//! answers and document changes are staff writes, straight through the pool. A moderation step
+//! is guarded by the comment's previous state, so a concurrent change is refused rather than
+//! overwritten; a document change replaces the document (the last of two concurrent edits wins).
 //!
 //! Each read loads the whole discussion of one consultation: simple and exact, and fine for
 //! the hundreds to low thousands of comments a consultation gets. An index by status serves
@@ -563,11 +564,41 @@ impl Database {
         text: LocalizedText,
         now: OffsetDateTime,
     ) -> Result<(), ConsultationChangeError> {
+        self.change_consultation_document(slug, now, |c| c.respond(section, text, now))
+            .await
+    }
+
+    /// Changes the document of consultation `slug` with `change` (a core step: edit while
+    /// draft, open, close, respond to a section, publish the outcome) and stores it; nothing
+    /// is stored when the core refuses. Comments are rows and are not written here: a change
+    /// to them inside `change` is ignored (moderation has [`Database::moderate_comment`]).
+    pub async fn change_consultation_document(
+        &self,
+        slug: &Slug,
+        now: OffsetDateTime,
+        change: impl FnOnce(&mut Consultation) -> Result<(), ConsultationError>,
+    ) -> Result<(), ConsultationChangeError> {
         let mut stored = self.existing_consultation(slug).await?;
-        stored.consultation.respond(section, text, now)?;
+        change(&mut stored.consultation)?;
         self.save_consultation(&stored.consultation, stored.organisation.as_deref(), now)
             .await?;
         Ok(())
+    }
+
+    /// The published comments and replies of `slug` that citizens reported, and those hidden by
+    /// reports, oldest first, with their report counts (the moderators' "reported" list).
+    pub async fn reported_comments(
+        &self,
+        slug: &Slug,
+    ) -> Result<Vec<Comment>, ConsultationChangeError> {
+        let stored = self.existing_consultation(slug).await?;
+        Ok(stored
+            .consultation
+            .comments()
+            .iter()
+            .filter(|c| c.report_count() > 0 || c.state() == ModerationState::Hidden)
+            .cloned()
+            .collect())
     }
 }
 
