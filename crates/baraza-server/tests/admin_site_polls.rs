@@ -528,6 +528,12 @@ async fn the_poll_page_gives_the_embed_code_and_a_preview() {
         !page.contains("<script>") && !page.contains("style="),
         "no inline code"
     );
+    assert!(page.contains("the preview appears once the poll is published"));
+    assert!(!page.contains("<iframe"), "a draft has nothing to preview");
+    server
+        .post_as(&editor, "/admin/polls/kiosk-hours/open", &[("when", "now")])
+        .await;
+    let page = html(&server.get_as(&editor, "/admin/polls/kiosk-hours").await);
     assert!(page.contains(r#"<iframe class="preview" src="/admin/polls/kiosk-hours/preview""#));
 
     let preview = html(

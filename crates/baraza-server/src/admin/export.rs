@@ -57,7 +57,9 @@ pub(crate) fn csv_download(state: &AppState, poll: std::sync::Arc<Poll>) -> Resp
         });
     let body = stream::once(async move { Ok(Bytes::from(header_row)) }).chain(rows);
     download(
-        Body::from_stream(body),
+        // Fused: the compression layer polls a body once more after its end, and an ended
+        // `unfold` panics when polled again.
+        Body::from_stream(body.fuse()),
         "text/csv; charset=utf-8",
         &file_name,
     )
@@ -107,7 +109,7 @@ pub(crate) fn json_download(state: &AppState, poll: &Poll) -> Response {
         },
     );
     download(
-        Body::from_stream(body),
+        Body::from_stream(body.fuse()),
         "application/json",
         &format!("{}-ballots.json", poll.slug()),
     )

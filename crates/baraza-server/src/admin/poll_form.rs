@@ -181,8 +181,14 @@ impl PollForm {
     }
 
     /// The draft poll this form describes, or every problem with it, in the order of the
-    /// fields on the page.
-    pub(crate) fn to_draft(&self, t: &Texts) -> Result<Poll, Vec<FieldError>> {
+    /// fields on the page. When editing, `original` is the poll as stored: its texts in
+    /// languages the form does not show (a poll made through the admin API in Arabic, say) are
+    /// kept, an option's following its identifier, so editing on the site loses none.
+    pub(crate) fn to_draft(
+        &self,
+        t: &Texts,
+        original: Option<&Poll>,
+    ) -> Result<Poll, Vec<FieldError>> {
         let mut errors = Vec::new();
         // A default language outside the site's languages is passed on as typed: the core
         // says whether it is a language tag, and the form reports it on the select.
@@ -194,6 +200,9 @@ impl PollForm {
         let stand_in_language = default.unwrap_or(Language::En);
 
         let mut question = localized(&self.question);
+        if let Some(original) = original {
+            question.extend(other_languages(original.question()));
+        }
         if question.is_empty() {
             errors.push(FieldError::new(
                 question_field(stand_in_language),
@@ -211,6 +220,13 @@ impl PollForm {
                 continue;
             }
             let mut label = localized(&option.labels);
+            if let Some(before) = original.and_then(|poll| {
+                poll.options()
+                    .iter()
+                    .find(|o| o.id.as_str() == option.id.trim())
+            }) {
+                label.extend(other_languages(&before.label));
+            }
             if label.is_empty() {
                 errors.push(FieldError::new(
                     option_label_field(row, stand_in_language),
@@ -428,6 +444,17 @@ fn localized(texts: &[String; 3]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The texts of `text` in languages other than the site's.
+fn other_languages(text: &LocalizedText) -> Vec<(String, String)> {
+    text.languages()
+        .filter(|tag| Language::from_tag_exact(tag.as_str()).is_none())
+        .filter_map(|tag| {
+            text.get(tag.as_str())
+                .map(|value| (tag.as_str().to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
 /// An option identifier made from its label, for officials who leave the identifier empty:
 /// `Flat rate` becomes `flat-rate`; a label with no ASCII letter or digit becomes `option-N`.
 fn derived_id(label: &BTreeMap<String, String>, default_tag: &str, index: usize) -> String {
@@ -526,7 +553,7 @@ mod tests {
             ("option_2_en", ""),
             ("opens_at", "2027-01-31T09:00"),
         ]));
-        let poll = form.to_draft(&EN).expect("valid");
+        let poll = form.to_draft(&EN, None).expect("valid");
         let ids: Vec<&str> = poll.options().iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids, ["early-morning", "evening"]);
         assert_eq!(poll.status(), PollStatus::Draft);
@@ -556,7 +583,7 @@ mod tests {
             ("opens_at", "2027-02-01T09:00"),
             ("closes_at", "2027-01-01T09:00"),
         ]));
-        let errors = form.to_draft(&EN).expect_err("invalid");
+        let errors = form.to_draft(&EN, None).expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -575,16 +602,33 @@ mod tests {
     #[test]
     fn an_empty_form_asks_for_the_question_and_the_options() {
         let errors = PollForm::blank(Language::En)
-            .to_draft(&EN)
+            .to_draft(&EN, None)
             .expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["slug", "question_en", "option_0_en"]);
     }
 
     #[test]
+    fn editing_keeps_texts_in_languages_the_form_does_not_show() {
+        let original: Poll = serde_json::from_str(
+            r#"{"slug":"p","default_language":"ar","question":{"ar":"سؤال؟","en":"Question?"},
+            "kind":{"type":"single_choice"},"status":"draft",
+            "options":[{"id":"a","label":{"ar":"أ","en":"A"}},{"id":"b","label":{"ar":"ب","en":"B"}}]}"#,
+        )
+        .expect("poll");
+        let mut form = PollForm::from_poll(&original);
+        assert_eq!(form.default_language, "ar");
+        form.question[0] = "A better question?".to_owned();
+        let edited = form.to_draft(&EN, Some(&original)).expect("valid");
+        assert_eq!(edited.question().get("ar"), Some("سؤال؟"));
+        assert_eq!(edited.question().get("en"), Some("A better question?"));
+        assert_eq!(edited.options()[1].label.get("ar"), Some("ب"));
+    }
+
+    #[test]
     fn unreadable_dates_are_reported() {
         let form = PollForm::from_pairs(&pairs(&[("opens_at", "31/01/2027")]));
-        let errors = form.to_draft(&EN).expect_err("invalid");
+        let errors = form.to_draft(&EN, None).expect_err("invalid");
         assert!(
             errors
                 .iter()

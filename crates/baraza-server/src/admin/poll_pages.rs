@@ -89,7 +89,7 @@ struct PollFormPage<'a> {
     fixed_slug: String,
     default_language: String,
     default_language_error: Option<String>,
-    languages: Vec<(&'static str, &'static str)>,
+    languages: Vec<(String, String)>,
     question: Vec<InputField>,
     kind: String,
     min_selections: InputField,
@@ -242,10 +242,24 @@ fn render_form(
                 .map(|slug| slug.as_str().to_owned())
                 .unwrap_or_default(),
             default_language: form.default_language.clone(),
-            languages: Language::ALL
-                .into_iter()
-                .map(|language| (language.tag(), t.language_name(language)))
-                .collect(),
+            languages: {
+                let mut languages: Vec<(String, String)> = Language::ALL
+                    .into_iter()
+                    .map(|language| {
+                        (
+                            language.tag().to_owned(),
+                            t.language_name(language).to_owned(),
+                        )
+                    })
+                    .collect();
+                // A poll made through the admin API may have another default language: it
+                // stays selectable, so saving the form does not change it unasked.
+                let typed = form.default_language.trim();
+                if !typed.is_empty() && Language::from_tag_exact(typed).is_none() {
+                    languages.push((typed.to_owned(), typed.to_owned()));
+                }
+                languages
+            },
             question,
             kind: form.kind.clone(),
             min_selections,
@@ -359,7 +373,7 @@ pub(crate) async fn create_poll(
         form.add_option_row();
         return render_form(StatusCode::OK, &context, &form, Vec::new());
     }
-    let poll = match form.to_draft(t) {
+    let poll = match form.to_draft(t, None) {
         Ok(poll) => poll,
         Err(errors) => {
             return render_form(StatusCode::UNPROCESSABLE_ENTITY, &context, &form, errors);
@@ -484,7 +498,7 @@ pub(crate) async fn update_poll(
         form.add_option_row();
         return render_form(StatusCode::OK, &context, &form, Vec::new());
     }
-    let edited = match form.to_draft(t) {
+    let edited = match form.to_draft(t, Some(&poll)) {
         Ok(edited) => edited,
         Err(errors) => {
             return render_form(StatusCode::UNPROCESSABLE_ENTITY, &context, &form, errors);
@@ -734,6 +748,8 @@ struct PollView {
     may_publish_on_schedule: bool,
     may_close: bool,
     may_export: bool,
+    /// Whether citizens can see the poll, so the live widget has something to show.
+    previewable: bool,
     total_ballots: u64,
     chart: Chart,
     chart_width: u32,
@@ -783,6 +799,7 @@ impl PollView {
                 && PhaseChange::PublishOnSchedule.apply(poll, now).is_ok(),
             may_close: may_author && PhaseChange::CloseNow.apply(poll, now).is_ok(),
             may_export: member.role.may_export(),
+            previewable: phase != PollPhase::Draft,
             total_ballots: tally.total_ballots(),
             chart: Chart::new(poll, &tally, t.lang, t),
             chart_width: CHART_WIDTH,
