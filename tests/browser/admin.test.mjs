@@ -117,6 +117,7 @@ describe("the admin site", () => {
         "Enter the question in the default language",
       ]);
       assert.equal(await page.title(), "Error: Create a poll – Baraza administration");
+      assert.equal(await page.evaluate(() => document.activeElement?.className), "error-summary", "the summary has focus");
       assert.equal(await page.locator("#slug").getAttribute("aria-invalid"), "true");
       assert.equal(await page.locator("#slug").inputValue(), "Kiosk Hours", "what was typed is kept");
       await assertAccessible(page, "the poll form with problems");

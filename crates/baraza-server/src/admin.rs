@@ -7,8 +7,8 @@
 //! - `polls`, `export`: the admin API's poll endpoints and streamed ballot exports.
 //! - `site`: the admin site's sign-in, sessions, sign-out and dashboard; `texts`: its words
 //!   in en, fr and sw, `language`: which of them a request gets.
-//! - `poll_pages`, `poll_form`, `chart`: authoring, opening, closing, results (SVG chart and
-//!   table), downloads and the embed code of polls on the site; `audit_page`: the audit log.
+//! - `poll_authoring`, `poll_form`: the poll form (create, edit drafts); `poll_pages`, `chart`:
+//!   opening, closing, results (SVG chart and table), downloads, embed code and preview; `audit_page`: the audit log.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -32,6 +32,7 @@ mod auth;
 mod chart;
 mod export;
 mod language;
+mod poll_authoring;
 mod poll_form;
 mod poll_pages;
 mod polls;
@@ -55,7 +56,7 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route("/admin/static/admin.js", get(site::script))
         .route(
             "/admin/organisations/{organisation}/polls/new",
-            get(poll_pages::new_poll_form).post(poll_pages::create_poll),
+            get(poll_authoring::new_poll_form).post(poll_authoring::create_poll),
         )
         .route(
             "/admin/organisations/{organisation}/audit",
@@ -64,7 +65,7 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route("/admin/polls/{slug}", get(poll_pages::show_poll))
         .route(
             "/admin/polls/{slug}/edit",
-            get(poll_pages::edit_poll_form).post(poll_pages::update_poll),
+            get(poll_authoring::edit_poll_form).post(poll_authoring::update_poll),
         )
         .route("/admin/polls/{slug}/open", post(poll_pages::open_poll))
         .route("/admin/polls/{slug}/close", post(poll_pages::close_poll))

@@ -5,6 +5,11 @@
 // clipboard and says so in the page's role="status" region. The button stays hidden unless
 // this script runs, so people without JavaScript are not offered a button that does nothing.
 
+// A page sent back with problems: move focus to its error summary (GOV.UK pattern), so
+// keyboard and screen-reader users start from the list of what to fix. Without this script
+// the summary is still announced (role="alert") and first on the page.
+document.querySelector('.error-summary')?.focus();
+
 const status = document.querySelector('.copy-status');
 
 function say(text) {

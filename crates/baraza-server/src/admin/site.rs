@@ -34,6 +34,17 @@ use super::texts::Texts;
 use crate::AppState;
 use crate::storage::{Actor, AuditEntry, FailureKey, Membership, StaffEmail, StaffSession};
 
+/// Answers with `$stop` (a redirect or a refusal) when a check says the request cannot go on.
+macro_rules! go_on {
+    ($checked:expr) => {
+        match $checked {
+            Ok(value) => value,
+            Err(stop) => return Ok(stop),
+        }
+    };
+}
+pub(crate) use go_on;
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "baraza_session";
 /// How long a session lasts: one working day.
