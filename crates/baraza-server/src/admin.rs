@@ -42,8 +42,10 @@ mod texts;
 
 pub use site::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 
-/// Largest form the admin site accepts.
-const MAX_FORM_BODY_BYTES: usize = 16 * 1024;
+/// Largest form the admin site accepts: the poll form with every option a poll may have,
+/// labelled in three languages (non-ASCII letters take three times their size once
+/// URL-encoded), as much as the admin API takes as JSON.
+const MAX_FORM_BODY_BYTES: usize = 64 * 1024;
 
 /// The admin site's routes. `https`: the deployment is reached over HTTPS (cookies `Secure`).
 pub(crate) fn site_routes(https: bool) -> Router<AppState> {

@@ -550,3 +550,47 @@ async fn the_poll_page_gives_the_embed_code_and_a_preview() {
         Some("text/javascript; charset=utf-8")
     );
 }
+
+#[tokio::test]
+async fn a_poll_of_twenty_options_in_three_languages_fits_the_form() {
+    let server = TestServer::new().await;
+    let editor = editor(&server).await;
+    let long = "une réponse assez longue, écrite avec des accents é è à ç ".repeat(3);
+    let texts: Vec<(String, String)> = (0..20)
+        .flat_map(|row| {
+            let long = long.clone();
+            ["en", "fr", "sw"]
+                .into_iter()
+                .map(move |lang| (format!("option_{row}_{lang}"), format!("{row} {long}")))
+        })
+        .collect();
+    let mut fields: Vec<(&str, &str)> = kiosk_poll()
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("option_"))
+        .collect();
+    fields.push(("option_rows", "20"));
+    for (name, value) in &texts {
+        fields.push((name.as_str(), value.as_str()));
+    }
+    let body_length = form_body(&fields).len();
+    assert!(body_length > 16 * 1024, "the form is {body_length} bytes");
+    let response = server.post_as(&editor, NEW_POLL, &fields).await;
+    assert_eq!(
+        response.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        html(&response)
+    );
+    let served = server
+        .database
+        .poll(&support::staff::slug("kiosk-hours"))
+        .await
+        .expect("readable")
+        .expect("stored");
+    assert_eq!(served.options().len(), 20);
+    assert_eq!(
+        served.options()[19].id.as_str(),
+        // Derived identifiers stop at 48 characters.
+        "19-une-r-ponse-assez-longue-crite-avec-des-accen"
+    );
+}
