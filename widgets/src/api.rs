@@ -1,9 +1,8 @@
 //! Talking to the Baraza server with the v1 wire types (any widget kind's), through the browser's `fetch` and
 //! `JSON.parse` (no JSON parser inside the wasm).
 
-use baraza_core::v1::ErrorBody;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast as _, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
@@ -26,11 +25,23 @@ pub(crate) async fn decode<T: DeserializeOwned>(response: js_sys::Promise) -> Re
         return serde_wasm_bindgen::from_value(body).map_err(|_| Problem::Server);
     }
     // A proxy's HTML error page has no envelope: fall back to the status.
-    match body.and_then(|b| serde_wasm_bindgen::from_value::<ErrorBody>(b).ok()) {
-        Some(envelope) => Err(Problem::from_code(envelope.error.code)),
+    match body.and_then(|b| serde_wasm_bindgen::from_value::<ErrorCodeOnly>(b).ok()) {
+        Some(envelope) => Err(Problem::from_code(&envelope.error.code)),
         None if response.status() == 404 => Err(Problem::NotFound),
         None => Err(Problem::Server),
     }
+}
+
+/// The part of the error envelope (`baraza_core::v1::ErrorBody`) a widget reads: the code.
+/// Its message is English for developers; the citizen reads the widget's own words.
+#[derive(Deserialize)]
+struct ErrorCodeOnly {
+    error: CodeOnly,
+}
+
+#[derive(Deserialize)]
+struct CodeOnly {
+    code: String,
 }
 
 fn window() -> Result<web_sys::Window, Problem> {

@@ -6,8 +6,6 @@
 //! Instrument content comes translated from the server as [`baraza_core::LocalizedText`]; these
 //! modules cover only the chrome around it. English is the fallback for any other language.
 
-use baraza_core::ErrorCode;
-
 /// A language the widget chrome is translated into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -49,39 +47,42 @@ pub enum Problem {
 }
 
 impl Problem {
-    /// The problem an API error code stands for.
-    pub fn from_code(code: ErrorCode) -> Self {
+    /// The problem an API error code (`ErrorCode::as_str`, e.g. `"poll_not_open"`) stands for.
+    ///
+    /// Matched on the code's text rather than decoded into [`baraza_core::ErrorCode`]: the
+    /// widget needs a handful of the server's codes, and decoding all of them (every name and
+    /// serde's list of variants) costs wasm bytes on every first load. The tests tie each name
+    /// here to the core's enum.
+    pub fn from_code(code: &str) -> Self {
         match code {
-            ErrorCode::PollNotFound
-            | ErrorCode::FeedbackFormNotFound
-            | ErrorCode::ConsultationNotFound
-            | ErrorCode::NotFound => Self::NotFound,
-            ErrorCode::PollNotOpen | ErrorCode::ConsultationWrongPhase => Self::Closed,
-            ErrorCode::AlreadyVoted | ErrorCode::AlreadyReacted | ErrorCode::AlreadyReported => {
-                Self::AlreadyVoted
-            }
-            ErrorCode::UnknownOption
-            | ErrorCode::DuplicateSelection
-            | ErrorCode::TooFewSelections
-            | ErrorCode::TooManySelections
-            | ErrorCode::InvalidVoterToken
-            | ErrorCode::InvalidRequest
-            | ErrorCode::MalformedJson
-            | ErrorCode::PayloadTooLarge
-            | ErrorCode::InvalidPageKey
-            | ErrorCode::InvalidPageTitle
-            | ErrorCode::UnknownQuestion
-            | ErrorCode::DuplicateAnswer
-            | ErrorCode::AnswerTypeMismatch
-            | ErrorCode::MissingAnswer
-            | ErrorCode::AnswerOutOfRange
-            | ErrorCode::AnswerPartNotAsked
-            | ErrorCode::TextTooLong
-            | ErrorCode::BlankText
-            | ErrorCode::SectionNotFound
-            | ErrorCode::CommentNotFound
-            | ErrorCode::CommentNotPublished
-            | ErrorCode::ReplyToReply => Self::Rejected,
+            "poll_not_found"
+            | "feedback_form_not_found"
+            | "consultation_not_found"
+            | "not_found" => Self::NotFound,
+            "poll_not_open" | "consultation_wrong_phase" => Self::Closed,
+            "already_voted" | "already_reacted" | "already_reported" => Self::AlreadyVoted,
+            "unknown_option"
+            | "duplicate_selection"
+            | "too_few_selections"
+            | "too_many_selections"
+            | "invalid_voter_token"
+            | "invalid_request"
+            | "malformed_json"
+            | "payload_too_large"
+            | "invalid_page_key"
+            | "invalid_page_title"
+            | "unknown_question"
+            | "duplicate_answer"
+            | "answer_type_mismatch"
+            | "missing_answer"
+            | "answer_out_of_range"
+            | "answer_part_not_asked"
+            | "text_too_long"
+            | "blank_text"
+            | "section_not_found"
+            | "comment_not_found"
+            | "comment_not_published"
+            | "reply_to_reply" => Self::Rejected,
             _ => Self::Server,
         }
     }
@@ -170,6 +171,7 @@ impl Common {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use baraza_core::ErrorCode;
 
     #[test]
     fn picks_language_by_primary_subtag() {
@@ -181,40 +183,48 @@ mod tests {
 
     #[test]
     fn error_codes_map_to_citizen_problems() {
+        let expected = [
+            (ErrorCode::PollNotFound, Problem::NotFound),
+            (ErrorCode::FeedbackFormNotFound, Problem::NotFound),
+            (ErrorCode::NotFound, Problem::NotFound),
+            (ErrorCode::PollNotOpen, Problem::Closed),
+            (ErrorCode::AlreadyVoted, Problem::AlreadyVoted),
+            (ErrorCode::UnknownOption, Problem::Rejected),
+            (ErrorCode::DuplicateSelection, Problem::Rejected),
+            (ErrorCode::TooFewSelections, Problem::Rejected),
+            (ErrorCode::TooManySelections, Problem::Rejected),
+            (ErrorCode::InvalidVoterToken, Problem::Rejected),
+            (ErrorCode::InvalidRequest, Problem::Rejected),
+            (ErrorCode::MalformedJson, Problem::Rejected),
+            (ErrorCode::PayloadTooLarge, Problem::Rejected),
+            (ErrorCode::InvalidPageKey, Problem::Rejected),
+            (ErrorCode::InvalidPageTitle, Problem::Rejected),
+            (ErrorCode::UnknownQuestion, Problem::Rejected),
+            (ErrorCode::DuplicateAnswer, Problem::Rejected),
+            (ErrorCode::AnswerTypeMismatch, Problem::Rejected),
+            (ErrorCode::MissingAnswer, Problem::Rejected),
+            (ErrorCode::AnswerOutOfRange, Problem::Rejected),
+            (ErrorCode::AnswerPartNotAsked, Problem::Rejected),
+            (ErrorCode::TextTooLong, Problem::Rejected),
+            (ErrorCode::BlankText, Problem::Rejected),
+            (ErrorCode::SectionNotFound, Problem::Rejected),
+            (ErrorCode::CommentNotFound, Problem::Rejected),
+            (ErrorCode::CommentNotPublished, Problem::Rejected),
+            (ErrorCode::ReplyToReply, Problem::Rejected),
+            (ErrorCode::ConsultationNotFound, Problem::NotFound),
+            (ErrorCode::ConsultationWrongPhase, Problem::Closed),
+            (ErrorCode::AlreadyReacted, Problem::AlreadyVoted),
+            (ErrorCode::AlreadyReported, Problem::AlreadyVoted),
+            (ErrorCode::Internal, Problem::Server),
+            (ErrorCode::ServerBusy, Problem::Server),
+        ];
+        for (code, problem) in expected {
+            assert_eq!(Problem::from_code(code.as_str()), problem, "{code}");
+        }
         assert_eq!(
-            Problem::from_code(ErrorCode::AlreadyVoted),
-            Problem::AlreadyVoted
+            Problem::from_code("a_code_from_a_newer_server"),
+            Problem::Server
         );
-        assert_eq!(Problem::from_code(ErrorCode::PollNotOpen), Problem::Closed);
-        assert_eq!(
-            Problem::from_code(ErrorCode::PollNotFound),
-            Problem::NotFound
-        );
-        assert_eq!(
-            Problem::from_code(ErrorCode::FeedbackFormNotFound),
-            Problem::NotFound
-        );
-        assert_eq!(
-            Problem::from_code(ErrorCode::UnknownOption),
-            Problem::Rejected
-        );
-        assert_eq!(
-            Problem::from_code(ErrorCode::TextTooLong),
-            Problem::Rejected
-        );
-        assert_eq!(
-            Problem::from_code(ErrorCode::AlreadyReacted),
-            Problem::AlreadyVoted
-        );
-        assert_eq!(
-            Problem::from_code(ErrorCode::ConsultationWrongPhase),
-            Problem::Closed
-        );
-        assert_eq!(
-            Problem::from_code(ErrorCode::ConsultationNotFound),
-            Problem::NotFound
-        );
-        assert_eq!(Problem::from_code(ErrorCode::Internal), Problem::Server);
         assert!(Problem::Network.is_retryable() && !Problem::Closed.is_retryable());
     }
 }

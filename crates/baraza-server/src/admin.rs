@@ -5,7 +5,10 @@
 //! - [`accounts`]: staff accounts and tokens made by `baraza admin …` on the command line.
 //! - `auth`: the bearer-token extractor of the admin API.
 //! - `polls`, `export`: the admin API's poll endpoints and streamed ballot exports.
-//! - `site`: the admin site's sign-in, sessions, sign-out and dashboard; `texts`: its words.
+//! - `site`: the admin site's sign-in, sessions, sign-out and dashboard; `texts`: its words
+//!   in en, fr and sw, `language`: which of them a request gets.
+//! - `poll_authoring`, `poll_form`: the poll form (create, edit drafts); `poll_pages`, `chart`:
+//!   opening, closing, results (SVG chart and table), downloads, embed code and preview; `audit_page`: the audit log.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -24,8 +27,14 @@ use crate::AppState;
 use crate::error::BodyLimit;
 
 pub mod accounts;
+mod audit_page;
 mod auth;
+mod chart;
 mod export;
+mod language;
+mod poll_authoring;
+mod poll_form;
+mod poll_pages;
 mod polls;
 pub mod secrets;
 mod site;
@@ -33,8 +42,10 @@ mod texts;
 
 pub use site::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 
-/// Largest form the admin site accepts.
-const MAX_FORM_BODY_BYTES: usize = 16 * 1024;
+/// Largest form the admin site accepts: the poll form with every option a poll may have,
+/// labelled in three languages (non-ASCII letters take three times their size once
+/// URL-encoded), as much as the admin API takes as JSON.
+const MAX_FORM_BODY_BYTES: usize = 64 * 1024;
 
 /// The admin site's routes. `https`: the deployment is reached over HTTPS (cookies `Secure`).
 pub(crate) fn site_routes(https: bool) -> Router<AppState> {
@@ -44,6 +55,32 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route("/admin/login", get(site::login_form).post(site::sign_in))
         .route("/admin/logout", post(site::sign_out))
         .route("/admin/static/admin.css", get(site::stylesheet))
+        .route("/admin/static/admin.js", get(site::script))
+        .route(
+            "/admin/organisations/{organisation}/polls/new",
+            get(poll_authoring::new_poll_form).post(poll_authoring::create_poll),
+        )
+        .route(
+            "/admin/organisations/{organisation}/audit",
+            get(audit_page::audit_log),
+        )
+        .route("/admin/polls/{slug}", get(poll_pages::show_poll))
+        .route(
+            "/admin/polls/{slug}/edit",
+            get(poll_authoring::edit_poll_form).post(poll_authoring::update_poll),
+        )
+        .route("/admin/polls/{slug}/open", post(poll_pages::open_poll))
+        .route("/admin/polls/{slug}/close", post(poll_pages::close_poll))
+        .route("/admin/polls/{slug}/preview", get(poll_pages::preview_poll))
+        .route(
+            "/admin/polls/{slug}/export.csv",
+            get(poll_pages::export_csv),
+        )
+        .route(
+            "/admin/polls/{slug}/export.json",
+            get(poll_pages::export_json),
+        )
+        .layer(axum::middleware::from_fn(language::choose_language))
         .layer(DefaultBodyLimit::max(MAX_FORM_BODY_BYTES))
         .layer(axum::Extension(site::SiteSettings { https }))
 }

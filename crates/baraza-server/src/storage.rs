@@ -46,8 +46,8 @@ pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
 pub use organisation_polls::{CreatePollError, ExportedBallot};
 pub use staff::{
-    Actor, AuditEntry, FailureKey, InvalidEmail, Membership, Role, StaffEmail, StaffSession,
-    StaffUser, TokenCaller, UnknownRole,
+    Actor, AuditEntry, AuditPage, FailureKey, InvalidEmail, Membership, Role, StaffEmail,
+    StaffSession, StaffUser, TokenCaller, UnknownRole,
 };
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 

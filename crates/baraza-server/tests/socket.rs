@@ -235,3 +235,65 @@ async fn oversized_body_with_a_content_length_is_refused_over_the_wire() {
     assert_eq!(error["error"]["code"], "payload_too_large");
     assert!(running.server.stored_ballots("water").await.is_empty());
 }
+
+/// Regression: with `Accept-Encoding: gzip` (every browser), the compression layer polled a
+/// streamed export once more after its end, and the stream panicked ("Unfold must not be
+/// polled after it returned `Poll::Ready(None)`"), so browsers cancelled every download.
+#[tokio::test]
+async fn exports_stream_to_their_end_over_the_wire() {
+    let server = TestServer::new().await;
+    let token = server
+        .staff_token(
+            "analyst@water.go.ke",
+            baraza_server::storage::Role::Editor,
+            "ministry-of-water",
+        )
+        .await;
+    let created = server
+        .send(support::staff::admin_post(
+            "/api/v1/admin/polls",
+            &token,
+            single_choice_spec("export-me").to_string(),
+        ))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let running = RunningServer::start(server).await;
+    let (status, _) = running
+        .post_ballot("export-me", ballot(&["flat"], VOTER_A))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    for (path, accept_encoding) in [
+        ("export.csv", "identity"),
+        ("export.csv", "gzip"),
+        ("export.json", "gzip"),
+    ] {
+        let request = Request::get(format!(
+            "{}/api/v1/admin/polls/export-me/{path}",
+            running.base
+        ))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_ENCODING, accept_encoding)
+        .body(Full::new(Bytes::new()))
+        .expect("request");
+        let response = tokio::time::timeout(REQUEST_TIMEOUT, running.client.request(request))
+            .await
+            .expect("response before the timeout")
+            .expect("HTTP exchange succeeds");
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the whole body arrives")
+            .to_bytes();
+        if accept_encoding == "identity" {
+            let text = String::from_utf8(body.to_vec()).expect("UTF-8");
+            assert!(text.ends_with(",1,0,0\r\n"), "{text:?}");
+        } else {
+            // A complete gzip member ends with its 8-byte trailer (CRC32, length); a body cut
+            // short by the panic fails to arrive at all.
+            assert!(body.len() > 18, "{path}: {} bytes", body.len());
+            assert_eq!(&body[..2], [0x1f, 0x8b], "{path} is gzip");
+        }
+    }
+}

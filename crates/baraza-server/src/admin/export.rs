@@ -39,7 +39,13 @@ pub(crate) async fn export_csv(
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Response, AppError> {
     let poll = exported_poll(&state, &caller, &slug, "poll.export_csv").await?;
+    Ok(csv_download(&state, poll))
+}
+
+/// Every ballot of `poll` as a CSV download, streamed.
+pub(crate) fn csv_download(state: &AppState, poll: std::sync::Arc<Poll>) -> Response {
     let header_row = csv_header(&poll);
+    let file_name = format!("{}-ballots.csv", poll.slug());
     let rows = state
         .database
         .stream_ballots(poll.slug())
@@ -50,11 +56,13 @@ pub(crate) async fn export_csv(
                 .map_err(log_broken_export)
         });
     let body = stream::once(async move { Ok(Bytes::from(header_row)) }).chain(rows);
-    Ok(download(
-        Body::from_stream(body),
+    download(
+        // Fused: the compression layer polls a body once more after its end, and an ended
+        // `unfold` panics when polled again.
+        Body::from_stream(body.fuse()),
         "text/csv; charset=utf-8",
-        &format!("{slug}-ballots.csv"),
-    ))
+        &file_name,
+    )
 }
 
 /// `GET /api/v1/admin/polls/{slug}/export.json`
@@ -64,6 +72,11 @@ pub(crate) async fn export_json(
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Response, AppError> {
     let poll = exported_poll(&state, &caller, &slug, "poll.export_json").await?;
+    Ok(json_download(&state, &poll))
+}
+
+/// Every ballot of `poll` as a JSON download, streamed.
+pub(crate) fn json_download(state: &AppState, poll: &Poll) -> Response {
     let rows = state.database.stream_ballots(poll.slug()).boxed();
     // State: the rows still to read, how many were written, whether the array is closed.
     let body = stream::unfold(
@@ -95,11 +108,11 @@ pub(crate) async fn export_json(
             Some((chunk, (rows, written, true)))
         },
     );
-    Ok(download(
-        Body::from_stream(body),
+    download(
+        Body::from_stream(body.fuse()),
         "application/json",
-        &format!("{slug}-ballots.json"),
-    ))
+        &format!("{}-ballots.json", poll.slug()),
+    )
 }
 
 /// Checks the caller may export `slug` (a poll of their organisation, a role that exports),

@@ -27,10 +27,23 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
+use super::language::SiteTexts;
+use super::poll_form::FieldError;
 use super::secrets;
-use super::texts::{Texts, texts_for};
+use super::texts::Texts;
 use crate::AppState;
-use crate::storage::{Actor, AuditEntry, FailureKey, StaffEmail, StaffSession};
+use crate::storage::{Actor, AuditEntry, FailureKey, Membership, StaffEmail, StaffSession};
+
+/// Answers with `$stop` (a redirect or a refusal) when a check says the request cannot go on.
+macro_rules! go_on {
+    ($checked:expr) => {
+        match $checked {
+            Ok(value) => value,
+            Err(stop) => return Ok(stop),
+        }
+    };
+}
+pub(crate) use go_on;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "baraza_session";
@@ -73,7 +86,7 @@ impl IntoResponse for SiteError {
     }
 }
 
-type SiteResult = Result<Response, SiteError>;
+pub(crate) type SiteResult = Result<Response, SiteError>;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -83,12 +96,6 @@ struct LoginPage<'a> {
     errors: Vec<FieldError>,
     email_error: Option<&'static str>,
     password_error: Option<&'static str>,
-}
-
-/// One problem of a form, linked from the error summary to its field.
-struct FieldError {
-    field: &'static str,
-    message: &'static str,
 }
 
 #[derive(Template)]
@@ -114,6 +121,8 @@ struct OrganisationRow {
     slug: String,
     name: String,
     role: &'static str,
+    may_author: bool,
+    may_read_audit: bool,
     polls: Vec<PollRow>,
 }
 
@@ -125,7 +134,7 @@ struct PollRow {
 }
 
 /// An HTML page with `status`; admin pages are personal, so never cached.
-fn page(status: StatusCode, template: &impl Template) -> SiteResult {
+pub(crate) fn page(status: StatusCode, template: &impl Template) -> SiteResult {
     let html = template.render()?;
     Ok((
         status,
@@ -145,14 +154,14 @@ fn login_page(
     let mut errors = Vec::new();
     if let Some(message) = email_error {
         errors.push(FieldError {
-            field: "email",
-            message,
+            field: "email".to_owned(),
+            message: message.to_owned(),
         });
     }
     if let Some(message) = password_error {
         errors.push(FieldError {
-            field: "password",
-            message,
+            field: "password".to_owned(),
+            message: message.to_owned(),
         });
     }
     page(
@@ -194,6 +203,101 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|value| !value.is_empty())
 }
 
+/// A page saying a request was refused or pointed nowhere, with a link onwards.
+pub(crate) fn message(
+    status: StatusCode,
+    t: &Texts,
+    heading: &str,
+    body: &str,
+    link_href: &str,
+    link_text: &str,
+) -> SiteResult {
+    page(
+        status,
+        &MessagePage {
+            t,
+            heading,
+            body,
+            link_href,
+            link_text,
+        },
+    )
+}
+
+/// `403`: the member's role does not allow the action; nothing was changed.
+pub(crate) fn role_refused(t: &Texts) -> SiteResult {
+    message(
+        StatusCode::FORBIDDEN,
+        t,
+        t.forbidden_title,
+        t.forbidden_body,
+        "/admin/",
+        t.back_to_dashboard,
+    )
+}
+
+/// `404`: nothing here, or something of an organisation the member does not belong to (the
+/// two look the same, so nothing is learnt about other organisations).
+pub(crate) fn not_found(t: &Texts) -> SiteResult {
+    message(
+        StatusCode::NOT_FOUND,
+        t,
+        t.not_found_title,
+        t.not_found_body,
+        "/admin/",
+        t.back_to_dashboard,
+    )
+}
+
+/// Why a request of the admin site cannot go on: answer with this response instead.
+pub(crate) type Stop = Response;
+
+/// The signed-in session, or a `303` to the sign-in page.
+pub(crate) async fn require_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Result<StaffSession, Stop>, SiteError> {
+    Ok(match current_session(state, headers).await? {
+        Some((_, session)) => Ok(session),
+        None => Err(Redirect::to("/admin/login").into_response()),
+    })
+}
+
+/// For a state-changing request: the form must come from this site and carry the session's
+/// CSRF token; otherwise `403` (or the sign-in page without a session).
+pub(crate) async fn require_form_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf_token: &str,
+    t: &Texts,
+) -> Result<Result<StaffSession, Stop>, SiteError> {
+    if !same_origin(headers) {
+        return Ok(Err(refused(t)?));
+    }
+    let session = match require_session(state, headers).await? {
+        Ok(session) => session,
+        Err(stop) => return Ok(Err(stop)),
+    };
+    if !secrets::same_secret(csrf_token, &session.csrf_token) {
+        return Ok(Err(refused(t)?));
+    }
+    Ok(Ok(session))
+}
+
+/// The member's membership of `organisation`, if any.
+pub(crate) async fn membership(
+    state: &AppState,
+    session: &StaffSession,
+    organisation: &baraza_core::Slug,
+) -> anyhow::Result<Option<Membership>> {
+    Ok(state
+        .database
+        .memberships(session.user_id)
+        .await?
+        .into_iter()
+        .find(|membership| &membership.organisation == organisation))
+}
+
 /// The signed-in session of this request, with the digest it is stored under.
 async fn current_session(
     state: &AppState,
@@ -213,7 +317,7 @@ async fn current_session(
 /// Whether a state-changing request comes from a page of this site: its `Origin` (or its
 /// `Referer`, for browsers that send no `Origin`) names the host it was sent to. Requests
 /// with neither are refused: every browser in use sends one of them on a form post.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let text = |name| {
         headers
             .get(name)
@@ -232,7 +336,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Whether cookies must be `Secure` for this request.
-fn over_https(settings: SiteSettings, headers: &HeaderMap) -> bool {
+pub(crate) fn over_https(settings: SiteSettings, headers: &HeaderMap) -> bool {
     settings.https
         || headers
             .get("x-forwarded-proto")
@@ -248,11 +352,14 @@ fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
 }
 
 /// `GET /admin/`: the dashboard, or `303` to the sign-in page.
-pub(crate) async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> SiteResult {
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    SiteTexts(t): SiteTexts,
+    headers: HeaderMap,
+) -> SiteResult {
     let Some((_, session)) = current_session(&state, &headers).await? else {
         return Ok(Redirect::to("/admin/login").into_response());
     };
-    let t = texts_for(&headers);
     let now = state.now();
     let mut organisations = Vec::new();
     for membership in state.database.memberships(session.user_id).await? {
@@ -273,19 +380,16 @@ pub(crate) async fn dashboard(State(state): State<AppState>, headers: HeaderMap)
                     .get(poll.default_language().as_str())
                     .unwrap_or_default()
                     .to_owned(),
-                phase: match poll.phase_at(now) {
-                    baraza_core::PollPhase::Draft => "draft",
-                    baraza_core::PollPhase::Upcoming => "upcoming",
-                    baraza_core::PollPhase::Open => "open",
-                    baraza_core::PollPhase::Closed => "closed",
-                },
+                phase: t.phase(poll.phase_at(now)),
                 ballots,
             });
         }
         organisations.push(OrganisationRow {
             slug: membership.organisation.as_str().to_owned(),
             name: membership.organisation_name,
-            role: membership.role.as_str(),
+            role: t.role(membership.role),
+            may_author: membership.role.may_author(),
+            may_read_audit: membership.role == crate::storage::Role::Admin,
             polls,
         });
     }
@@ -301,8 +405,8 @@ pub(crate) async fn dashboard(State(state): State<AppState>, headers: HeaderMap)
 }
 
 /// `GET /admin/login`
-pub(crate) async fn login_form(headers: HeaderMap) -> SiteResult {
-    login_page(StatusCode::OK, texts_for(&headers), "", None, None)
+pub(crate) async fn login_form(SiteTexts(t): SiteTexts) -> SiteResult {
+    login_page(StatusCode::OK, t, "", None, None)
 }
 
 /// The sign-in form's fields; missing ones read as empty and are reported as such.
@@ -319,10 +423,10 @@ pub(crate) async fn sign_in(
     State(state): State<AppState>,
     Extension(settings): Extension<SiteSettings>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    SiteTexts(t): SiteTexts,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> SiteResult {
-    let t = texts_for(&headers);
     if !same_origin(&headers) {
         return refused(t);
     }
@@ -463,10 +567,10 @@ pub(crate) struct CsrfForm {
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
     Extension(settings): Extension<SiteSettings>,
+    SiteTexts(t): SiteTexts,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> SiteResult {
-    let t = texts_for(&headers);
     if !same_origin(&headers) {
         return refused(t);
     }
@@ -499,6 +603,19 @@ pub(crate) async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         include_str!("../../static/admin.css"),
+    )
+        .into_response()
+}
+
+/// `GET /admin/static/admin.js`: the site's one script, a progressive enhancement (the copy
+/// buttons); every page works without it.
+pub(crate) async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../static/admin.js"),
     )
         .into_response()
 }

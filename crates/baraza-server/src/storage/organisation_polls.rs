@@ -97,6 +97,61 @@ impl Database {
         Ok(())
     }
 
+    /// Replaces the definition of `organisation`'s poll (same slug) with `poll`, with its audit
+    /// entry, in one transaction; returns whether the poll was found. The caller has checked
+    /// that the change is allowed (a draft edited, a status set): the row only knows its owner.
+    pub async fn update_organisation_poll(
+        &self,
+        poll: &Poll,
+        organisation: &Slug,
+        audit: &AuditEntry,
+    ) -> anyhow::Result<bool> {
+        let definition = serde_json::to_string(poll).context("cannot encode the poll")?;
+        let notify = self.engine() == EngineKind::Postgres;
+        let updated: bool = with_pool!(&self.inner.engine, pool => {
+            let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            let changed = sqlx::query(
+                "UPDATE polls SET definition = $1 WHERE slug = $2 AND organisation_slug = $3",
+            )
+            .bind(&definition)
+            .bind(poll.slug().as_str())
+            .bind(organisation.as_str())
+            .execute(&mut *transaction)
+            .await
+            .context("cannot store the poll")?
+            .rows_affected();
+            if changed == 1 {
+                sqlx::query(INSERT_AUDIT)
+                    .bind(audit.organisation.as_ref().map(Slug::as_str))
+                    .bind(audit.actor.as_str())
+                    .bind(audit.action.as_str())
+                    .bind(audit.target.as_str())
+                    .bind(stored_instant(audit.at))
+                    .execute(&mut *transaction)
+                    .await
+                    .context("cannot write the audit log")?;
+                if notify {
+                    sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(writer::CHANGES_CHANNEL)
+                        .bind(format!("poll:{}", poll.slug()))
+                        .execute(&mut *transaction)
+                        .await
+                        .context("cannot notify other servers")?;
+                }
+                transaction.commit().await.context("cannot commit")?;
+            }
+            changed == 1
+        });
+        if updated {
+            self.inner
+                .writer
+                .reload(Some(poll.slug().clone()))
+                .await
+                .context("cannot load the changed poll")?;
+        }
+        Ok(updated)
+    }
+
     /// The organisation owning poll `slug`: `None` when there is no such poll, `Some(None)` for
     /// the server's own (demo or legacy) polls.
     pub async fn poll_organisation(&self, slug: &Slug) -> anyhow::Result<Option<Option<Slug>>> {

@@ -565,6 +565,53 @@ impl Database {
         Ok(())
     }
 
+    /// Page `page` (from 0) of `organisation`'s audit log, `per_page` entries a page, newest
+    /// first (by insertion order, which is time order).
+    pub async fn audit_page(
+        &self,
+        organisation: &Slug,
+        page: u32,
+        per_page: u32,
+    ) -> anyhow::Result<AuditPage> {
+        let offset = i64::from(page) * i64::from(per_page);
+        // One row more than the page tells whether an older page exists.
+        let limit = i64::from(per_page) + 1;
+        let mut entries: Vec<AuditEntry> = with_pool!(&self.inner.engine, pool => {
+            let mut rows = sqlx::query(
+                "SELECT actor, action, target, at FROM audit_log \
+                 WHERE organisation_slug = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            )
+            .bind(organisation.as_str())
+            .bind(limit)
+            .bind(offset)
+            .fetch(pool);
+            let mut entries = Vec::new();
+            while let Some(row) = rows.try_next().await? {
+                entries.push(AuditEntry {
+                    organisation: Some(organisation.clone()),
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    target: row.try_get("target")?,
+                    at: row.try_get("at")?,
+                });
+            }
+            entries
+        });
+        let has_older = entries.len() > per_page as usize;
+        entries.truncate(per_page as usize);
+        Ok(AuditPage { entries, has_older })
+    }
+
+    /// The e-mail address of staff account `user`, if it exists.
+    pub async fn staff_email(&self, user: i64) -> anyhow::Result<Option<String>> {
+        Ok(with_pool!(&self.inner.engine, pool => {
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// The latest `limit` audit entries of `organisation`, newest first.
     pub async fn audit_log(
         &self,
@@ -592,6 +639,15 @@ impl Database {
             Ok(entries)
         })
     }
+}
+
+/// One page of an organisation's audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The entries of the page.
+    pub entries: Vec<AuditEntry>,
+    /// Whether older entries follow.
+    pub has_older: bool,
 }
 
 /// Which key of a failed sign-in to count by.

@@ -8,6 +8,7 @@
     reason = "each test crate includes this module and uses a different subset of it"
 )]
 
+pub(crate) mod site;
 pub(crate) mod staff;
 
 use std::path::PathBuf;

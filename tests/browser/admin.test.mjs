@@ -1,0 +1,230 @@
+// End-to-end test of the admin site: the real server and its SQLite file, staff accounts made
+// with `baraza admin create-user`, Debian's Chromium, axe-core on every admin page visited in
+// English and in French, and a citizen voting from a page of another origin with the code the
+// site gave the editor.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import {
+  axeViolations,
+  launchBrowser,
+  startHostSite,
+  startServer,
+  storedBallots,
+} from "./support.mjs";
+
+const PASSWORD = "correct horse battery staple";
+const WATER = "ministry-of-water";
+const EDITOR = "editor@water.go.ke";
+const ANALYST = "analyst@water.go.ke";
+const ADMIN = "admin@water.go.ke";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** `baraza admin create-user`, the password on standard input, as the README says. */
+function createUser(databasePath, email, role) {
+  execFileSync(
+    process.env.BARAZA_BIN,
+    ["admin", "create-user", "--email", email, "--role", role, "--organisation", WATER, "--database", `sqlite:${databasePath}`],
+    { input: PASSWORD, encoding: "utf8" },
+  );
+}
+
+/** A fresh browser context (its own cookies) and page; page errors are collected. */
+async function newSession(errors, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() === 404) errors.push(`404: ${response.url()}`);
+  });
+  return { context, page };
+}
+
+async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe-core found violations on ${what}`);
+}
+
+/** Signs in by keyboard alone: Tab to the e-mail field, type, Tab, type, Enter. */
+async function signInByKeyboard(page, serverUrl, email) {
+  await page.goto(`${serverUrl}/admin/`);
+  await page.waitForURL(/\/admin\/login$/);
+  let reached = false;
+  for (let presses = 0; presses < 12 && !reached; presses++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement?.id === "email");
+  }
+  assert.ok(reached, "the e-mail field is reachable with Tab");
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "password");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/admin\/$/);
+}
+
+async function signIn(page, serverUrl, email) {
+  await page.goto(`${serverUrl}/admin/login`);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/admin\/$/);
+}
+
+describe("the admin site", () => {
+  test("an editor creates and opens a poll, a citizen answers it on another site, an analyst reads and downloads the results", async () => {
+    // The snippet is only known once the editor has read it; the host site serves it then.
+    let hostPage = "";
+    const host = await startHostSite(() => hostPage);
+    const server = await startServer({ allowedOrigins: host.url });
+    const errors = [];
+    try {
+      for (const [email, role] of [[EDITOR, "editor"], [ANALYST, "analyst"], [ADMIN, "admin"]]) {
+        createUser(server.databasePath, email, role);
+      }
+
+      // ── The editor, by keyboard, in English ──
+      const editor = await newSession(errors);
+      await editor.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+      const page = editor.page;
+      await page.goto(`${server.url}/admin/login`);
+      await assertAccessible(page, "the sign-in page");
+      await signInByKeyboard(page, server.url, EDITOR);
+      await assertAccessible(page, "the dashboard");
+
+      await page.getByRole("link", { name: "Create a poll" }).click();
+      await page.getByRole("heading", { level: 1, name: "Create a poll" }).waitFor();
+      // First with problems: a slug with capitals and spaces, no question.
+      await page.locator("#slug").fill("Kiosk Hours");
+      await page.locator("#option_0_en").fill("Early morning");
+      await page.locator("#option_1_en").fill("Late evening");
+      await page.getByRole("button", { name: "Save as a draft" }).click();
+      const summary = page.getByRole("alert");
+      await summary.getByRole("heading", { name: "There is a problem" }).waitFor();
+      assert.deepEqual(await summary.getByRole("link").allTextContents(), [
+        "Enter a short name of 1 to 64 lower-case letters, digits and hyphens, starting with a letter or digit",
+        "Enter the question in the default language",
+      ]);
+      assert.equal(await page.title(), "Error: Create a poll – Baraza administration");
+      assert.equal(await page.evaluate(() => document.activeElement?.className), "error-summary", "the summary has focus");
+      assert.equal(await page.locator("#slug").getAttribute("aria-invalid"), "true");
+      assert.equal(await page.locator("#slug").inputValue(), "Kiosk Hours", "what was typed is kept");
+      await assertAccessible(page, "the poll form with problems");
+      await summary.getByRole("link", { name: "Enter the question in the default language" }).click();
+      assert.match(page.url(), /#question_en$/);
+
+      await page.locator("#slug").fill("kiosk-hours");
+      await page.locator("#question_en").fill("When should water kiosks open?");
+      await page.locator("#question_sw").fill("Vibanda vya maji vifunguliwe lini?");
+      await page.getByRole("button", { name: "Save as a draft" }).click();
+      await page.getByRole("status").filter({ hasText: "The draft is saved." }).waitFor();
+      await page.getByRole("heading", { level: 1, name: "When should water kiosks open?" }).waitFor();
+
+      await page.getByRole("button", { name: "Open now" }).click();
+      await page.getByText("The poll is open: citizens can answer it now.").waitFor();
+      assert.equal(await page.locator("#phase").textContent(), "open");
+
+      // The embed code: read it, copy it with the button, and see the live preview.
+      const snippet = await page.getByLabel("Code to paste").inputValue();
+      assert.equal(
+        snippet,
+        `<script type="module" src="${server.url}/widgets/baraza.js"></script>\n` +
+          `<baraza-poll poll="kiosk-hours" server="${server.url}"></baraza-poll>`,
+      );
+      await page.getByRole("button", { name: "Copy the code" }).click();
+      await page.locator(".copy-status").filter({ hasText: "The code is copied to the clipboard." }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);
+      const preview = page.frameLocator('iframe[title="Preview of the poll widget"]');
+      await preview.locator("baraza-poll").getByRole("radio", { name: "Late evening" }).waitFor();
+      await assertAccessible(page, "the poll page");
+
+      // ── A citizen, on a ministry page of another origin, with the pasted code ──
+      hostPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>County water office</title></head>
+<body><main><h1>County water office</h1>
+${snippet}
+</main></body></html>`;
+      const citizen = await newSession(errors);
+      await citizen.page.goto(`${host.url}/`);
+      const widget = citizen.page.locator('baraza-poll[poll="kiosk-hours"]');
+      await widget.getByRole("radio", { name: "Late evening" }).check();
+      await widget.getByRole("button", { name: "Send my answer" }).click();
+      await widget.locator(".outcome", { hasText: "Thank you" }).waitFor();
+      assert.deepEqual(storedBallots(server.databasePath, "kiosk-hours").map((b) => b.selections), [["late-evening"]]);
+      await citizen.context.close();
+
+      // ── The analyst reads the chart and downloads the CSV ──
+      const analyst = await newSession(errors, { acceptDownloads: true });
+      await signIn(analyst.page, server.url, ANALYST);
+      await analyst.page.getByRole("link", { name: "When should water kiosks open?" }).click();
+      assert.equal(await analyst.page.locator("#ballots-cast").textContent(), "1");
+      const chart = analyst.page.getByRole("img", { name: "Ballots per option" });
+      await chart.waitFor();
+      assert.match(await chart.locator("desc").textContent(), /Late evening: 1 \(100\.0%\)/);
+      const row = analyst.page.getByRole("table", { name: "Ballots per option, as numbers" }).getByRole("row", { name: /Late evening/ });
+      assert.deepEqual(await row.getByRole("cell").allTextContents(), ["1", "100.0%"]);
+      assert.equal(await analyst.page.getByRole("button", { name: "Open now" }).count(), 0, "no buttons for an analyst");
+      await assertAccessible(analyst.page, "the poll page as an analyst");
+      const [download] = await Promise.all([
+        analyst.page.waitForEvent("download"),
+        analyst.page.getByRole("link", { name: "Download as CSV (spreadsheet)" }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), "kiosk-hours-ballots.csv");
+      const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
+      assert.equal(csv[0], "ballot_id,submitted_at,early-morning,late-evening");
+      assert.equal(csv.length, 2);
+      assert.match(csv[1], /,0,1$/);
+      await analyst.context.close();
+
+      // ── The administrator reads the audit log ──
+      const admin = await newSession(errors);
+      await signIn(admin.page, server.url, ADMIN);
+      await admin.page.getByRole("link", { name: "Audit log" }).click();
+      const log = admin.page.getByRole("table", { name: "Staff actions, newest first" });
+      await log.waitFor();
+      const actions = await log.locator("tbody tr td:nth-child(3)").allTextContents();
+      assert.deepEqual(actions.slice(0, 3), ["poll.export_csv", "poll.open", "poll.create"]);
+      assert.ok((await log.locator("tbody").textContent()).includes(EDITOR));
+      await assertAccessible(admin.page, "the audit log");
+
+      // ── The same pages in French, chosen with the switcher ──
+      await admin.page.getByRole("link", { name: "Français" }).click();
+      await admin.page.getByRole("heading", { level: 1, name: "Journal d’audit" }).waitFor();
+      assert.equal(await admin.page.locator("html").getAttribute("lang"), "fr");
+      await assertAccessible(admin.page, "the audit log in French");
+      await admin.page.getByRole("link", { name: "Administration de Baraza" }).click();
+      await admin.page.getByRole("heading", { level: 1, name: "Vos organisations" }).waitFor();
+      await assertAccessible(admin.page, "the dashboard in French");
+      await admin.page.getByRole("link", { name: "Créer un sondage" }).click();
+      await admin.page.getByRole("button", { name: "Enregistrer comme brouillon" }).click();
+      await admin.page.getByRole("alert").getByRole("heading", { name: "Il y a un problème" }).waitFor();
+      await assertAccessible(admin.page, "the poll form with problems in French");
+      await admin.page.goto(`${server.url}/admin/polls/kiosk-hours`);
+      await admin.page.getByRole("img", { name: "Bulletins par option" }).waitFor();
+      await assertAccessible(admin.page, "the poll page in French");
+      await admin.page.getByRole("button", { name: "Se déconnecter" }).click();
+      await admin.page.getByRole("heading", { level: 1, name: "Se connecter" }).waitFor();
+      await assertAccessible(admin.page, "the sign-in page in French");
+      await admin.context.close();
+      await editor.context.close();
+
+      // A form sent back with its problems answers 422, which Chromium logs as a failed load.
+      const unexpected = errors.filter((e) => !/status of 422 \(Unprocessable Entity\)/.test(e));
+      assert.deepEqual(unexpected, [], "the pages logged errors");
+    } finally {
+      await server.stop();
+      await host.stop();
+    }
+  });
+});
