@@ -28,6 +28,11 @@ pub struct GroupingOptions {
     pub kmeans_restarts: usize,
     /// Lloyd iterations per k-means run at most. Default 100; at least 1.
     pub kmeans_max_iterations: usize,
+    /// With more eligible participants than this, they are first gathered into this many base
+    /// clusters by k-means, and k is chosen on the base clusters (weighted by size), as Polis
+    /// does; with this many or fewer, every participant is its own base cluster and the
+    /// silhouette is exact. Default 100, as Polis; at least `max_groups`.
+    pub base_clusters: usize,
     /// Subspace iterations at most. Default 500; at least 1.
     pub pca_max_iterations: usize,
     /// Stop the subspace iteration when both components' residuals ‖CᵀCv − θv‖ are at most
@@ -54,6 +59,7 @@ impl Default for GroupingOptions {
             seed: 0,
             kmeans_restarts: 4,
             kmeans_max_iterations: 100,
+            base_clusters: 100,
             pca_max_iterations: 500,
             pca_tolerance: 1e-8,
             max_representative: 5,
@@ -77,6 +83,12 @@ impl GroupingOptions {
             problems.push(format!(
                 "max_groups must be at least min_groups ({}); got {}",
                 self.min_groups, self.max_groups
+            ));
+        }
+        if self.base_clusters < self.max_groups {
+            problems.push(format!(
+                "base_clusters must be at least max_groups ({}); got {}",
+                self.max_groups, self.base_clusters
             ));
         }
         for (name, value) in [
@@ -375,25 +387,52 @@ impl Conversation {
             })
             .collect();
 
-        // k-means for each k, chosen by silhouette.
+        // k-means for each k, chosen by silhouette, on the base clusters.
         let distinct = count_distinct(&positions, options.max_groups);
         if distinct < 2 {
             return Err(GroupingError::NoDistinctOpinions { eligible: n });
         }
+        let ones = vec![1.0; n];
+        let base = (n > options.base_clusters)
+            .then(|| {
+                let mut rng = SplitMix64::new(mix(options.seed ^ BASE_CLUSTER_SALT));
+                kmeans::kmeans(
+                    &positions,
+                    &ones,
+                    options.base_clusters,
+                    &mut rng,
+                    1,
+                    options.kmeans_max_iterations,
+                )
+            })
+            // Base centres could in theory all coincide; then cluster the participants.
+            .filter(|base| count_distinct(&base.centroids, 1) >= 2);
+        let (points, weights, distinct) = match &base {
+            None => (positions.as_slice(), ones.clone(), distinct),
+            Some(base) => {
+                let mut sizes = vec![0.0; base.centroids.len()];
+                for &label in &base.labels {
+                    sizes[label] += 1.0;
+                }
+                let distinct = count_distinct(&base.centroids, options.max_groups);
+                (base.centroids.as_slice(), sizes, distinct)
+            }
+        };
         let top_k = options.max_groups.min(distinct).min(n - 1);
         let mut rng = SplitMix64::new(options.seed);
         let mut silhouette_by_k = Vec::new();
         let mut best: Option<(f64, kmeans::Clustering)> = None;
         for k in options.min_groups..=top_k {
             let clustering = kmeans::kmeans(
-                &positions,
+                points,
+                &weights,
                 k,
                 &mut rng,
                 options.kmeans_restarts,
                 options.kmeans_max_iterations,
             );
             let k_found = clustering.centroids.len();
-            let score = kmeans::silhouette(&positions, &clustering.labels, k_found);
+            let score = kmeans::silhouette(points, &weights, &clustering.labels, k_found);
             silhouette_by_k.push(KScore {
                 k,
                 silhouette: score,
@@ -408,19 +447,32 @@ impl Conversation {
             None => {
                 let k = top_k.max(2);
                 let clustering = kmeans::kmeans(
-                    &positions,
+                    points,
+                    &weights,
                     k,
                     &mut rng,
                     options.kmeans_restarts,
                     options.kmeans_max_iterations,
                 );
-                let score = kmeans::silhouette(&positions, &clustering.labels, k);
+                let score = kmeans::silhouette(points, &weights, &clustering.labels, k);
                 silhouette_by_k.push(KScore {
                     k,
                     silhouette: score,
                 });
                 (score, clustering)
             }
+        };
+        // From base clusters to participants: Lloyd's iterations on every participant, from
+        // the groups' centres, so each participant ends in the group whose centre is nearest
+        // (Polis keeps each base cluster whole instead).
+        let clustering = match &base {
+            None => clustering,
+            Some(_) => kmeans::lloyd(
+                &positions,
+                &ones,
+                clustering.centroids,
+                options.kmeans_max_iterations,
+            ),
         };
 
         // Number groups by their first (lowest-id) member.
@@ -506,6 +558,10 @@ impl Conversation {
         })
     }
 }
+
+/// Salts the seed of the base-cluster draws, so that with base clusters off the group k-means
+/// draws the same numbers as ever.
+const BASE_CLUSTER_SALT: u64 = 0xBA5E_C1A5_7E55_0001;
 
 /// Distinct positions, counting no further than `limit + 1`.
 fn count_distinct(points: &[Point], limit: usize) -> usize {
