@@ -33,7 +33,9 @@ pub struct GroupingOptions {
     /// does; with this many or fewer, every participant is its own base cluster and the
     /// silhouette is exact. Default 100, as Polis; at least `max_groups`.
     pub base_clusters: usize,
-    /// Subspace iterations at most. Default 500; at least 1.
+    /// Subspace iterations at most. Default 100 (an iteration is one pass over the votes: about
+    /// 20 ms at 5,000,000 votes; conversations with distinct groups converge in 10–30); at
+    /// least 1.
     pub pca_max_iterations: usize,
     /// Stop the subspace iteration when both components' residuals ‖CᵀCv − θv‖ are at most
     /// this times the largest eigenvalue θ₁. Default 1e-8; positive.
@@ -60,7 +62,7 @@ impl Default for GroupingOptions {
             kmeans_restarts: 4,
             kmeans_max_iterations: 100,
             base_clusters: 100,
-            pca_max_iterations: 500,
+            pca_max_iterations: 100,
             pca_tolerance: 1e-8,
             max_representative: 5,
             max_consensus: 5,

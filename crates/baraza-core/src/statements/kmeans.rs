@@ -321,14 +321,21 @@ fn lloyd_bounded(
     let assign =
         |centroids: &[Point], labels: &mut [usize], upper: &mut [f64], lower: &mut [f64]| -> bool {
             let nearest = NearestCentre::new(centroids);
+            // Half the distance from each centre to its nearest other centre: a point nearer
+            // its centre than that is nearer it than any other (Hamerly's second test).
+            let half_gap: Vec<f64> = centroids
+                .iter()
+                .map(|&centre| 0.5 * nearest.find_two(centre).2.sqrt())
+                .collect();
             let mut changed = false;
             for (((label, u), l), &p) in labels.iter_mut().zip(upper).zip(lower).zip(points) {
                 if *label != usize::MAX {
-                    if *u * (1.0 + BOUND_SLACK) < *l {
+                    let bound = l.max(half_gap[*label]);
+                    if *u * (1.0 + BOUND_SLACK) < bound {
                         continue;
                     }
                     *u = distance2(p, centroids[*label]).sqrt();
-                    if *u * (1.0 + BOUND_SLACK) < *l {
+                    if *u * (1.0 + BOUND_SLACK) < bound {
                         continue;
                     }
                 }
