@@ -184,7 +184,7 @@ fn measure<M: Measurement>(
         let exact = conversation
             .opinion_groups(&GroupingOptions {
                 base_clusters: usize::MAX,
-                ..options.clone()
+                ..options
             })
             .expect("groups");
         let partition = |r: &baraza_core::statements::OpinionGroups| {

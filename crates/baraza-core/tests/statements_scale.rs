@@ -1,14 +1,14 @@
 //! Opinion groups at scale keep today's answers.
 //!
 //! * `same_results_as_before_on_the_test_conversations`: the snapshots below were printed by the
-//!   algorithm as it was before base clusters (commit 87e5015: k-means on every participant,
-//!   exact O(participants²) silhouette), on the worked examples of `test_data/statements/`, on
-//!   seeded random conversations of up to 100 participants and on planted conversations of 600
-//!   and 2,000 participants. The current code must print the same: bit for bit where every
-//!   participant is its own base cluster, and the same partition where base clusters are formed.
-//! * `base_clusters_find_the_exact_groups_on_planted_conversations`: the base-cluster path and
-//!   the exact path (`base_clusters` ≥ participants) agree, partition and k, on planted
-//!   conversations of several shapes.
+//!   algorithm as it was before base clusters (commit 87e5015: exact O(participants²)
+//!   silhouette), on the worked examples of `test_data/statements/`, on seeded random
+//!   conversations of up to 100 participants and on planted conversations of 600 and 2,000
+//!   participants. The current code must print the same: bit for bit up to 100 participants
+//!   (silhouette exact), the same partition beyond (silhouette estimated from base clusters).
+//! * `base_clusters_find_the_exact_groups_on_planted_conversations`: the estimated and the exact
+//!   path (`base_clusters` ≥ participants) agree on k and partition on planted conversations of
+//!   several shapes, and every exact silhouette lies within the estimate's stated bounds.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -251,4 +251,89 @@ fn same_results_as_before_on_the_test_conversations() {
         planted 2000x400, 4 blocs: k=4 sizes=[502, 491, 511, 496] partition=ae47747fc41a1881
     "#]]
     .assert_eq(&large);
+}
+
+#[test]
+fn base_clusters_find_the_exact_groups_on_planted_conversations() {
+    let exact = GroupingOptions {
+        base_clusters: usize::MAX,
+        ..GroupingOptions::default()
+    };
+    for (seed, participants, statements, votes_each, blocs, loyal) in [
+        (21, 1_200, 300, 25, 2, 75),
+        (22, 1_500, 300, 30, 3, 75),
+        (23, 1_600, 400, 60, 4, 80),
+    ] {
+        let conversation = planted(seed, participants, statements, votes_each, blocs, loyal);
+        let with_base = groups(&conversation, &GroupingOptions::default());
+        let exactly = groups(&conversation, &exact);
+        let name = format!("planted {participants}x{statements}, {blocs} blocs");
+        assert_eq!(
+            digest(&name, &with_base, false),
+            digest(&name, &exactly, false)
+        );
+        assert_eq!(with_base.groups.len() as u64, blocs, "{name}");
+        // The k chosen on base clusters is the k the exact silhouette prefers.
+        let best = |r: &OpinionGroups| {
+            r.silhouette_by_k
+                .iter()
+                .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette))
+                .map(|s| s.k)
+        };
+        assert_eq!(best(&with_base), best(&exactly), "{name}");
+        // The exact silhouette lies within the stated bounds of the estimate, and near it.
+        for (b, e) in with_base
+            .silhouette_by_k
+            .iter()
+            .zip(&exactly.silhouette_by_k)
+        {
+            let [low, high] = b.silhouette_bounds;
+            eprintln!(
+                "{name}, k = {}: exact {:.4}, estimate {:.4} in [{low:.4}, {high:.4}]",
+                b.k, e.silhouette, b.silhouette
+            );
+            assert!(
+                low - 1e-6 <= e.silhouette && e.silhouette <= high + 1e-6,
+                "{name}, k = {}: {} outside [{low}, {high}]",
+                b.k,
+                e.silhouette
+            );
+            assert!((b.silhouette - e.silhouette).abs() < 0.02, "{name}");
+            assert_eq!(e.silhouette_bounds, [e.silhouette, e.silhouette]);
+        }
+    }
+}
+
+#[test]
+fn base_cluster_results_keep_their_shape() {
+    // Every participant in exactly one group, groups numbered by their lowest member, centroids
+    // the members' mean positions, deterministic for a seed.
+    let conversation = planted(31, 900, 200, 20, 3, 70);
+    let options = GroupingOptions {
+        seed: 5,
+        ..GroupingOptions::default()
+    };
+    let result = groups(&conversation, &options);
+    assert_eq!(result, groups(&conversation, &options));
+    let mut seen = BTreeSet::new();
+    let mut lowest = Vec::new();
+    for (g, group) in result.groups.iter().enumerate() {
+        lowest.push(group.members[0]);
+        for p in &group.members {
+            assert!(seen.insert(*p), "{p:?} in two groups");
+        }
+        let members: Vec<_> = result
+            .participants
+            .iter()
+            .filter(|p| p.group == g)
+            .collect();
+        assert_eq!(members.len(), group.members.len());
+        for axis in 0..2 {
+            let mean = members.iter().map(|p| p.position[axis]).sum::<f64>() / members.len() as f64;
+            assert!((group.centroid[axis] - mean).abs() < 1e-9);
+        }
+    }
+    assert_eq!(seen.len(), result.participants.len());
+    assert!(lowest.windows(2).all(|w| w[0] < w[1]), "{lowest:?}");
+    assert!((-1.0..=1.0).contains(&result.silhouette));
 }

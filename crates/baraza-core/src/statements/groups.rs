@@ -28,10 +28,10 @@ pub struct GroupingOptions {
     pub kmeans_restarts: usize,
     /// Lloyd iterations per k-means run at most. Default 100; at least 1.
     pub kmeans_max_iterations: usize,
-    /// With more eligible participants than this, they are first gathered into this many base
-    /// clusters by k-means, and k is chosen on the base clusters (weighted by size), as Polis
-    /// does; with this many or fewer, every participant is its own base cluster and the
-    /// silhouette is exact. Default 100, as Polis; at least `max_groups`.
+    /// With more eligible participants than this, the silhouette that chooses k is estimated,
+    /// with guaranteed bounds, from this many base clusters (k-means on the participants'
+    /// positions, as Polis forms them) instead of computed over every pair of participants;
+    /// with this many or fewer it is exact. Default 100, as Polis; at least `max_groups`.
     pub base_clusters: usize,
     /// Subspace iterations at most. Default 100 (an iteration is one pass over the votes: about
     /// 20 ms at 5,000,000 votes; conversations with distinct groups converge in 10–30); at
@@ -277,8 +277,12 @@ pub struct OpinionGroup {
 pub struct KScore {
     /// Number of groups.
     pub k: usize,
-    /// Mean silhouette, in [−1, 1].
+    /// Mean silhouette, in [−1, 1]: exact up to about 1e-6 when every participant is their own
+    /// base cluster, else the estimate from base clusters.
     pub silhouette: f64,
+    /// Where the exact mean silhouette is guaranteed to lie: `[silhouette, silhouette]` when
+    /// it was computed exactly, else the bounds of the base-cluster estimate (module docs).
+    pub silhouette_bounds: [f64; 2],
 }
 
 /// The opinion groups of a conversation; see the [module docs](super) for the method.
@@ -389,35 +393,38 @@ impl Conversation {
             })
             .collect();
 
-        // k-means for each k, chosen by silhouette, on the base clusters.
+        // k-means on the participants for each k, chosen by silhouette.
         let distinct = count_distinct(&positions, options.max_groups);
         if distinct < 2 {
             return Err(GroupingError::NoDistinctOpinions { eligible: n });
         }
         let ones = vec![1.0; n];
-        let base = (n > options.base_clusters)
-            .then(|| {
-                let mut rng = SplitMix64::new(mix(options.seed ^ BASE_CLUSTER_SALT));
-                kmeans::kmeans(
-                    &positions,
-                    &ones,
-                    options.base_clusters,
-                    &mut rng,
-                    1,
-                    options.kmeans_max_iterations,
-                )
-            })
-            // Base centres could in theory all coincide; then cluster the participants.
-            .filter(|base| count_distinct(&base.centroids, 1) >= 2);
-        let (points, weights, distinct) = match &base {
-            None => (positions.as_slice(), ones.clone(), distinct),
+        // Base clusters, only to estimate the silhouette of many participants.
+        let base = (n > options.base_clusters).then(|| {
+            let mut rng = SplitMix64::new(mix(options.seed ^ BASE_CLUSTER_SALT));
+            kmeans::kmeans(
+                &positions,
+                &ones,
+                options.base_clusters,
+                &mut rng,
+                1,
+                options.kmeans_max_iterations.min(BASE_CLUSTER_ITERATIONS),
+            )
+        });
+        let score = |labels: &[usize], k: usize| match &base {
+            None => {
+                let exact = kmeans::silhouette(&positions, &ones, labels, k);
+                (exact, [exact, exact])
+            }
             Some(base) => {
-                let mut sizes = vec![0.0; base.centroids.len()];
-                for &label in &base.labels {
-                    sizes[label] += 1.0;
-                }
-                let distinct = count_distinct(&base.centroids, options.max_groups);
-                (base.centroids.as_slice(), sizes, distinct)
+                let (estimate, low, high) = kmeans::silhouette_by_cells(
+                    &positions,
+                    labels,
+                    k,
+                    &base.labels,
+                    base.centroids.len(),
+                );
+                (estimate, [low, high])
             }
         };
         let top_k = options.max_groups.min(distinct).min(n - 1);
@@ -426,21 +433,22 @@ impl Conversation {
         let mut best: Option<(f64, kmeans::Clustering)> = None;
         for k in options.min_groups..=top_k {
             let clustering = kmeans::kmeans(
-                points,
-                &weights,
+                &positions,
+                &ones,
                 k,
                 &mut rng,
                 options.kmeans_restarts,
                 options.kmeans_max_iterations,
             );
             let k_found = clustering.centroids.len();
-            let score = kmeans::silhouette(points, &weights, &clustering.labels, k_found);
+            let (silhouette, silhouette_bounds) = score(&clustering.labels, k_found);
             silhouette_by_k.push(KScore {
                 k,
-                silhouette: score,
+                silhouette,
+                silhouette_bounds,
             });
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, clustering));
+            if best.as_ref().is_none_or(|(s, _)| silhouette > *s) {
+                best = Some((silhouette, clustering));
             }
         }
         let (silhouette, clustering) = match best {
@@ -449,32 +457,21 @@ impl Conversation {
             None => {
                 let k = top_k.max(2);
                 let clustering = kmeans::kmeans(
-                    points,
-                    &weights,
+                    &positions,
+                    &ones,
                     k,
                     &mut rng,
                     options.kmeans_restarts,
                     options.kmeans_max_iterations,
                 );
-                let score = kmeans::silhouette(points, &weights, &clustering.labels, k);
+                let (silhouette, silhouette_bounds) = score(&clustering.labels, k);
                 silhouette_by_k.push(KScore {
                     k,
-                    silhouette: score,
+                    silhouette,
+                    silhouette_bounds,
                 });
-                (score, clustering)
+                (silhouette, clustering)
             }
-        };
-        // From base clusters to participants: Lloyd's iterations on every participant, from
-        // the groups' centres, so each participant ends in the group whose centre is nearest
-        // (Polis keeps each base cluster whole instead).
-        let clustering = match &base {
-            None => clustering,
-            Some(_) => kmeans::lloyd(
-                &positions,
-                &ones,
-                clustering.centroids,
-                options.kmeans_max_iterations,
-            ),
         };
 
         // Number groups by their first (lowest-id) member.
@@ -561,9 +558,13 @@ impl Conversation {
     }
 }
 
-/// Salts the seed of the base-cluster draws, so that with base clusters off the group k-means
-/// draws the same numbers as ever.
+/// Salts the seed of the base-cluster draws, so that the group k-means draws the same numbers
+/// with or without base clusters.
 const BASE_CLUSTER_SALT: u64 = 0xBA5E_C1A5_7E55_0001;
+
+/// Lloyd iterations for the base clusters at most. They only cut the participants into cells
+/// for the silhouette estimate, whose bounds hold for any cut; a closer fit only narrows them.
+const BASE_CLUSTER_ITERATIONS: usize = 20;
 
 /// Distinct positions, counting no further than `limit + 1`.
 fn count_distinct(points: &[Point], limit: usize) -> usize {

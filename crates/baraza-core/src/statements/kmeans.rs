@@ -81,6 +81,10 @@ enum NearestCentre<'a> {
     ByX(Vec<(Point, usize)>),
 }
 
+/// From this many points, [`lloyd_bounded`] pays off even with a few centres (most points sit
+/// well inside their group after the first iterations).
+const BOUNDED_FROM_POINTS: usize = 4_096;
+
 /// Up to this many centres, a plain scan is fastest.
 const SCAN_UP_TO: usize = 16;
 
@@ -238,14 +242,14 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
 /// Lloyd's iterations from `centroids` until no label changes or `max_iterations`; the result's
 /// labels and centroids agree (every point is labelled with its nearest centroid, every
 /// centroid is its points' weighted mean) and no group is empty. Many centres (base clusters)
-/// take [`lloyd_bounded`], which gives the same clustering faster.
+/// and many points take [`lloyd_bounded`], which gives the same clustering faster.
 pub(crate) fn lloyd(
     points: &[Point],
     weights: &[f64],
     centroids: Vec<Point>,
     max_iterations: usize,
 ) -> Clustering {
-    if centroids.len() > SCAN_UP_TO {
+    if centroids.len() > SCAN_UP_TO || points.len() > BOUNDED_FROM_POINTS {
         lloyd_bounded(points, weights, centroids, max_iterations)
     } else {
         lloyd_plain(points, weights, centroids, max_iterations)
@@ -493,6 +497,120 @@ pub(crate) fn silhouette(points: &[Point], weights: &[f64], labels: &[usize], k:
     (total / total_weight).clamp(-1.0, 1.0)
 }
 
+/// The mean silhouette of a partition of many points, estimated from cells, with a guaranteed
+/// interval around it.
+///
+/// The points are cut into cells: the members of one base cluster (`base`, from k-means with
+/// many centres) that share a group. Each cell is replaced by its mean and its member count, so
+/// a participant's mean distance to a group costs one distance per cell of that group, not per
+/// member: O(points × cells) in all. By the triangle inequality, replacing a member q by its
+/// cell's mean c moves a participant's distance to it by at most ‖q − c‖; so the estimated mean
+/// distance to group g is off by at most E_g / n_g (E_g: the sum of ‖q − c‖ over g's members, n_g
+/// its size; n_g − 1 for the participant's own group). The silhouette s = (b − a) / max(a, b)
+/// rises with b and falls with a, so evaluating it at the ends of those ranges brackets every
+/// participant's exact value, and the means of the ends bracket the exact mean silhouette.
+///
+/// Returns (estimate, lowest possible, highest possible). Needs k ≥ 2.
+pub(crate) fn silhouette_by_cells(
+    points: &[Point],
+    labels: &[usize],
+    k: usize,
+    base: &[usize],
+    base_count: usize,
+) -> (f64, f64, f64) {
+    let n = points.len();
+    if n == 0 || k < 2 {
+        return (0.0, 0.0, 0.0);
+    }
+    // Cells by (group, base cluster), so each group's cells are one contiguous run.
+    let cell_of = |i: usize| labels[i] * base_count + base[i];
+    let mut count = vec![0u32; k * base_count];
+    let mut sum = vec![[0.0f64; 2]; k * base_count];
+    for (i, p) in points.iter().enumerate() {
+        let cell = cell_of(i);
+        count[cell] += 1;
+        sum[cell][0] += p[0];
+        sum[cell][1] += p[1];
+    }
+    let centre: Vec<Point> = sum
+        .iter()
+        .zip(&count)
+        .map(|(s, &c)| {
+            let c = f64::from(c.max(1));
+            [s[0] / c, s[1] / c]
+        })
+        .collect();
+    // Quantisation error per group: Σ ‖q − c‖ over its members.
+    let mut group_error = vec![0.0f64; k];
+    let mut group_size = vec![0.0f64; k];
+    for (i, &p) in points.iter().enumerate() {
+        group_error[labels[i]] += distance2(p, centre[cell_of(i)]).sqrt();
+        group_size[labels[i]] += 1.0;
+    }
+    // The non-empty cells, laid out group by group, in single precision for the vectorised
+    // distance sums (their rounding, about 1e-7 relative, is far inside the bounds).
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    let mut ws = Vec::new();
+    let mut starts = vec![0usize; k + 1];
+    for g in 0..k {
+        for cell in g * base_count..(g + 1) * base_count {
+            if count[cell] > 0 {
+                xs.push(centre[cell][0] as f32);
+                ys.push(centre[cell][1] as f32);
+                ws.push(count[cell] as f32);
+            }
+        }
+        starts[g + 1] = xs.len();
+    }
+    let score = |a: f64, b: f64| {
+        let max = a.max(b);
+        if max > 0.0 && max.is_finite() {
+            (b - a) / max
+        } else {
+            0.0
+        }
+    };
+    let (mut estimate, mut low, mut high) = (0.0, 0.0, 0.0);
+    for (i, &p) in points.iter().enumerate() {
+        let own = labels[i];
+        if group_size[own] <= 1.0 {
+            continue;
+        }
+        let (mut a, mut a_error) = (0.0, 0.0);
+        let (mut b, mut b_low, mut b_high) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+        let (x, y) = (p[0] as f32, p[1] as f32);
+        for g in 0..k {
+            let range = starts[g]..starts[g + 1];
+            if range.is_empty() {
+                continue;
+            }
+            let total = sum_distances(x, y, &xs[range.clone()], &ys[range.clone()], &ws[range]);
+            if g == own {
+                // The participant itself stands at its cell's mean in `total`; take it out.
+                let itself = distance2(p, centre[cell_of(i)]).sqrt();
+                a = (total - itself).max(0.0) / (group_size[g] - 1.0);
+                a_error = group_error[g] / (group_size[g] - 1.0);
+            } else {
+                let mean = total / group_size[g];
+                let error = group_error[g] / group_size[g];
+                b = b.min(mean);
+                b_low = b_low.min((mean - error).max(0.0));
+                b_high = b_high.min(mean + error);
+            }
+        }
+        estimate += score(a, b);
+        low += score(a + a_error, b_low);
+        high += score((a - a_error).max(0.0), b_high);
+    }
+    let n = n as f64;
+    (
+        (estimate / n).clamp(-1.0, 1.0),
+        (low / n).clamp(-1.0, 1.0),
+        (high / n).clamp(-1.0, 1.0),
+    )
+}
+
 /// Σ w[j]·√((x − xs[j])² + (y − ys[j])²): eight single-precision lanes per block of 1,024
 /// points, each block's sum added in double precision.
 fn sum_distances(x: f32, y: f32, xs: &[f32], ys: &[f32], ws: &[f32]) -> f64 {
@@ -610,7 +728,7 @@ mod tests {
             .collect();
         points.extend((0..500).map(|i| [(i % 5) as f64, (i % 7) as f64]));
         let weights: Vec<f64> = (0..points.len()).map(|i| (i % 4 + 1) as f64).collect();
-        for k in [20, 60, 100] {
+        for k in [2, 3, 5, 20, 60, 100] {
             let start = seed_centroids(&points, &weights, k, &mut rng);
             let plain = lloyd_plain(&points, &weights, start.clone(), 100);
             let bounded = lloyd_bounded(&points, &weights, start, 100);
@@ -618,6 +736,44 @@ mod tests {
             assert_eq!(plain.centroids, bounded.centroids, "k = {k}");
             assert_eq!(plain.inertia, bounded.inertia, "k = {k}");
         }
+    }
+
+    #[test]
+    fn the_cell_silhouette_brackets_the_exact_one() {
+        let mut rng = SplitMix64::new(5);
+        let points: Vec<Point> = (0..1_500)
+            .map(|i| {
+                let centre = [(i % 3) as f64 * 2.0, (i % 3 == 2) as u8 as f64 * 2.5];
+                [
+                    centre[0] + rng.next_f64() * 2.0 - 1.0,
+                    centre[1] + rng.next_f64() * 2.0 - 1.0,
+                ]
+            })
+            .collect();
+        let ones = vec![1.0; points.len()];
+        let base = kmeans(&points, &ones, 40, &mut rng, 1, 20);
+        for k in 2..=5 {
+            let groups = kmeans(&points, &ones, k, &mut rng, 2, 100);
+            let exact = silhouette(&points, &ones, &groups.labels, k);
+            let (estimate, low, high) =
+                silhouette_by_cells(&points, &groups.labels, k, &base.labels, 40);
+            assert!(
+                low <= exact + 1e-6 && exact <= high + 1e-6,
+                "k = {k}: {exact} not in [{low}, {high}]"
+            );
+            assert!(low <= estimate && estimate <= high, "k = {k}");
+            assert!(
+                (estimate - exact).abs() < 0.02,
+                "k = {k}: {estimate} vs {exact}"
+            );
+        }
+        // With every point its own base cluster, the cells are exact.
+        let own: Vec<usize> = (0..points.len()).collect();
+        let groups = kmeans(&points, &ones, 3, &mut rng, 2, 100);
+        let exact = silhouette(&points, &ones, &groups.labels, 3);
+        let (estimate, low, high) =
+            silhouette_by_cells(&points, &groups.labels, 3, &own, points.len());
+        assert!((estimate - exact).abs() < 1e-5 && (high - low).abs() < 1e-12);
     }
 
     #[test]

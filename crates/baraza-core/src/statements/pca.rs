@@ -88,12 +88,6 @@ impl CenteredVotes {
     )]
     fn gram_times(&self, v: &[Block], w: &mut [Block]) -> [[f64; BLOCK]; BLOCK] {
         w.fill([0.0; BLOCK]);
-        // Each column's block row and mean side by side: one memory access per vote, not two.
-        let packed: Vec<(Block, f64)> = v
-            .iter()
-            .zip(&self.column_means)
-            .map(|(&row, &mean)| (row, mean))
-            .collect();
         // The row's centred values, formed once and used twice.
         let mut centered: Vec<f64> = Vec::new();
         let mut h = [[0.0f64; BLOCK]; BLOCK];
@@ -103,8 +97,8 @@ impl CenteredVotes {
             centered.clear();
             let mut u = [0.0f64; BLOCK];
             for (&c, &raw) in columns.iter().zip(&self.raw[range]) {
-                let (vj, mean) = &packed[c as usize];
-                let x = f64::from(raw) - mean;
+                let x = f64::from(raw) - self.column_means[c as usize];
+                let vj = &v[c as usize];
                 centered.push(x);
                 for b in 0..BLOCK {
                     u[b] += x * vj[b];
