@@ -178,7 +178,7 @@ fn measure<M: Measurement>(
         eprintln!("{name}: {misplaced} participants outside their planted group");
         assert!(misplaced as u64 * 1000 <= shape.participants);
     }
-    if std::env::var_os("BARAZA_BENCH_EXACT").is_some() {
+    if group_name == "statements" && std::env::var_os("BARAZA_BENCH_EXACT").is_some() {
         // Once, on request (it takes O(participants²)): the exact path, every participant its
         // own base cluster, must find the same partition.
         let exact = conversation

@@ -292,7 +292,8 @@ pub struct KScore {
 pub struct OpinionGroups {
     /// The groups, numbered by their smallest participant id (group 0 holds the lowest).
     pub groups: Vec<OpinionGroup>,
-    /// Mean silhouette of the chosen grouping, in [−1, 1].
+    /// Mean silhouette of the chosen grouping, in [−1, 1] (estimated beyond `base_clusters`
+    /// participants; the chosen k's entry in `silhouette_by_k` has its bounds).
     pub silhouette: f64,
     /// Every k tried and its silhouette, in increasing k.
     pub silhouette_by_k: Vec<KScore>,

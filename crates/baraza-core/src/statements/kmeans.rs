@@ -1,5 +1,6 @@
-//! k-means on points of the plane (k-means++ seeding, Lloyd iterations) and the exact mean
-//! silhouette.
+//! k-means on weighted points of the plane (k-means++ seeding, Lloyd iterations, with Hamerly's
+//! bounds on many points), the exact mean silhouette, and its estimate with guaranteed bounds
+//! from base-cluster cells.
 
 /// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", OOPSLA
 /// 2014): a tiny seeded generator, good enough for choosing starting centres.
