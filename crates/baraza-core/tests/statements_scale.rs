@@ -337,3 +337,18 @@ fn base_cluster_results_keep_their_shape() {
     assert!(lowest.windows(2).all(|w| w[0] < w[1]), "{lowest:?}");
     assert!((-1.0..=1.0).contains(&result.silhouette));
 }
+
+#[test]
+fn fewer_base_clusters_than_groups_are_refused() {
+    let conversation = planted(41, 50, 20, 10, 2, 80);
+    let options = GroupingOptions {
+        base_clusters: 4,
+        ..GroupingOptions::default()
+    };
+    let error = conversation.opinion_groups(&options).unwrap_err();
+    assert_eq!(error.code(), baraza_core::ErrorCode::InvalidRequest);
+    assert_eq!(
+        error.to_string(),
+        "invalid grouping options: base_clusters must be at least max_groups (5); got 4"
+    );
+}
