@@ -45,9 +45,11 @@
 //!    component converges at the rate λ₅/λ₂ rather than λ₃/λ₂. The start block is pseudo-random
 //!    from the seed and the statement ids; the iteration stops when both Ritz vectors' residuals
 //!    ‖CᵀCv − θv‖ are at most `pca_tolerance` · θ₁, or after `pca_max_iterations`
-//!    ([`PrincipalComponents::converged`] says which). Each component is normalised to unit
-//!    length and its sign fixed so that its largest-magnitude entry (first by statement id on
-//!    ties) is positive.
+//!    ([`PrincipalComponents::converged`] says which; without distinct groups the leading
+//!    eigenvalues are close and the default 100 iterations may not reach the tolerance). Only
+//!    the raw votes are stored; each cᵢⱼ is formed from the vote and μⱼ as it is used, so the
+//!    iteration reads 5 bytes a vote. Each component is normalised to unit length and its sign
+//!    fixed so that its largest-magnitude entry (first by statement id on ties) is positive.
 //! 5. **Projection.** Participant i is placed at √(m / vᵢ) · Σⱼ cᵢⱼ·(pc₁ⱼ, pc₂ⱼ), with m the
 //!    number of columns and vᵢ the participant's votes: Polis' sparsity-aware projection, which
 //!    pushes participants who voted on few statements out from the centre.
@@ -56,14 +58,28 @@
 //!    below 2), Lloyd's algorithm runs from k-means++ seeding (Arthur & Vassilvitskii, 2007)
 //!    drawn from a SplitMix64 generator seeded with `seed`, `kmeans_restarts` times; the run
 //!    with the least within-group sum of squares is kept. An emptied group is re-seeded with the
-//!    point farthest from its centroid. The k with the highest mean silhouette (Rousseeuw, 1987;
-//!    a point alone in its group scores 0) wins, the smaller k on ties. The silhouette is taken
-//!    over every pair of eligible participants, O(participants²) time per k and O(participants)
-//!    memory; the distances are computed in single precision (vectorised) and summed in double
-//!    precision, which agrees with a double-precision silhouette to about 1e-6. (Polis first
-//!    clusters participants into 100 base clusters and runs the group k-means and the silhouette
-//!    on those; this module clusters participants directly.) Groups are numbered by their
-//!    smallest participant id, so group 0 holds the lowest id.
+//!    point farthest from its centroid. On many points, Lloyd's steps skip the points whose
+//!    centre is provably still the nearest (Hamerly's bounds, 2010), which changes no label.
+//!    The k with the highest mean silhouette (Rousseeuw, 1987; a point alone in its group
+//!    scores 0) wins, the smaller k on ties. Groups are numbered by their smallest participant
+//!    id, so group 0 holds the lowest id.
+//!    * **Up to `base_clusters` (100) eligible participants** the silhouette is exact, over
+//!      every pair, O(participants²); distances in single precision (vectorised), summed in
+//!      double precision, which agrees with a double-precision silhouette to about 1e-6.
+//!    * **Beyond**, it is estimated from **base clusters**, as Polis forms them: k-means with
+//!      `base_clusters` centres on the participants' positions (one k-means++ run, at most 20
+//!      Lloyd steps). Each (base cluster, group) pair becomes a cell, replaced by its mean and
+//!      size, so a participant's mean distance to a group costs one distance per cell:
+//!      O(participants × cells) per k. **Error bound:** replacing a member by its cell's mean
+//!      moves any distance to it by at most its distance to that mean (triangle inequality), so
+//!      each estimated mean distance to group g is off by at most E_g / n_g (E_g: the members'
+//!      summed distance to their cells' means); the silhouette rises with b and falls with a,
+//!      so evaluating it at the ends of those ranges brackets the exact value. Each
+//!      [`KScore`] carries the estimate and `silhouette_bounds`, the interval that is
+//!      guaranteed to hold the exact mean silhouette. (Polis runs the group k-means and the
+//!      silhouette on the base clusters themselves; here the groups are still formed from every
+//!      participant, so they are the groups the exact computation forms whenever it would
+//!      choose the same k.)
 //! 7. **Representative statements** ("repness", `repness.clj`). For group g and statement j, with
 //!    nₐ agrees, n_d disagrees and nₛ votes (pass included) by members of g, and the same counts
 //!    summed over all other groups (the "rest", subscript r):

@@ -5,14 +5,15 @@ use super::kmeans::Point;
 
 /// The centred vote matrix C in compressed sparse row form: row i holds cᵢⱼ = xᵢⱼ − μⱼ for the
 /// statements j participant i voted on; every other entry is 0 (mean imputation).
+///
+/// Only the raw votes are stored (5 bytes a vote); each cᵢⱼ is formed as it is used, from the
+/// vote and the column mean, so a pass over 5,000,000 votes reads 25 MB instead of 60 MB.
 #[derive(Debug, Clone)]
 pub(crate) struct CenteredVotes {
     pub(crate) row_starts: Vec<usize>,
     pub(crate) columns: Vec<u32>,
     /// Raw votes (+1, 0, −1), parallel to `columns`.
     pub(crate) raw: Vec<i8>,
-    /// Centred values, parallel to `columns`.
-    pub(crate) centered: Vec<f64>,
     pub(crate) column_means: Vec<f64>,
 }
 
@@ -35,16 +36,10 @@ impl CenteredVotes {
             .zip(&counts)
             .map(|(&s, &n)| if n > 0 { s / f64::from(n) } else { 0.0 })
             .collect();
-        let centered = columns
-            .iter()
-            .zip(&raw)
-            .map(|(&c, &v)| f64::from(v) - column_means[c as usize])
-            .collect();
         Self {
             row_starts,
             columns,
             raw,
-            centered,
             column_means,
         }
     }
@@ -61,14 +56,18 @@ impl CenteredVotes {
         self.row_starts[i]..self.row_starts[i + 1]
     }
 
+    /// The centred entry cᵢⱼ stored at `at`.
+    #[cfg(test)]
+    pub(crate) fn centered(&self, at: usize) -> f64 {
+        f64::from(self.raw[at]) - self.column_means[self.columns[at] as usize]
+    }
+
     /// Row i of C times the block `v` (one row of `BLOCK` entries per column of C).
     fn row_times<const B: usize>(&self, i: usize, v: &[[f64; B]]) -> [f64; B] {
         let range = self.row(i);
         let mut acc = [0.0f64; B];
-        for (&c, &x) in self.columns[range.clone()]
-            .iter()
-            .zip(&self.centered[range])
-        {
+        for (&c, &raw) in self.columns[range.clone()].iter().zip(&self.raw[range]) {
+            let x = f64::from(raw) - self.column_means[c as usize];
             let vj = &v[c as usize];
             for b in 0..B {
                 acc[b] += x * vj[b];
@@ -89,19 +88,28 @@ impl CenteredVotes {
     )]
     fn gram_times(&self, v: &[Block], w: &mut [Block]) -> [[f64; BLOCK]; BLOCK] {
         w.fill([0.0; BLOCK]);
+        // The row's centred values, formed once and used twice.
+        let mut centered: Vec<f64> = Vec::new();
         let mut h = [[0.0f64; BLOCK]; BLOCK];
         for i in 0..self.n_rows() {
-            let u = self.row_times(i, v);
+            let range = self.row(i);
+            let columns = &self.columns[range.clone()];
+            centered.clear();
+            let mut u = [0.0f64; BLOCK];
+            for (&c, &raw) in columns.iter().zip(&self.raw[range]) {
+                let x = f64::from(raw) - self.column_means[c as usize];
+                let vj = &v[c as usize];
+                centered.push(x);
+                for b in 0..BLOCK {
+                    u[b] += x * vj[b];
+                }
+            }
             for a in 0..BLOCK {
                 for b in a..BLOCK {
                     h[a][b] += u[a] * u[b];
                 }
             }
-            let range = self.row(i);
-            for (&c, &x) in self.columns[range.clone()]
-                .iter()
-                .zip(&self.centered[range])
-            {
+            for (&c, &x) in columns.iter().zip(&centered) {
                 let wj = &mut w[c as usize];
                 for b in 0..BLOCK {
                     wj[b] += x * u[b];
@@ -365,7 +373,7 @@ mod tests {
             for a in range.clone() {
                 for b in range.clone() {
                     gram[c.columns[a] as usize][c.columns[b] as usize] +=
-                        c.centered[a] * c.centered[b];
+                        c.centered(a) * c.centered(b);
                 }
             }
         }
