@@ -9,7 +9,7 @@ use baraza_server::storage::Role;
 use serde_json::{Value, json};
 use support::staff::{admin_get, admin_post};
 use support::{
-    TestServer, ballot, ballots_uri, get, multiple_choice_spec, poll_uri, post_json,
+    TestServer, ballot, ballots_uri, get, multiple_choice_spec, now, poll_uri, post_json,
     single_choice_spec, voter,
 };
 
@@ -539,4 +539,41 @@ async fn a_large_export_streams_every_row() {
         .await;
     let text = String::from_utf8(export.body.to_vec()).expect("UTF-8");
     assert_eq!(text.split_terminator("\r\n").count(), 1 + ballots as usize);
+}
+
+#[tokio::test]
+async fn a_poll_cannot_take_the_slug_of_a_feedback_form_or_a_consultation() {
+    let server = TestServer::new().await;
+    baraza_server::seed::seed_demo(&server.database, now())
+        .await
+        .expect("demo seeded");
+    let water = server
+        .staff_token("a@water.go.ke", Role::Editor, WATER)
+        .await;
+    let polls_before = server.poll_count().await;
+    for slug in [
+        baraza_server::seed::DEMO_FEEDBACK_FORM,
+        baraza_server::seed::DEMO_CONSULTATION,
+    ] {
+        server
+            .send(admin_post(
+                POLLS,
+                &water,
+                single_choice_spec(slug).to_string(),
+            ))
+            .await
+            .assert_error(StatusCode::CONFLICT, "slug_taken");
+        server
+            .send(get(&poll_uri(slug)))
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "poll_not_found");
+    }
+    assert_eq!(server.poll_count().await, polls_before);
+    assert!(
+        server
+            .audit_log(WATER)
+            .await
+            .iter()
+            .all(|entry| entry.action != "poll.create")
+    );
 }

@@ -53,6 +53,20 @@ impl Database {
         let notify = self.engine() == EngineKind::Postgres;
         let created: bool = with_pool!(&self.inner.engine, pool => {
             let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            // Slugs are unique across instruments: a poll may not take a feedback form's or a
+            // consultation's slug (their public paths differ, but staff and exports name
+            // instruments by slug alone). Polls themselves are guarded by the primary key below.
+            let other_instrument: Option<i32> = sqlx::query_scalar(
+                "SELECT 1 FROM feedback_forms WHERE slug = $1 \
+                 UNION ALL SELECT 1 FROM consultations WHERE slug = $1 LIMIT 1",
+            )
+            .bind(poll.slug().as_str())
+            .fetch_optional(&mut *transaction)
+            .await
+            .context("cannot check the slug")?;
+            if other_instrument.is_some() {
+                return Err(CreatePollError::SlugTaken);
+            }
             let inserted: Option<String> = sqlx::query_scalar(
                 "INSERT INTO polls (slug, definition, created_at, organisation_slug) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING RETURNING slug",
