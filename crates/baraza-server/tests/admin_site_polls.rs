@@ -6,9 +6,11 @@
 mod support;
 
 use axum::http::StatusCode;
-use baraza_server::storage::Role;
+use baraza_core::Slug;
+use baraza_core::v1::BallotSubmission;
+use baraza_server::storage::{Channel, Role};
 use support::site::{HOST, Member, ORIGIN, form_body, html, site_post_from};
-use support::{TestServer, ballot, ballots_uri, get, poll_uri, post_json, voter};
+use support::{TestServer, ballot, ballots_uri, get, now, poll_uri, post_json, voter};
 
 const WATER: &str = "ministry-of-water";
 const HEALTH: &str = "ministry-of-health";
@@ -593,4 +595,57 @@ async fn a_poll_of_twenty_options_in_three_languages_fits_the_form() {
         // Derived identifiers stop at 48 characters.
         "19-une-r-ponse-assez-longue-crite-avec-des-accen"
     );
+}
+
+#[tokio::test]
+async fn the_poll_page_shows_ballots_by_channel() {
+    let server = TestServer::new().await;
+    let editor = editor(&server).await;
+    let created = server.post_as(&editor, NEW_POLL, &kiosk_poll()).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let opened = server
+        .post_as(&editor, "/admin/polls/kiosk-hours/open", &[("when", "now")])
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    // Three ballots from the web, one from a phone by SMS (stored as the SMS route stores it).
+    for n in 0..3 {
+        let response = server
+            .send(post_json(
+                &ballots_uri("kiosk-hours"),
+                ballot(&["evening"], &voter(n)),
+            ))
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED);
+    }
+    let poll = server
+        .database
+        .poll(&Slug::parse("kiosk-hours").expect("slug"))
+        .await
+        .expect("read")
+        .expect("the poll");
+    let submission = BallotSubmission {
+        selections: vec!["early-morning".into()],
+        voter: format!("phone-{}", "ab".repeat(20)),
+    };
+    let sms_ballot = poll
+        .validate_ballot(&submission, now())
+        .expect("a valid ballot");
+    server
+        .database
+        .insert_ballot_via(sms_ballot, now(), Channel::Sms)
+        .await
+        .expect("stored");
+
+    let page = html(&server.get_as(&editor, "/admin/polls/kiosk-hours").await);
+    assert!(
+        page.contains("<caption>Ballots by channel</caption>"),
+        "{page}"
+    );
+    for row in [
+        r#"<tr><th scope="row">Web</th><td class="numeric">3</td><td class="numeric">75.0%</td></tr>"#,
+        r#"<tr><th scope="row">SMS</th><td class="numeric">1</td><td class="numeric">25.0%</td></tr>"#,
+        r#"<tr><th scope="row">USSD</th><td class="numeric">0</td><td class="numeric">0.0%</td></tr>"#,
+    ] {
+        assert!(page.contains(row), "{row} missing from {page}");
+    }
 }

@@ -418,7 +418,7 @@ pub(crate) async fn edit_poll_form(
         return role_refused(t);
     }
     if poll.status() != PollStatus::Draft {
-        let view = PollView::new(&state, &poll, &member, t, settings, &headers)?;
+        let view = PollView::new(&state, &poll, &member, t, settings, &headers).await?;
         return view.render(StatusCode::CONFLICT, &session, None, Some(t.not_a_draft));
     }
     render_form(
@@ -448,7 +448,7 @@ pub(crate) async fn update_poll(
         return role_refused(t);
     }
     if poll.status() != PollStatus::Draft {
-        let view = PollView::new(&state, &poll, &member, t, settings, &headers)?;
+        let view = PollView::new(&state, &poll, &member, t, settings, &headers).await?;
         return view.render(StatusCode::CONFLICT, &session, None, Some(t.not_a_draft));
     }
     let context = edit_context(t, &session, &member, poll.slug());

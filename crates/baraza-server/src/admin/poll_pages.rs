@@ -33,6 +33,8 @@ use super::site::{
 };
 use super::texts::Texts;
 use crate::AppState;
+use crate::api::polls::shares_in_tenths;
+use crate::storage::Channel;
 use crate::storage::{Actor, AuditEntry, Membership, StaffSession};
 
 /// The poll `slug` and the member's membership of its organisation; `None` (answered `404`)
@@ -194,7 +196,7 @@ async fn change_phase(
                 PhaseRefusal::ClosingPassed => t.cannot_open_closing_passed,
                 PhaseRefusal::WrongPhase => t.cannot_change_phase,
             };
-            let view = PollView::new(state, &poll, &member, t, settings, headers)?;
+            let view = PollView::new(state, &poll, &member, t, settings, headers).await?;
             return view.render(StatusCode::CONFLICT, &session, None, Some(problem));
         }
     };
@@ -250,7 +252,7 @@ pub(crate) async fn show_poll(
         "closed" => Some(t.closed_notice),
         _ => None,
     };
-    let view = PollView::new(&state, &poll, &member, t, settings, &headers)?;
+    let view = PollView::new(&state, &poll, &member, t, settings, &headers).await?;
     view.render(StatusCode::OK, &session, notice, None)
 }
 
@@ -284,13 +286,23 @@ pub(crate) struct PollView {
     /// Whether citizens can see the poll, so the live widget has something to show.
     previewable: bool,
     total_ballots: u64,
+    /// Ballots by channel (web, SMS, USSD), from the running counts.
+    channels: Vec<ChannelRow>,
     chart: Chart,
     chart_width: u32,
     snippet: String,
 }
 
+/// One row of the ballots-by-channel table.
+pub(crate) struct ChannelRow {
+    name: &'static str,
+    count: u64,
+    /// The share of all ballots, e.g. `62.5%`.
+    share: String,
+}
+
 impl PollView {
-    pub(crate) fn new(
+    pub(crate) async fn new(
         state: &AppState,
         poll: &Poll,
         member: &Membership,
@@ -301,6 +313,26 @@ impl PollView {
         let now = state.now();
         let phase = poll.phase_at(now);
         let tally = state.database.tally(poll)?;
+        let channel_counts = state.database.channel_counts(poll.slug()).await?;
+        let tenths = shares_in_tenths(
+            &channel_counts
+                .iter()
+                .map(|(_, count)| *count)
+                .collect::<Vec<_>>(),
+        );
+        let channels = channel_counts
+            .iter()
+            .zip(tenths)
+            .map(|((channel, count), tenths)| ChannelRow {
+                name: match channel {
+                    Channel::Web => t.channel_web,
+                    Channel::Sms => t.channel_sms,
+                    Channel::Ussd => t.channel_ussd,
+                },
+                count: *count,
+                share: format!("{}.{}%", tenths / 10, tenths % 10),
+            })
+            .collect();
         let may_author = member.role.may_author();
         let (min, max) = poll.selection_range();
         let kind = match poll.kind() {
@@ -334,6 +366,7 @@ impl PollView {
             may_export: member.role.may_export(),
             previewable: phase != PollPhase::Draft,
             total_ballots: tally.total_ballots(),
+            channels,
             chart: Chart::new(poll, &tally, t.lang, t),
             chart_width: CHART_WIDTH,
             snippet: embed_snippet(&base_url(settings, headers), poll.slug()),

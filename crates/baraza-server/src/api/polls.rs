@@ -118,7 +118,7 @@ pub(crate) struct ChannelShare {
 
 /// Shares of `counts` in tenths of a percent that add up to exactly 1000 (largest remainder);
 /// all zero when there is nothing to share.
-fn shares_in_tenths(counts: &[u64]) -> Vec<u32> {
+pub(crate) fn shares_in_tenths(counts: &[u64]) -> Vec<u32> {
     let total: u64 = counts.iter().sum();
     if total == 0 {
         return vec![0; counts.len()];
