@@ -4,7 +4,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { axeViolations, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+import {
+  assertNoAxeViolations,
+  launchBrowser,
+  startHostSite,
+  withServerAndPage,
+} from "./support.mjs";
 
 const FORM = 'baraza-feedback[form="water-page-feedback"]';
 
@@ -16,23 +21,9 @@ after(async () => {
   await browser?.close();
 });
 
-async function withDemo(body, { expectedErrors = [], serverOptions = {} } = {}) {
-  const server = await startServer(serverOptions);
-  const errors = [];
-  const page = await newPage(browser, errors);
-  try {
-    await body({ server, page });
-    const unexpected = errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e)));
-    assert.deepEqual(unexpected, [], "the page logged errors");
-  } finally {
-    await page.close();
-    await server.stop();
-  }
-}
+/** Runs `body` with a fresh server and page (see `withServerAndPage`). */
+const withDemo = (body, options) => withServerAndPage(browser, body, options);
 
-async function assertNoAxeViolations(page, state) {
-  assert.deepEqual(await axeViolations(page), [], `axe-core found violations in the ${state} state`);
-}
 
 /** Every stored response of the demo form, read straight from the SQLite file. */
 function storedResponses(databasePath) {

@@ -3,12 +3,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  axeViolations,
+  assertNoAxeViolations,
   launchBrowser,
   newPage,
   startHostSite,
-  startServer,
   storedBallots,
+  withServerAndPage,
 } from "./support.mjs";
 
 const TARIFFS = 'baraza-poll[poll="water-tariffs-2027"]';
@@ -23,25 +23,9 @@ after(async () => {
   await browser?.close();
 });
 
-/** Runs `body` with a fresh server and page; fails on page errors not in `expectedErrors`. */
-async function withDemo(body, { expectedErrors = [], serverOptions = {} } = {}) {
-  const server = await startServer(serverOptions);
-  const errors = [];
-  const page = await newPage(browser, errors);
-  try {
-    await body({ server, page });
-    const unexpected = errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e)));
-    assert.deepEqual(unexpected, [], "the page logged errors");
-  } finally {
-    await page.close();
-    await server.stop();
-  }
-}
+/** Runs `body` with a fresh server and page (see `withServerAndPage`). */
+const withDemo = (body, options) => withServerAndPage(browser, body, options);
 
-async function assertNoAxeViolations(page, state) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core found accessibility violations in the ${state} state`);
-}
 
 /** What has focus inside a widget's shadow root. */
 function focusedInWidget(page, selector) {

@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests: a real Baraza server on a free port with its own SQLite
 // file, Debian's Chromium driven by playwright-core, axe-core, and an independent read of the
 // database file (Python's sqlite3, not our own code).
+import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -140,4 +141,27 @@ export function storedBallots(databasePath, pollSlug) {
     "print(json.dumps([{'voter': v, 'selections': json.loads(s)} for v, s in rows]))",
   ].join("\n");
   return JSON.parse(execFileSync("python3", ["-c", script, databasePath, pollSlug], { encoding: "utf8" }));
+}
+
+/**
+ * Runs `body({ server, page })` with a fresh demo server and a new page of `browser`; fails on
+ * page errors that match none of `expectedErrors`.
+ */
+export async function withServerAndPage(browser, body, { expectedErrors = [], serverOptions = {} } = {}) {
+  const server = await startServer(serverOptions);
+  const errors = [];
+  const page = await newPage(browser, errors);
+  try {
+    await body({ server, page });
+    const unexpected = errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e)));
+    assert.deepEqual(unexpected, [], "the page logged errors");
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+}
+
+/** Fails with axe-core's findings when the page, in `state`, has any accessibility violation. */
+export async function assertNoAxeViolations(page, state) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core found violations in the ${state} state`);
 }
