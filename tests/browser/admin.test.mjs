@@ -19,6 +19,7 @@ const WATER = "ministry-of-water";
 const EDITOR = "editor@water.go.ke";
 const ANALYST = "analyst@water.go.ke";
 const ADMIN = "admin@water.go.ke";
+const MODERATOR = "moderator@water.go.ke";
 
 let browser;
 before(async () => {
@@ -220,6 +221,119 @@ ${snippet}
       await editor.context.close();
 
       // A form sent back with its problems answers 422, which Chromium logs as a failed load.
+      const unexpected = errors.filter((e) => !/status of 422 \(Unprocessable Entity\)/.test(e));
+      assert.deepEqual(unexpected, [], "the pages logged errors");
+    } finally {
+      await server.stop();
+      await host.stop();
+    }
+  });
+
+  test("an editor creates and opens a consultation, a citizen comments on another site, a moderator publishes and answers it", async () => {
+    let hostPage = "";
+    const host = await startHostSite(() => hostPage);
+    const server = await startServer({ allowedOrigins: host.url });
+    const errors = [];
+    try {
+      for (const [email, role] of [[EDITOR, "editor"], [MODERATOR, "moderator"]]) {
+        createUser(server.databasePath, email, role);
+      }
+
+      // ── The editor writes the consultation, with a problem first ──
+      const editor = await newSession(errors);
+      await signIn(editor.page, server.url, EDITOR);
+      const page = editor.page;
+      await page.getByRole("link", { name: "Create a consultation" }).click();
+      await page.getByRole("heading", { level: 1, name: "Create a consultation" }).waitFor();
+      await assertAccessible(page, "the consultation form");
+      await page.locator("#slug").fill("kiosk-bylaw-2027");
+      await page.locator("#section_0_title_en").fill("Opening hours");
+      await page.getByRole("button", { name: "Save as a draft" }).click();
+      const summary = page.getByRole("alert");
+      await summary.getByRole("heading", { name: "There is a problem" }).waitFor();
+      assert.deepEqual(await summary.getByRole("link").allTextContents(), [
+        "Give the consultation a title in the default language",
+        "Write this section's text in the default language",
+      ]);
+      await assertAccessible(page, "the consultation form with problems");
+      await page.locator("#title_en").fill("Water kiosk by-law 2027");
+      await page.locator("#section_0_text_en").fill("Kiosks open from 6 in the morning to 9 at night.");
+      await page.getByRole("button", { name: "Save as a draft" }).click();
+      await page.getByRole("heading", { level: 1, name: "Water kiosk by-law 2027" }).waitFor();
+      await assertAccessible(page, "the draft consultation page");
+      await page.getByRole("button", { name: "Open for comments" }).click();
+      await page.getByText("The consultation is open for comments.").waitFor();
+      const snippet = await page.getByLabel("Code to paste").inputValue();
+      assert.equal(
+        snippet,
+        `<script type="module" src="${server.url}/widgets/baraza.js"></script>\n` +
+          `<baraza-consultation consultation="kiosk-bylaw-2027" server="${server.url}"></baraza-consultation>`,
+      );
+      const preview = page.frameLocator('iframe[title="Preview of the consultation widget"]');
+      await preview.locator("baraza-consultation").getByRole("region", { name: /^Section 1 / }).waitFor();
+      await assertAccessible(page, "the open consultation page");
+
+      // ── A citizen comments on a county page of another origin ──
+      hostPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>County water office</title></head>
+<body><main><h1>County water office</h1>
+${snippet}
+</main></body></html>`;
+      const citizen = await newSession(errors);
+      await citizen.page.goto(`${host.url}/`);
+      const section = citizen.page.locator("baraza-consultation").getByRole("region", { name: /^Section 1 / });
+      await section.getByRole("radio", { name: "Opposes" }).check();
+      await section.getByRole("textbox", { name: "Your comment" }).fill("Kiosks should open at 5, before work.");
+      await section.getByRole("button", { name: "Send" }).click();
+      await section.locator(".outcome", { hasText: "waiting for moderation" }).waitFor();
+
+      // ── The moderator publishes it from the queue, by keyboard, and answers it ──
+      const moderator = await newSession(errors);
+      await signIn(moderator.page, server.url, MODERATOR);
+      const mod = moderator.page;
+      await mod.getByRole("link", { name: "Moderation queue" }).click();
+      await mod.getByRole("heading", { level: 3, name: "Waiting for a decision (1)" }).waitFor();
+      await assertAccessible(mod, "the moderation queue");
+      await mod.getByRole("checkbox", { name: "Select comment 1" }).focus();
+      await mod.keyboard.press("Space");
+      assert.ok(await mod.getByRole("checkbox", { name: "Select comment 1" }).isChecked());
+      await mod.getByRole("button", { name: "Publish" }).focus();
+      await mod.keyboard.press("Enter");
+      await mod.getByRole("status").filter({ hasText: "Comments published: 1." }).waitFor();
+      await mod.getByText("Nothing is waiting for moderation.").waitFor();
+      await assertAccessible(mod, "the empty moderation queue");
+      await mod.goto(`${server.url}/admin/consultations/kiosk-bylaw-2027`);
+      await mod.getByLabel("Official answer to comment 1").fill("We will open the busiest kiosks at 5:30.");
+      await mod.getByRole("button", { name: "Publish the answer" }).click();
+      await mod.getByRole("status").filter({ hasText: "Your answer is published." }).waitFor();
+      await assertAccessible(mod, "the consultation page as a moderator");
+      assert.equal(await mod.getByRole("button", { name: "Close for comments" }).count(), 0, "a moderator does not run the consultation");
+
+      // The citizen sees the comment and the official answer after reloading.
+      await citizen.page.reload();
+      const official = citizen.page.locator("baraza-consultation").getByRole("complementary", { name: /^Official response #\d+$/ });
+      await official.getByText("We will open the busiest kiosks at 5:30.").waitFor();
+      await citizen.page.locator("baraza-consultation").getByText("Kiosks should open at 5, before work.").waitFor();
+      await citizen.context.close();
+
+      // ── The editor closes it and publishes the outcome; the pages in Kiswahili pass axe ──
+      await page.reload();
+      await page.getByRole("button", { name: "Close for comments" }).click();
+      await page.getByText("The consultation is closed.", { exact: false }).waitFor();
+      await page.getByLabel("Outcome (English)").fill("Kiosks will open at 5:30 from March.");
+      await page.getByRole("button", { name: "Publish the outcome" }).click();
+      await page.getByRole("status").filter({ hasText: "The outcome is published." }).waitFor();
+      assert.equal(await page.locator("#outcome-text").textContent(), "Kiosks will open at 5:30 from March.");
+      await assertAccessible(page, "the consultation page with its outcome");
+      await page.getByRole("link", { name: "Kiswahili" }).click();
+      await page.getByRole("heading", { level: 2, name: "Tuliuliza, mlisema, tulifanya" }).waitFor();
+      await assertAccessible(page, "the consultation page in Kiswahili");
+      await moderator.page.goto(`${server.url}/admin/organisations/ministry-of-water/moderation?lang=sw`);
+      await moderator.page.getByRole("heading", { level: 1, name: "Foleni ya udhibiti" }).waitFor();
+      await assertAccessible(moderator.page, "the moderation queue in Kiswahili");
+      await moderator.context.close();
+      await editor.context.close();
+
       const unexpected = errors.filter((e) => !/status of 422 \(Unprocessable Entity\)/.test(e));
       assert.deepEqual(unexpected, [], "the pages logged errors");
     } finally {

@@ -9,6 +9,10 @@
 //!   in en, fr and sw, `language`: which of them a request gets.
 //! - `poll_authoring`, `poll_form`: the poll form (create, edit drafts); `poll_pages`, `chart`:
 //!   opening, closing, results (SVG chart and table), downloads, embed code and preview; `audit_page`: the audit log.
+//! - `consultation_authoring`, `consultation_form`: the consultation form (create, edit
+//!   drafts); `consultation_pages`: opening, closing, comments by state, official answers,
+//!   section responses and the outcome, embed code and preview; `moderation`: the
+//!   organisation's moderation queue with bulk steps; `consultation_texts`: their words.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -30,8 +34,13 @@ pub mod accounts;
 mod audit_page;
 mod auth;
 mod chart;
+mod consultation_authoring;
+mod consultation_form;
+mod consultation_pages;
+mod consultation_texts;
 mod export;
 mod language;
+mod moderation;
 mod poll_authoring;
 mod poll_form;
 mod poll_pages;
@@ -59,6 +68,52 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/organisations/{organisation}/polls/new",
             get(poll_authoring::new_poll_form).post(poll_authoring::create_poll),
+        )
+        .route(
+            "/admin/organisations/{organisation}/consultations/new",
+            get(consultation_authoring::new_consultation_form)
+                .post(consultation_authoring::create_consultation),
+        )
+        .route(
+            "/admin/organisations/{organisation}/moderation",
+            get(moderation::moderation_queue),
+        )
+        .route(
+            "/admin/consultations/{slug}",
+            get(consultation_pages::show_consultation),
+        )
+        .route(
+            "/admin/consultations/{slug}/edit",
+            get(consultation_authoring::edit_consultation_form)
+                .post(consultation_authoring::update_consultation),
+        )
+        .route(
+            "/admin/consultations/{slug}/open",
+            post(consultation_pages::open_consultation),
+        )
+        .route(
+            "/admin/consultations/{slug}/close",
+            post(consultation_pages::close_consultation),
+        )
+        .route(
+            "/admin/consultations/{slug}/moderate",
+            post(moderation::moderate),
+        )
+        .route(
+            "/admin/consultations/{slug}/comments/{id}/answer",
+            post(consultation_pages::answer_comment),
+        )
+        .route(
+            "/admin/consultations/{slug}/sections/{section}/response",
+            post(consultation_pages::respond_to_section),
+        )
+        .route(
+            "/admin/consultations/{slug}/outcome",
+            post(consultation_pages::publish_outcome),
+        )
+        .route(
+            "/admin/consultations/{slug}/preview",
+            get(consultation_pages::preview_consultation),
         )
         .route(
             "/admin/organisations/{organisation}/audit",

@@ -33,6 +33,7 @@ mod idempotency;
 pub mod listen;
 mod live;
 mod load_test;
+pub mod organisation_consultations;
 pub mod organisation_polls;
 pub mod staff;
 mod writer;
@@ -44,6 +45,7 @@ pub use consultations::{
 pub use engine::EngineKind;
 pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
+pub use organisation_consultations::ConsultationQueue;
 pub use organisation_polls::{CreatePollError, ExportedBallot};
 pub use staff::{
     Actor, AuditEntry, AuditPage, FailureKey, InvalidEmail, Membership, Role, StaffEmail,

@@ -235,7 +235,7 @@ impl PollForm {
                 label.insert(stand_in_language.tag().to_owned(), "?".to_owned());
             }
             let id = match option.id.trim() {
-                "" => derived_id(&label, default_tag, rows.len()),
+                "" => derived_option_id(&label, default_tag, rows.len()),
                 typed => typed.to_owned(),
             };
             options.push((id, label));
@@ -455,13 +455,18 @@ fn other_languages(text: &LocalizedText) -> Vec<(String, String)> {
         .collect()
 }
 
-/// An option identifier made from its label, for officials who leave the identifier empty:
-/// `Flat rate` becomes `flat-rate`; a label with no ASCII letter or digit becomes `option-N`.
-fn derived_id(label: &BTreeMap<String, String>, default_tag: &str, index: usize) -> String {
+/// An option id made from its label in the default language (or the first label given).
+fn derived_option_id(label: &BTreeMap<String, String>, default_tag: &str, index: usize) -> String {
     let text = label
         .get(default_tag)
         .or_else(|| label.values().next())
         .map_or("", String::as_str);
+    derived_id(text, &format!("option-{}", index + 1))
+}
+
+/// An identifier made from `text`: its ASCII letters and digits in lower case, other runs of
+/// characters as one hyphen, at most 48 characters; `fallback` when nothing is left.
+pub(crate) fn derived_id(text: &str, fallback: &str) -> String {
     let mut id = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
@@ -475,7 +480,7 @@ fn derived_id(label: &BTreeMap<String, String>, default_tag: &str, index: usize)
     }
     let id = id.trim_end_matches('-');
     if id.is_empty() {
-        format!("option-{}", index + 1)
+        fallback.to_owned()
     } else {
         id.to_owned()
     }

@@ -395,7 +395,7 @@ impl PollView {
 }
 
 /// This server's address as the browser reached it, for the embed code.
-fn base_url(settings: SiteSettings, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(settings: SiteSettings, headers: &HeaderMap) -> String {
     let scheme = if over_https(settings, headers) {
         "https"
     } else {
@@ -423,6 +423,8 @@ pub(crate) fn embed_snippet(base_url: &str, slug: &Slug) -> String {
 struct PreviewPage<'a> {
     t: &'a Texts,
     slug: &'a str,
+    element: &'a str,
+    attribute: &'a str,
 }
 
 /// `GET /admin/polls/{slug}/preview`
@@ -441,6 +443,8 @@ pub(crate) async fn preview_poll(
         &PreviewPage {
             t,
             slug: poll.slug().as_str(),
+            element: "baraza-poll",
+            attribute: "poll",
         },
     )
 }

@@ -112,6 +112,7 @@ struct MessagePage<'a> {
 #[template(path = "admin/dashboard.html")]
 struct Dashboard<'a> {
     t: &'a Texts,
+    c: &'a super::consultation_texts::ConsultationTexts,
     email: &'a str,
     csrf_token: &'a str,
     organisations: Vec<OrganisationRow>,
@@ -123,7 +124,19 @@ struct OrganisationRow {
     role: &'static str,
     may_author: bool,
     may_read_audit: bool,
+    may_moderate: bool,
     polls: Vec<PollRow>,
+    consultations: Vec<ConsultationRow>,
+}
+
+struct ConsultationRow {
+    slug: String,
+    title: String,
+    phase: &'static str,
+    /// Published comments and replies.
+    comments: usize,
+    /// Comments waiting for a first decision.
+    waiting: usize,
 }
 
 struct PollRow {
@@ -361,6 +374,7 @@ pub(crate) async fn dashboard(
         return Ok(Redirect::to("/admin/login").into_response());
     };
     let now = state.now();
+    let c = super::consultation_pages::consultation_texts(t);
     let mut organisations = Vec::new();
     for membership in state.database.memberships(session.user_id).await? {
         let mut polls = Vec::new();
@@ -384,19 +398,49 @@ pub(crate) async fn dashboard(
                 ballots,
             });
         }
+        let mut consultations = Vec::new();
+        for slug in state
+            .database
+            .organisation_consultations(&membership.organisation)
+            .await?
+        {
+            let Some(stored) = state.database.consultation(&slug).await? else {
+                continue;
+            };
+            let consultation = &stored.consultation;
+            consultations.push(ConsultationRow {
+                slug: slug.as_str().to_owned(),
+                title: consultation
+                    .title()
+                    .resolve(&[t.lang], consultation.default_language())
+                    .to_owned(),
+                phase: c.phase(consultation.phase()),
+                comments: consultation.published_comments().count(),
+                waiting: consultation
+                    .comments()
+                    .iter()
+                    .filter(|comment| {
+                        comment.state() == baraza_core::consultation::ModerationState::Pending
+                    })
+                    .count(),
+            });
+        }
         organisations.push(OrganisationRow {
             slug: membership.organisation.as_str().to_owned(),
             name: membership.organisation_name,
             role: t.role(membership.role),
             may_author: membership.role.may_author(),
             may_read_audit: membership.role == crate::storage::Role::Admin,
+            may_moderate: membership.role.may_moderate(),
             polls,
+            consultations,
         });
     }
     page(
         StatusCode::OK,
         &Dashboard {
             t,
+            c,
             email: session.email.as_str(),
             csrf_token: &session.csrf_token,
             organisations,

@@ -64,6 +64,12 @@ impl Role {
     pub fn may_export(self) -> bool {
         matches!(self, Self::Admin | Self::Editor | Self::Analyst)
     }
+
+    /// Whether this role may work the moderation queue (publish, reject, hide, restore
+    /// citizens' comments) and answer comments on the public body's behalf.
+    pub fn may_moderate(self) -> bool {
+        matches!(self, Self::Admin | Self::Moderator)
+    }
 }
 
 impl fmt::Display for Role {
