@@ -13,6 +13,8 @@
 //!   drafts); `consultation_pages`: opening, closing, comments by state, official answers,
 //!   section responses and the outcome, embed code and preview; `moderation`: the
 //!   organisation's moderation queue with bulk steps; `consultation_texts`: their words.
+//! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
+//!   download and embed code; `feedback_texts`: their words.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -39,6 +41,8 @@ mod consultation_form;
 mod consultation_pages;
 mod consultation_texts;
 mod export;
+mod feedback_pages;
+mod feedback_texts;
 mod language;
 mod moderation;
 mod poll_authoring;
@@ -81,6 +85,11 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/consultations/{slug}",
             get(consultation_pages::show_consultation),
+        )
+        .route("/admin/feedback/{slug}", get(feedback_pages::show_feedback))
+        .route(
+            "/admin/feedback/{slug}/export.csv",
+            get(feedback_pages::export_csv),
         )
         .route(
             "/admin/consultations/{slug}/edit",

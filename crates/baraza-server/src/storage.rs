@@ -34,6 +34,7 @@ pub mod listen;
 mod live;
 mod load_test;
 pub mod organisation_consultations;
+mod organisation_feedback;
 pub mod organisation_polls;
 pub mod staff;
 mod writer;

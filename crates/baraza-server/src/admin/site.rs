@@ -113,6 +113,7 @@ struct MessagePage<'a> {
 struct Dashboard<'a> {
     t: &'a Texts,
     c: &'a super::consultation_texts::ConsultationTexts,
+    f: &'a super::feedback_texts::FeedbackTexts,
     email: &'a str,
     csrf_token: &'a str,
     organisations: Vec<OrganisationRow>,
@@ -127,6 +128,13 @@ struct OrganisationRow {
     may_moderate: bool,
     polls: Vec<PollRow>,
     consultations: Vec<ConsultationRow>,
+    feedback_forms: Vec<FeedbackRow>,
+}
+
+struct FeedbackRow {
+    slug: String,
+    title: String,
+    responses: u64,
 }
 
 struct ConsultationRow {
@@ -375,6 +383,9 @@ pub(crate) async fn dashboard(
     };
     let now = state.now();
     let c = super::consultation_pages::consultation_texts(t);
+    let f = super::texts::Language::from_tag_exact(t.lang)
+        .unwrap_or(super::texts::Language::En)
+        .feedback_texts();
     let mut organisations = Vec::new();
     for membership in state.database.memberships(session.user_id).await? {
         let mut polls = Vec::new();
@@ -425,6 +436,24 @@ pub(crate) async fn dashboard(
                     .count(),
             });
         }
+        let mut feedback_forms = Vec::new();
+        for slug in state
+            .database
+            .organisation_feedback_forms(&membership.organisation)
+            .await?
+        {
+            let Some(form) = state.database.feedback_form(&slug).await? else {
+                continue;
+            };
+            feedback_forms.push(FeedbackRow {
+                slug: slug.as_str().to_owned(),
+                title: form
+                    .title()
+                    .resolve(&[t.lang], form.default_language())
+                    .to_owned(),
+                responses: state.database.feedback_response_count(&slug).await?,
+            });
+        }
         organisations.push(OrganisationRow {
             slug: membership.organisation.as_str().to_owned(),
             name: membership.organisation_name,
@@ -434,6 +463,7 @@ pub(crate) async fn dashboard(
             may_moderate: membership.role.may_moderate(),
             polls,
             consultations,
+            feedback_forms,
         });
     }
     page(
@@ -441,6 +471,7 @@ pub(crate) async fn dashboard(
         &Dashboard {
             t,
             c,
+            f,
             email: session.email.as_str(),
             csrf_token: &session.csrf_token,
             organisations,

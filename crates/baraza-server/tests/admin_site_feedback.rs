@@ -1,0 +1,210 @@
+//! Feedback forms on the admin site, in-process: the dashboard lists an organisation's forms,
+//! the form page shows each question's results with its 95% interval and the eight-week
+//! trend, and the CSV download has one row per response, personal details already removed and
+//! formulas defused. Members of other organisations, and roles that may not download, are
+//! refused with nothing written.
+
+mod support;
+
+use axum::http::StatusCode;
+use baraza_core::feedback::FeedbackForm;
+use baraza_server::storage::Role;
+use serde_json::{Value, json};
+use support::site::html;
+use support::{TestServer, now, post_json};
+
+const WATER: &str = "ministry-of-water";
+const FORM: &str = "kiosk-service";
+const PAGE: &str = "/admin/feedback/kiosk-service";
+
+fn form_spec() -> Value {
+    json!({
+        "slug": FORM,
+        "default_language": "en",
+        "title": {"en": "How was your visit to the kiosk?"},
+        "questions": [
+            {"id": "useful", "prompt": {"en": "Is this page useful?"},
+             "kind": {"type": "useful", "reasons": [
+                 {"id": "outdated", "label": {"en": "It is out of date"}}
+             ], "comment_max_len": 200}},
+            {"id": "satisfaction", "prompt": {"en": "How satisfied are you?"}, "kind": {"type": "csat"}},
+            {"id": "recommend", "prompt": {"en": "Would you recommend the kiosk?"}, "kind": {"type": "nps"}}
+        ]
+    })
+}
+
+async fn server_with_form(organisation: Option<&str>) -> TestServer {
+    let server = TestServer::new().await;
+    let form: FeedbackForm = serde_json::from_value(form_spec()).expect("valid form");
+    server
+        .database
+        .save_feedback_form(&form, organisation, now())
+        .await
+        .expect("saved");
+    server
+}
+
+async fn respond(server: &TestServer, answers: Value, title: &str) {
+    let body = json!({"page_path": "/kiosks", "page_title": title, "answers": answers});
+    let response = server
+        .send(post_json(
+            &format!("/api/v1/feedback/{FORM}/responses"),
+            body.to_string(),
+        ))
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+}
+
+/// Four responses: three satisfied (5, 4, 4) and one not (2); useful 3 yes, 1 no with a comment
+/// naming an e-mail address; NPS 10, 9, 7, 3.
+async fn four_responses(server: &TestServer) {
+    for (useful, csat, nps) in [(true, 5, 10), (true, 4, 9), (true, 4, 7)] {
+        respond(
+            server,
+            json!([
+                {"question": "useful", "answer": {"useful": {"useful": useful}}},
+                {"question": "satisfaction", "answer": {"csat": csat}},
+                {"question": "recommend", "answer": {"nps": nps}}
+            ]),
+            "Kiosks",
+        )
+        .await;
+    }
+    respond(
+        server,
+        json!([
+            {"question": "useful", "answer": {"useful": {"useful": false, "reasons": ["outdated"],
+              "comment": "Write to jane@mail.example"}}},
+            {"question": "satisfaction", "answer": {"csat": 2}},
+            {"question": "recommend", "answer": {"nps": 3}}
+        ]),
+        "=HYPERLINK(\"http://evil.example\")",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_analyst_reads_results_with_intervals_and_downloads_the_responses() {
+    let server = server_with_form(Some(WATER)).await;
+    four_responses(&server).await;
+    server
+        .add_staff("analyst@water.go.ke", Role::Analyst, WATER)
+        .await;
+    let analyst = server.sign_in("analyst@water.go.ke").await;
+
+    let dashboard = html(&server.get_as(&analyst, "/admin/").await);
+    assert!(
+        dashboard.contains(
+            r#"<a href="/admin/feedback/kiosk-service">How was your visit to the kiosk?</a>"#
+        ),
+        "{dashboard}"
+    );
+
+    let page = html(&server.get_as(&analyst, PAGE).await);
+    assert!(
+        page.contains(r#"<strong id="responses">4</strong>"#),
+        "{page}"
+    );
+    // 3 of 4 useful: 75.0%, with its Wilson interval (z = 1.96): 30.1–95.4%.
+    assert!(page.contains("Yes, useful: 75.0% (30.1–95.4%)"), "{page}");
+    // CSAT: 3 of 4 answered 4 or 5.
+    assert!(page.contains("Satisfied (4 or 5): 75.0%"), "{page}");
+    assert!(page.contains("Mean score: 3.75"), "{page}");
+    // NPS: 2 promoters, 1 passive, 1 detractor of 4: (2 − 1) / 4 = 25.
+    assert!(page.contains("Net Promoter Score: 25.0"), "{page}");
+    // The reasons table and the trend: this week holds all four responses.
+    assert!(page.contains("It is out of date"), "{page}");
+    let trend = page
+        .split(r#"id="trend-table""#)
+        .nth(1)
+        .expect("the trend table");
+    assert!(trend.contains(r#"<td class="numeric">4</td><td class="numeric">75.0%</td><td class="numeric">75.0%</td><td class="numeric">25.0</td>"#), "{trend}");
+    // The embed code, as the textarea shows it (escaped).
+    assert!(
+        page.contains("baraza-feedback form=&#34;kiosk-service&#34; server="),
+        "{page}"
+    );
+
+    let download = server.get_as(&analyst, &format!("{PAGE}/export.csv")).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(
+        download.header("content-type"),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(
+        download.header("content-disposition"),
+        Some("attachment; filename=\"kiosk-service-responses.csv\"")
+    );
+    let csv = String::from_utf8(download.body.to_vec()).expect("UTF-8");
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "submitted_at,page_path,page_title,useful,useful_reasons,useful_comment,satisfaction,recommend"
+    );
+    assert_eq!(lines.len(), 5);
+    assert!(
+        lines[1].ends_with(",/kiosks,Kiosks,yes,,,5,10"),
+        "{}",
+        lines[1]
+    );
+    assert!(!csv.contains("jane@mail.example"), "{csv}");
+    assert!(
+        lines[4].contains(r#""'=HYPERLINK(""http://evil.example"")""#),
+        "{}",
+        lines[4]
+    );
+    assert!(lines[4].contains(",no,outdated,"), "{}", lines[4]);
+    let audit = server.audit_log(WATER).await;
+    assert_eq!(audit[0].action, "feedback.export_csv");
+    assert_eq!(audit[0].target, FORM);
+}
+
+#[tokio::test]
+async fn other_organisations_demo_forms_and_moderators_downloads_are_refused() {
+    let server = server_with_form(Some(WATER)).await;
+    server
+        .add_staff("admin@health.go.ke", Role::Admin, "ministry-of-health")
+        .await;
+    server
+        .add_staff("moderator@water.go.ke", Role::Moderator, WATER)
+        .await;
+    let stranger = server.sign_in("admin@health.go.ke").await;
+    let moderator = server.sign_in("moderator@water.go.ke").await;
+    assert_eq!(
+        server.get_as(&stranger, PAGE).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        server
+            .get_as(&stranger, &format!("{PAGE}/export.csv"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A moderator reads the results but does not take the responses away.
+    assert_eq!(server.get_as(&moderator, PAGE).await.status, StatusCode::OK);
+    assert_eq!(
+        server
+            .get_as(&moderator, &format!("{PAGE}/export.csv"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        server
+            .audit_log(WATER)
+            .await
+            .iter()
+            .all(|entry| entry.action != "feedback.export_csv")
+    );
+
+    // The server's own demo forms belong to no organisation, so to no member.
+    let demo = server_with_form(None).await;
+    demo.add_staff("analyst@water.go.ke", Role::Analyst, WATER)
+        .await;
+    let analyst = demo.sign_in("analyst@water.go.ke").await;
+    assert_eq!(
+        demo.get_as(&analyst, PAGE).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
