@@ -341,4 +341,73 @@ ${snippet}
       await host.stop();
     }
   });
+
+  test("an integrator creates a feedback form through the admin API; its results page and download pass axe", async () => {
+    const server = await startServer();
+    const errors = [];
+    try {
+      createUser(server.databasePath, EDITOR, "editor");
+      const lines = execFileSync(
+        process.env.BARAZA_BIN,
+        ["admin", "create-token", "--email", EDITOR, "--database", `sqlite:${server.databasePath}`],
+        { encoding: "utf8" },
+      ).trim().split("\n");
+      const token = lines[lines.length - 1];
+      const spec = {
+        slug: "kiosk-service",
+        default_language: "en",
+        title: { en: "How was your visit to the kiosk?", fr: "Comment s'est passée votre visite ?" },
+        questions: [
+          { id: "useful", prompt: { en: "Is this page useful?" }, kind: { type: "useful", reasons: [{ id: "outdated", label: { en: "It is out of date" } }] } },
+          { id: "satisfaction", prompt: { en: "How satisfied are you?" }, kind: { type: "csat" } },
+          { id: "recommend", prompt: { en: "Would you recommend the kiosk?" }, kind: { type: "nps" } },
+        ],
+      };
+      const created = await fetch(`${server.url}/api/v1/admin/feedback-forms`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(spec),
+      });
+      assert.equal(created.status, 201, await created.text());
+      for (const [useful, csat, nps] of [[true, 5, 10], [false, 2, 3]]) {
+        const answered = await fetch(`${server.url}/api/v1/feedback/kiosk-service/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            page_path: "/kiosks",
+            answers: [
+              { question: "useful", answer: { useful: { useful } } },
+              { question: "satisfaction", answer: { csat } },
+              { question: "recommend", answer: { nps } },
+            ],
+          }),
+        });
+        assert.equal(answered.status, 201);
+      }
+
+      const editor = await newSession(errors, { acceptDownloads: true });
+      await signIn(editor.page, server.url, EDITOR);
+      await editor.page.getByRole("link", { name: "How was your visit to the kiosk?" }).click();
+      await editor.page.getByRole("heading", { level: 1, name: "How was your visit to the kiosk?" }).waitFor();
+      assert.equal(await editor.page.locator("#responses").textContent(), "2");
+      const satisfied = editor.page.getByRole("table", { name: "How satisfied are you?" }).getByRole("row", { name: /^5 / });
+      assert.deepEqual(await satisfied.getByRole("cell").allTextContents(), ["1", "50.0%", "9.5–90.5%"]);
+      await assertAccessible(editor.page, "the feedback form page");
+      const [download] = await Promise.all([
+        editor.page.waitForEvent("download"),
+        editor.page.getByRole("link", { name: "Download the responses as CSV (spreadsheet)" }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), "kiosk-service-responses.csv");
+      const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
+      assert.equal(csv[0], "submitted_at,page_path,page_title,useful,useful_reasons,useful_comment,satisfaction,recommend");
+      assert.equal(csv.length, 3);
+      await editor.page.getByRole("link", { name: "Français" }).click();
+      await editor.page.getByRole("heading", { level: 1, name: "Comment s'est passée votre visite ?" }).waitFor();
+      await assertAccessible(editor.page, "the feedback form page in French");
+      await editor.context.close();
+      assert.deepEqual(errors, [], "the pages logged errors");
+    } finally {
+      await server.stop();
+    }
+  });
 });

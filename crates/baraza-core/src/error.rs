@@ -143,6 +143,9 @@ pub enum ErrorCode {
     /// A poll definition breaks a rule (slug, languages, options, selection range, schedule);
     /// `details` lists every problem.
     InvalidPollDefinition,
+    /// A feedback form definition breaks a rule (slug, languages, questions, choices, limits);
+    /// `details` lists every problem.
+    InvalidFeedbackFormDefinition,
     /// No consultation has that slug (drafts are reported as not found too).
     ConsultationNotFound,
     /// This device has already reacted to this comment; one reaction per device and comment.
@@ -215,6 +218,7 @@ impl ErrorCode {
             Self::Forbidden => "forbidden",
             Self::SlugTaken => "slug_taken",
             Self::InvalidPollDefinition => "invalid_poll_definition",
+            Self::InvalidFeedbackFormDefinition => "invalid_feedback_form_definition",
             Self::ConsultationNotFound => "consultation_not_found",
             Self::AlreadyReacted => "already_reacted",
         }
@@ -296,6 +300,7 @@ mod tests {
             ErrorCode::Forbidden,
             ErrorCode::SlugTaken,
             ErrorCode::InvalidPollDefinition,
+            ErrorCode::InvalidFeedbackFormDefinition,
             ErrorCode::ConsultationNotFound,
             ErrorCode::AlreadyReacted,
         ] {

@@ -4,7 +4,8 @@
 //! - [`secrets`]: argon2id password hashes, random tokens and their SHA-256 digests.
 //! - [`accounts`]: staff accounts and tokens made by `baraza admin …` on the command line.
 //! - `auth`: the bearer-token extractor of the admin API.
-//! - `polls`, `export`: the admin API's poll endpoints and streamed ballot exports.
+//! - `polls`, `export`: the admin API's poll endpoints and streamed ballot exports;
+//!   `feedback_api`: its feedback-form endpoints.
 //! - `site`: the admin site's sign-in, sessions, sign-out and dashboard; `texts`: its words
 //!   in en, fr and sw, `language`: which of them a request gets.
 //! - `poll_authoring`, `poll_form`: the poll form (create, edit drafts); `poll_pages`, `chart`:
@@ -41,6 +42,7 @@ mod consultation_form;
 mod consultation_pages;
 mod consultation_texts;
 mod export;
+mod feedback_api;
 mod feedback_pages;
 mod feedback_texts;
 mod language;
@@ -160,6 +162,15 @@ pub(crate) fn api_routes() -> Router<AppState> {
             )),
         )
         .route("/api/v1/admin/polls/{slug}", get(polls::get_poll))
+        .route(
+            "/api/v1/admin/feedback-forms",
+            get(feedback_api::list_forms)
+                .post(feedback_api::create_form)
+                .layer((
+                    DefaultBodyLimit::max(feedback_api::MAX_FORM_BODY_BYTES),
+                    axum::Extension(BodyLimit(feedback_api::MAX_FORM_BODY_BYTES)),
+                )),
+        )
         .route(
             "/api/v1/admin/polls/{slug}/export.csv",
             get(export::export_csv),

@@ -208,3 +208,76 @@ async fn other_organisations_demo_forms_and_moderators_downloads_are_refused() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_admin_api_creates_and_lists_feedback_forms_and_refuses_bad_ones() {
+    use support::staff::{admin_get, admin_post};
+    let server = TestServer::new().await;
+    let editor = server
+        .staff_token("editor@water.go.ke", Role::Editor, WATER)
+        .await;
+    let analyst = server
+        .staff_token("analyst@water.go.ke", Role::Analyst, WATER)
+        .await;
+    let uri = "/api/v1/admin/feedback-forms";
+
+    // Refused: no token, a role that may not author, an invalid definition.
+    let anonymous = axum::http::Request::post(uri)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(form_spec().to_string()))
+        .expect("request");
+    server
+        .send(anonymous)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    server
+        .send(admin_post(uri, &analyst, form_spec().to_string()))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let mut broken = form_spec();
+    broken["slug"] = json!("Not a slug");
+    broken["questions"] = json!([]);
+    let error = server
+        .send(admin_post(uri, &editor, broken.to_string()))
+        .await
+        .assert_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_feedback_form_definition",
+        );
+    assert_eq!(
+        error["details"].as_array().map(Vec::len),
+        Some(2),
+        "{error}"
+    );
+    let listed = server.send(admin_get(uri, &editor)).await.json();
+    assert_eq!(listed["forms"], json!([]));
+
+    let created = server
+        .send(admin_post(uri, &editor, form_spec().to_string()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(
+        created.header("location"),
+        Some("/api/v1/feedback/kiosk-service")
+    );
+    assert_eq!(created.json()["organisation"], WATER);
+    // Citizens can answer it at once.
+    four_responses(&server).await;
+    let listed = server.send(admin_get(uri, &editor)).await.json();
+    assert_eq!(
+        listed["forms"],
+        json!([{"slug": FORM, "title": "How was your visit to the kiosk?", "responses": 4}])
+    );
+    // The slug is taken now, by any kind of instrument.
+    server
+        .send(admin_post(uri, &editor, form_spec().to_string()))
+        .await
+        .assert_error(StatusCode::CONFLICT, "slug_taken");
+    let poll = json!({"slug": FORM, "default_language": "en", "question": {"en": "?"},
+        "kind": {"type": "single_choice"}, "status": "draft",
+        "options": [{"id": "a", "label": {"en": "A"}}, {"id": "b", "label": {"en": "B"}}]});
+    server
+        .send(admin_post("/api/v1/admin/polls", &editor, poll.to_string()))
+        .await
+        .assert_error(StatusCode::CONFLICT, "slug_taken");
+}

@@ -1,4 +1,4 @@
-//! Feedback forms owned by organisations: listing them, finding one for its organisation's
+//! Feedback forms owned by organisations: creating them from the admin API, listing them, finding one for its organisation's
 //! staff, and counting its responses period by period for the dashboard's trend.
 
 use anyhow::Context as _;
@@ -10,8 +10,67 @@ use time::OffsetDateTime;
 
 use super::Database;
 use super::engine::with_pool;
+use super::organisation_polls::CreatePollError;
+use super::staff::{AuditEntry, INSERT_AUDIT, stored_instant};
 
 impl Database {
+    /// Stores a new feedback form owned by `organisation`, with its audit entry, in one
+    /// transaction. Refuses a slug already used by any instrument of any organisation
+    /// ([`CreatePollError::SlugTaken`]); nothing is stored then.
+    pub async fn create_organisation_feedback_form(
+        &self,
+        form: &FeedbackForm,
+        organisation: &Slug,
+        audit: &AuditEntry,
+    ) -> Result<(), CreatePollError> {
+        let definition = serde_json::to_string(form).context("cannot encode the form")?;
+        let slug = form.slug().as_str();
+        let created: bool = with_pool!(&self.inner.engine, pool => {
+            let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            // Slugs are unique across instruments (see `create_organisation_poll`).
+            let other_instrument: Option<i32> = sqlx::query_scalar(
+                "SELECT 1 FROM polls WHERE slug = $1 \
+                 UNION ALL SELECT 1 FROM consultations WHERE slug = $1 LIMIT 1",
+            )
+            .bind(slug)
+            .fetch_optional(&mut *transaction)
+            .await
+            .context("cannot check the slug")?;
+            if other_instrument.is_some() {
+                return Err(CreatePollError::SlugTaken);
+            }
+            let inserted: Option<String> = sqlx::query_scalar(
+                "INSERT INTO feedback_forms (slug, organisation_slug, definition, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING RETURNING slug",
+            )
+            .bind(slug)
+            .bind(organisation.as_str())
+            .bind(&definition)
+            .bind(stored_instant(audit.at))
+            .fetch_optional(&mut *transaction)
+            .await
+            .context("cannot store the form")?;
+            if inserted.is_some() {
+                sqlx::query(INSERT_AUDIT)
+                    .bind(audit.organisation.as_ref().map(Slug::as_str))
+                    .bind(audit.actor.as_str())
+                    .bind(audit.action.as_str())
+                    .bind(audit.target.as_str())
+                    .bind(stored_instant(audit.at))
+                    .execute(&mut *transaction)
+                    .await
+                    .context("cannot write the audit log")?;
+                transaction.commit().await.context("cannot commit")?;
+            }
+            inserted.is_some()
+        });
+        if created {
+            Ok(())
+        } else {
+            Err(CreatePollError::SlugTaken)
+        }
+    }
+
     /// The slugs of `organisation`'s feedback forms, newest first (then by slug).
     pub async fn organisation_feedback_forms(
         &self,
