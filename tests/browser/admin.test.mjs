@@ -198,6 +198,19 @@ ${snippet}
       assert.deepEqual(actions.slice(0, 3), ["poll.export_csv", "poll.open", "poll.create"]);
       assert.ok((await log.locator("tbody").textContent()).includes(EDITOR));
       await assertAccessible(admin.page, "the audit log");
+      // The organisation's settings: a bad origin is shown beside the field, then saved.
+      await admin.page.goto(`${server.url}/admin/`);
+      await admin.page.getByRole("link", { name: "Settings" }).click();
+      await admin.page.getByRole("heading", { level: 1, name: "Organisation settings" }).waitFor();
+      await admin.page.getByLabel(/Websites allowed to embed/).fill("county.example/page");
+      await admin.page.getByRole("button", { name: "Save the settings" }).click();
+      await admin.page.getByRole("alert").getByRole("link", { name: /county\.example\/page$/ }).waitFor();
+      await assertAccessible(admin.page, "the settings form with a problem");
+      await admin.page.getByLabel(/Websites allowed to embed/).fill(host.url);
+      await admin.page.getByRole("button", { name: "Save the settings" }).click();
+      await admin.page.getByRole("status").filter({ hasText: "The settings are saved." }).waitFor();
+      await assertAccessible(admin.page, "the settings page");
+      await admin.page.goto(`${server.url}/admin/organisations/${WATER}/audit`);
 
       // ── The same pages in French, chosen with the switcher ──
       await admin.page.getByRole("link", { name: "Français" }).click();

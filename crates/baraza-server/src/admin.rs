@@ -14,6 +14,8 @@
 //!   drafts); `consultation_pages`: opening, closing, comments by state, official answers,
 //!   section responses and the outcome, embed code and preview; `moderation`: the
 //!   organisation's moderation queue with bulk steps; `consultation_texts`: their words.
+//! - `settings_page`: an organisation's name and the websites allowed to embed its
+//!   instruments (admins); `settings_texts`: its words.
 //! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
 //!   download and embed code; `feedback_texts`: their words.
 //!
@@ -52,6 +54,8 @@ mod poll_form;
 mod poll_pages;
 mod polls;
 pub mod secrets;
+mod settings_page;
+mod settings_texts;
 mod site;
 mod texts;
 
@@ -125,6 +129,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/consultations/{slug}/preview",
             get(consultation_pages::preview_consultation),
+        )
+        .route(
+            "/admin/organisations/{organisation}/settings",
+            get(settings_page::settings_form).post(settings_page::save_settings),
         )
         .route(
             "/admin/organisations/{organisation}/audit",

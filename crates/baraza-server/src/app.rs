@@ -165,6 +165,10 @@ pub fn app(state: AppState, config: &HttpConfig) -> Router {
         .layer(CompressionLayer::new())
         .layer(cors_layer(&config.allowed_origins))
         .layer(middleware::from_fn_with_state(
+            state.database.clone(),
+            organisation_origins,
+        ))
+        .layer(middleware::from_fn_with_state(
             config.request_timeout,
             request_deadline,
         ))
@@ -223,6 +227,47 @@ fn cors_layer(origins: &AllowedOrigins) -> CorsLayer {
     }
 }
 
+/// The slug of the instrument an API path is about: `/api/v1/polls/{slug}…`,
+/// `/api/v1/feedback/{slug}…`, `/api/v1/consultations/{slug}…`.
+fn instrument_slug(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/v1/")?;
+    let (kind, rest) = rest.split_once('/')?;
+    if !matches!(kind, "polls" | "feedback" | "consultations") {
+        return None;
+    }
+    rest.split('/').next().filter(|slug| !slug.is_empty())
+}
+
+/// CORS for an organisation's instruments follows that organisation's list of origins, when
+/// it has one, instead of the server-wide one: after [`cors_layer`] has answered, the
+/// `Access-Control-Allow-Origin` of such a request is set to the request's origin when the
+/// organisation allows it and removed when it does not (the browser then refuses the
+/// response). Everything else — the server's own instruments, organisations without a list,
+/// the widget bundle — keeps the server-wide answer.
+async fn organisation_origins(
+    State(database): State<crate::storage::Database>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let allowed =
+        instrument_slug(request.uri().path()).and_then(|slug| database.embedding_origins(slug));
+    let mut response = next.run(request).await;
+    if let (Some(origin), Some(allowed)) = (origin, allowed) {
+        let headers = response.headers_mut();
+        let listed = origin
+            .to_str()
+            .is_ok_and(|origin| allowed.iter().any(|allowed| allowed == origin));
+        if listed {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.append(header::VARY, HeaderValue::from_static("origin"));
+        } else {
+            headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        }
+    }
+    response
+}
+
 /// Content-hashed files never change, so browsers may keep them for a year; the loader keeps a
 /// stable URL that host pages hard-code, so it is revalidated after five minutes.
 async fn widget_cache_headers(request: Request, next: Next) -> Response {
@@ -263,6 +308,25 @@ mod tests {
         assert!(is_content_hashed("/baraza_widgets-0123456789abcdef.js"));
         assert!(!is_content_hashed("/baraza.js"));
         assert!(!is_content_hashed("/water-tariffs-2027.js"));
+    }
+
+    #[test]
+    fn instrument_paths_name_their_slug() {
+        assert_eq!(
+            instrument_slug("/api/v1/polls/water-2027/ballots"),
+            Some("water-2027")
+        );
+        assert_eq!(
+            instrument_slug("/api/v1/feedback/page-form"),
+            Some("page-form")
+        );
+        assert_eq!(
+            instrument_slug("/api/v1/consultations/act/comments/3/reports"),
+            Some("act")
+        );
+        assert_eq!(instrument_slug("/api/v1/admin/polls/x"), None);
+        assert_eq!(instrument_slug("/api/v1/polls/"), None);
+        assert_eq!(instrument_slug("/widgets/baraza.js"), None);
     }
 
     #[test]

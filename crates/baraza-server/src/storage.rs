@@ -27,6 +27,7 @@ use time::OffsetDateTime;
 
 mod channels;
 mod consultations;
+mod embedding;
 mod engine;
 mod feedback;
 mod idempotency;
@@ -43,6 +44,7 @@ pub use channels::{Channel, PollChannels};
 pub use consultations::{
     ConsultationChangeError, ConsultationWrite, OFFICIAL_AUTHOR, StoredConsultation,
 };
+pub use embedding::OrganisationSettings;
 pub use engine::EngineKind;
 pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
@@ -71,6 +73,8 @@ struct Inner {
     /// Requests with an idempotency key being handled right now (see [`crate::idempotency`]);
     /// here so every router and handler sharing this database shares it.
     in_flight_keys: Arc<crate::idempotency::InFlightKeys>,
+    /// Which origins may embed each organisation's instruments (see [`embedding`]).
+    embedding: Arc<embedding::EmbeddingOrigins>,
     _background: Vec<BackgroundTask>,
 }
 
@@ -106,12 +110,23 @@ impl Database {
             Engine::Sqlite(pool) => engine::spawn_checkpointer(pool.clone()),
         }];
         background.push(idempotency::spawn_purger(engine.clone()));
+        let embedding = Arc::new(embedding::EmbeddingOrigins::default());
+        embedding.replace(
+            embedding::load(&engine)
+                .await
+                .context("cannot load the organisations' allowed origins")?,
+        );
+        background.push(embedding::spawn_refresher(
+            engine.clone(),
+            Arc::clone(&embedding),
+        ));
         Ok(Self {
             inner: Arc::new(Inner {
                 engine,
                 live,
                 writer,
                 in_flight_keys: Arc::default(),
+                embedding,
                 _background: background,
             }),
         })

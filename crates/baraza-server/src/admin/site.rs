@@ -114,6 +114,7 @@ struct Dashboard<'a> {
     t: &'a Texts,
     c: &'a super::consultation_texts::ConsultationTexts,
     f: &'a super::feedback_texts::FeedbackTexts,
+    s: &'a super::settings_texts::SettingsTexts,
     email: &'a str,
     csrf_token: &'a str,
     organisations: Vec<OrganisationRow>,
@@ -383,9 +384,10 @@ pub(crate) async fn dashboard(
     };
     let now = state.now();
     let c = super::consultation_pages::consultation_texts(t);
-    let f = super::texts::Language::from_tag_exact(t.lang)
-        .unwrap_or(super::texts::Language::En)
-        .feedback_texts();
+    let language =
+        super::texts::Language::from_tag_exact(t.lang).unwrap_or(super::texts::Language::En);
+    let f = language.feedback_texts();
+    let s = language.settings_texts();
     let mut organisations = Vec::new();
     for membership in state.database.memberships(session.user_id).await? {
         let mut polls = Vec::new();
@@ -472,6 +474,7 @@ pub(crate) async fn dashboard(
             t,
             c,
             f,
+            s,
             email: session.email.as_str(),
             csrf_token: &session.csrf_token,
             organisations,

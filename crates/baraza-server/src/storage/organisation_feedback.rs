@@ -64,11 +64,12 @@ impl Database {
             }
             inserted.is_some()
         });
-        if created {
-            Ok(())
-        } else {
-            Err(CreatePollError::SlugTaken)
+        if !created {
+            return Err(CreatePollError::SlugTaken);
         }
+        // The new instrument follows its organisation's embedding origins at once.
+        self.refresh_embedding_origins().await?;
+        Ok(())
     }
 
     /// The slugs of `organisation`'s feedback forms, newest first (then by slug).

@@ -103,6 +103,8 @@ impl Database {
         if !created {
             return Err(CreatePollError::SlugTaken);
         }
+        // The new poll follows its organisation's embedding origins at once.
+        self.refresh_embedding_origins().await?;
         self.inner
             .writer
             .reload(Some(poll.slug().clone()))
