@@ -216,12 +216,14 @@ fn measure<M: Measurement>(
     }
     let sizes: Vec<usize> = result.groups.iter().map(|g| g.members.len()).collect();
     eprintln!(
-        "{} votes; {} groups of {sizes:?}; silhouette {:.3}; PCA {} iterations (converged: {})",
+        "{} votes; {} groups of {sizes:?}; silhouette {:.3}; PCA {} iterations (converged: {}, \
+         flat spectrum: {})",
         conversation.vote_count(),
         result.groups.len(),
         result.silhouette,
         result.pca.iterations,
         result.pca.converged,
+        result.pca.flat,
     );
     let mut group = c.benchmark_group(group_name);
     group.sample_size(10);
@@ -236,7 +238,9 @@ fn wall_clock(c: &mut Criterion) {
     opinion_groups(c, "statements");
 }
 
-/// CPU time of the benchmarking thread (stable when other work shares the machine).
+/// CPU time of the benchmarking thread (steadier when other work shares the machine). The
+/// passes over the votes also run on a second thread when the machine has two cores; that
+/// thread's time is not counted here, so this is the calling thread's share of the work.
 fn cpu_time(c: &mut Criterion<ThreadCpuTime>) {
     opinion_groups(c, "statements_cpu");
 }

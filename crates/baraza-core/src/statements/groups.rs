@@ -34,8 +34,8 @@ pub struct GroupingOptions {
     /// with this many or fewer it is exact. Default 100, as Polis; at least `max_groups`.
     pub base_clusters: usize,
     /// Subspace iterations at most. Default 100 (an iteration is one pass over the votes: about
-    /// 20 ms at 5,000,000 votes; conversations with distinct groups converge in 10–30); at
-    /// least 1.
+    /// 30 ms of CPU time at 5,000,000 votes; conversations with distinct groups converge in
+    /// 10–30, structureless ones stop on the flat-spectrum rule in about 50); at least 1.
     pub pca_max_iterations: usize,
     /// Stop the subspace iteration when both components' residuals ‖CᵀCv − θv‖ are at most
     /// this times the largest eigenvalue θ₁. Default 1e-8; positive.
@@ -198,6 +198,10 @@ pub struct PrincipalComponents {
     pub iterations: usize,
     /// Whether the iteration met `pca_tolerance` before `pca_max_iterations`.
     pub converged: bool,
+    /// Whether it stopped instead because the leading eigenvalues are too close to tell apart
+    /// (the flat-spectrum rule of the module docs, step 4): the components are then one pair
+    /// of directions among equally good ones, as happens when the votes hold no groups.
+    pub flat: bool,
 }
 
 /// An eligible participant's place in the opinion map.
@@ -554,6 +558,7 @@ impl Conversation {
                 eigenvalues: components.eigenvalues,
                 iterations: components.iterations,
                 converged: components.converged,
+                flat: components.flat,
             },
         })
     }

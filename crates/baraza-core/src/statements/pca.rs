@@ -1,6 +1,7 @@
 //! The two leading principal components of a column-centred sparse vote matrix, by subspace
 //! iteration, without ever forming a dense participants × statements matrix.
 
+use super::chunks;
 use super::kmeans::Point;
 
 /// The centred vote matrix C in compressed sparse row form: row i holds cᵢⱼ = xᵢⱼ − μⱼ for the
@@ -76,22 +77,71 @@ impl CenteredVotes {
         acc
     }
 
-    /// U = C·V, one row per participant.
+    /// U = C·V, one row per participant (chunks of rows on the available cores; each row is
+    /// its own sum, so the bits do not depend on the chunks).
     pub(crate) fn times(&self, v: &[Point]) -> Vec<Point> {
-        (0..self.n_rows()).map(|i| self.row_times(i, v)).collect()
+        let chunks = chunks::row_chunks(self.n_rows());
+        let threads = chunks::threads_for(chunks.len());
+        chunks::map(chunks, threads, |rows| {
+            rows.map(|i| self.row_times(i, v)).collect::<Vec<Point>>()
+        })
+        .concat()
     }
 
     /// W = Cᵀ·(C·V) in one pass over the votes; returns H = UᵀU for U = C·V.
-    #[expect(
-        clippy::needless_range_loop,
-        reason = "index loops mirror the matrix formulas"
-    )]
-    fn gram_times(&self, v: &[Block], w: &mut [Block]) -> [[f64; BLOCK]; BLOCK] {
+    ///
+    /// The rows are cut into [`chunks::row_chunks`]; each chunk sums its own part of W and H
+    /// (on the cores available), and the parts are added in chunk order, so the result does not
+    /// depend on the number of threads. One chunk (small matrices) is the plain loop.
+    fn gram_times(&self, v: &[Block], w: &mut [Block], scratch: &mut Scratch) -> Gram {
+        let chunks = chunks::row_chunks(self.n_rows());
+        if chunks.len() == 1 {
+            let mut h = self.chunk_gram(0..self.n_rows(), v, w);
+            symmetrise(&mut h);
+            return h;
+        }
+        // Chunk 0 sums into `w`, every other chunk into its own buffer.
+        scratch
+            .partial
+            .resize_with(chunks.len() - 1, || vec![[0.0; BLOCK]; w.len()]);
+        let mut jobs: Vec<(std::ops::Range<usize>, &mut [Block])> = Vec::new();
+        let mut buffers =
+            std::iter::once(&mut *w).chain(scratch.partial.iter_mut().map(Vec::as_mut_slice));
+        for range in chunks {
+            if let Some(buffer) = buffers.next() {
+                jobs.push((range, buffer));
+            }
+        }
+        let parts = chunks::map(jobs, scratch.threads, |(range, buffer)| {
+            self.chunk_gram(range, v, buffer)
+        });
+        for part in &scratch.partial {
+            for (total, x) in w.iter_mut().zip(part) {
+                for b in 0..BLOCK {
+                    total[b] += x[b];
+                }
+            }
+        }
+        let mut h = [[0.0f64; BLOCK]; BLOCK];
+        for part in &parts {
+            for a in 0..BLOCK {
+                for b in a..BLOCK {
+                    h[a][b] += part[a][b];
+                }
+            }
+        }
+        symmetrise(&mut h);
+        h
+    }
+
+    /// The rows `rows`' part of W = Cᵀ·(C·V), written over `w`, and of H = UᵀU (upper
+    /// triangle).
+    fn chunk_gram(&self, rows: std::ops::Range<usize>, v: &[Block], w: &mut [Block]) -> Gram {
         w.fill([0.0; BLOCK]);
         // The row's centred values, formed once and used twice.
         let mut centered: Vec<f64> = Vec::new();
         let mut h = [[0.0f64; BLOCK]; BLOCK];
-        for i in 0..self.n_rows() {
+        for i in rows {
             let range = self.row(i);
             let columns = &self.columns[range.clone()];
             centered.clear();
@@ -116,14 +166,52 @@ impl CenteredVotes {
                 }
             }
         }
-        for a in 0..BLOCK {
-            for b in 0..a {
-                h[a][b] = h[b][a];
-            }
-        }
         h
     }
 }
+
+type Gram = [[f64; BLOCK]; BLOCK];
+
+/// Copies the upper triangle of `h` to the lower.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "index loops mirror the matrix formulas"
+)]
+fn symmetrise(h: &mut Gram) {
+    for a in 0..BLOCK {
+        for b in 0..a {
+            h[a][b] = h[b][a];
+        }
+    }
+}
+
+/// Buffers kept from one pass over the votes to the next.
+struct Scratch {
+    /// W's parts from the chunks after the first.
+    partial: Vec<Vec<Block>>,
+    /// Threads the chunks run on (the result does not depend on it).
+    threads: usize,
+}
+
+impl Scratch {
+    fn for_matrix(matrix: &CenteredVotes) -> Self {
+        Self {
+            partial: Vec::new(),
+            threads: chunks::threads_for(chunks::row_chunks(matrix.n_rows()).len()),
+        }
+    }
+}
+
+/// The flat-spectrum rule, part one: the block's four Ritz values lie within this fraction of
+/// the largest. Every pair of directions in the block then captures the same variance, to
+/// within this fraction, as the best pair in it: the data does not single out two components.
+const FLAT_SPREAD: f64 = 0.01;
+
+/// The flat-spectrum rule, part two: the captured variance θ₁ + θ₂ rose by at most this fraction
+/// in the last iteration, so the block has settled in the leading eigenvalues' neighbourhood
+/// (on structureless data the rise then keeps shrinking: about 3e-4 per iteration twenty
+/// iterations later, 8e-5 fifty later; bench notes in BENCHMARKS.md).
+const FLAT_GAIN: f64 = 1e-3;
 
 /// Vectors iterated together: the two wanted plus two guard vectors, which make the second
 /// component converge at the rate λ₅/λ₂ instead of λ₃/λ₂.
@@ -139,6 +227,8 @@ pub(crate) struct Components {
     pub(crate) eigenvalues: [f64; 2],
     pub(crate) iterations: usize,
     pub(crate) converged: bool,
+    /// Stopped by the flat-spectrum rule ([`FLAT_SPREAD`], [`FLAT_GAIN`]).
+    pub(crate) flat: bool,
 }
 
 fn column_dot(v: &[Block], a: usize, b: usize) -> f64 {
@@ -278,12 +368,16 @@ pub(crate) fn leading_components(
     let fallback = v.clone();
     orthonormalise(&mut v, width, &fallback);
     let mut w = vec![[0.0f64; BLOCK]; m];
+    let mut scratch = Scratch::for_matrix(matrix);
     let mut theta: [f64; BLOCK];
     let mut iterations = 0;
     let mut converged = false;
+    let mut flat = false;
+    // θ₁ + θ₂ of the previous iteration; −∞ so that the first cannot look settled.
+    let mut previous_captured = f64::NEG_INFINITY;
     loop {
         iterations += 1;
-        let h = matrix.gram_times(&v, &mut w);
+        let h = matrix.gram_times(&v, &mut w, &mut scratch);
         let (values, q) = symmetric_eigen(h, width);
         theta = values;
         rotate(&mut v, &q, width);
@@ -304,6 +398,14 @@ pub(crate) fn leading_components(
             converged = true;
             break;
         }
+        let captured = theta[0] + theta[1];
+        if theta[width - 1] >= (1.0 - FLAT_SPREAD) * theta[0]
+            && captured - previous_captured <= FLAT_GAIN * captured
+        {
+            flat = true;
+            break;
+        }
+        previous_captured = captured;
         if iterations >= max_iterations {
             break;
         }
@@ -330,6 +432,7 @@ pub(crate) fn leading_components(
         eigenvalues: [theta[0].max(0.0), theta[1].max(0.0)],
         iterations,
         converged,
+        flat,
     }
 }
 
@@ -407,6 +510,89 @@ mod tests {
             "{:?}",
             result.eigenvalues
         );
+    }
+
+    /// A matrix of `rows` rows with a few pseudo-random votes each.
+    fn scattered(rows: usize, n_columns: usize) -> CenteredVotes {
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = super::super::kmeans::mix(state);
+            state % n
+        };
+        let mut row_starts = vec![0];
+        let (mut columns, mut raw) = (Vec::new(), Vec::new());
+        for _ in 0..rows {
+            let first = next(n_columns as u64 - 3) as u32;
+            for c in [first, first + 1 + next(2) as u32, first + 3] {
+                columns.push(c);
+                raw.push(next(3) as i8 - 1);
+            }
+            row_starts.push(columns.len());
+        }
+        CenteredVotes::new(n_columns, row_starts, columns, raw)
+    }
+
+    #[test]
+    fn chunked_passes_give_the_same_bits_on_any_number_of_threads() {
+        let c = scattered(chunks::ROWS_PER_CHUNK * 3 + 5, 50);
+        assert!(chunks::row_chunks(c.n_rows()).len() > 1);
+        let v: Vec<Block> = (0..50)
+            .map(|j| [1.0, j as f64, (j % 7) as f64, -0.5 * j as f64])
+            .collect();
+        let pass = |threads: usize| {
+            let mut scratch = Scratch {
+                partial: Vec::new(),
+                threads,
+            };
+            let mut w = vec![[0.0; BLOCK]; 50];
+            let h = c.gram_times(&v, &mut w, &mut scratch);
+            (h, w)
+        };
+        let one = pass(1);
+        for threads in [2, 3, 8] {
+            assert_eq!(pass(threads), one, "{threads} threads");
+        }
+        // And the chunks add up to the plain loop, up to rounding.
+        let mut w = vec![[0.0; BLOCK]; 50];
+        let h = c.chunk_gram(0..c.n_rows(), &v, &mut w);
+        for (a, b) in w.iter().flatten().zip(one.1.iter().flatten()) {
+            assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{a} vs {b}");
+        }
+        assert!((h[0][0] - one.0[0][0]).abs() <= 1e-9 * h[0][0]);
+    }
+
+    #[test]
+    fn a_flat_spectrum_stops_the_iteration_early() {
+        // Row r votes on column r % 40 only, agree and disagree in turn, so the column means are
+        // 0 and CᵀC is diagonal with the column counts 1000, 999, …, 961 on it: the leading
+        // eigenvalues are 0.1 % apart and the residuals would take hundreds of iterations.
+        let mut rows: Vec<(u32, i8)> = Vec::new();
+        for column in 0..40u32 {
+            for k in 0..1000 - column as usize {
+                rows.push((column, if k % 2 == 0 { 1 } else { -1 }));
+            }
+        }
+        let c = CenteredVotes::new(
+            40,
+            (0..=rows.len()).collect(),
+            rows.iter().map(|&(c, _)| c).collect(),
+            rows.iter().map(|&(_, v)| v).collect(),
+        );
+        let start = (0..40)
+            .map(|j| {
+                let h = |salt: u64| (super::super::kmeans::mix(j * 4 + salt) % 1000) as f64;
+                [h(0), h(1), h(2), h(3)]
+            })
+            .collect();
+        let result = leading_components(&c, start, 1000, 1e-8);
+        assert!(result.flat && !result.converged, "{result:?}");
+        assert!(result.iterations < 100, "{}", result.iterations);
+        // What the rule promises: the two are within 1 % of each other; and the pair captures
+        // most of the best variance, 1000 + 999 (the block has not found the very top of 40
+        // near-equal directions, which is the point of stopping).
+        let [first, second] = result.eigenvalues;
+        assert!(second >= (1.0 - FLAT_SPREAD) * first, "{first}, {second}");
+        assert!(first + second >= 0.95 * 1999.0, "{first} + {second}");
     }
 
     #[test]
