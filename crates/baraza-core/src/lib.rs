@@ -4,7 +4,9 @@
 //! validation, tallies, score questions, feedback forms, consultations and the versioned wire
 //! types (`v1`) that the server and the widgets share.
 //!
-//! The crate is pure: it does no I/O, spawns nothing, reads no clock and keeps no global state.
+//! The crate is pure: it does no I/O, reads no clock and keeps no global state. The one
+//! concurrency is inside opinion groups' PCA, which splits its passes over scoped threads that
+//! end before it returns, with bit-identical results on any number of cores.
 //! Time is always a parameter (`now`), so every result can be reproduced. It builds for native
 //! targets and for `wasm32-unknown-unknown`.
 //!
