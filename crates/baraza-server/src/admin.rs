@@ -15,7 +15,8 @@
 //!   section responses and the outcome, embed code and preview; `moderation`: the
 //!   organisation's moderation queue with bulk steps; `consultation_texts`: their words.
 //! - `settings_page`: an organisation's name and the websites allowed to embed its
-//!   instruments (admins); `settings_texts`: its words.
+//!   instruments (admins); `tokens_page`: the organisation's admin API tokens, made (shown
+//!   once) and revoked (admins); `settings_texts`: their words.
 //! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
 //!   download and embed code; `feedback_texts`: their words.
 //!
@@ -58,6 +59,7 @@ mod settings_page;
 mod settings_texts;
 mod site;
 mod texts;
+mod tokens_page;
 
 pub use site::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 
@@ -133,6 +135,14 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/organisations/{organisation}/settings",
             get(settings_page::settings_form).post(settings_page::save_settings),
+        )
+        .route(
+            "/admin/organisations/{organisation}/tokens",
+            get(tokens_page::list_tokens).post(tokens_page::create_token),
+        )
+        .route(
+            "/admin/organisations/{organisation}/tokens/{id}/revoke",
+            post(tokens_page::revoke_token),
         )
         .route(
             "/admin/organisations/{organisation}/audit",

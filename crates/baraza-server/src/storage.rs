@@ -38,6 +38,7 @@ pub mod organisation_consultations;
 mod organisation_feedback;
 pub mod organisation_polls;
 pub mod staff;
+mod tokens;
 mod writer;
 
 pub use channels::{Channel, PollChannels};
@@ -54,6 +55,7 @@ pub use staff::{
     Actor, AuditEntry, AuditPage, FailureKey, InvalidEmail, Membership, Role, StaffEmail,
     StaffSession, StaffUser, TokenCaller, UnknownRole,
 };
+pub use tokens::TokenSummary;
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 
 use engine::{Engine, with_pool};

@@ -203,3 +203,83 @@ async fn only_the_organisations_admin_changes_its_settings() {
     assert!(settings.allowed_origins.is_empty());
     assert_ne!(settings.name, "Hijacked");
 }
+
+#[tokio::test]
+async fn an_admin_makes_a_token_shown_once_and_revokes_it() {
+    use support::staff::admin_get;
+    let server = TestServer::new().await;
+    server
+        .add_staff("admin@water.go.ke", Role::Admin, WATER)
+        .await;
+    server
+        .add_staff("editor@water.go.ke", Role::Editor, WATER)
+        .await;
+    let admin = server.sign_in("admin@water.go.ke").await;
+    let editor = server.sign_in("editor@water.go.ke").await;
+    let tokens = "/admin/organisations/ministry-of-water/tokens";
+
+    let empty = html(&server.get_as(&admin, tokens).await);
+    assert!(empty.contains("No tokens yet."), "{empty}");
+    let made = server.post_as(&admin, tokens, &[]).await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let page = html(&made);
+    let marker = r#"id="new-token" type="text" class="width-full code" value=""#;
+    let start = page.find(marker).expect("the new token is shown") + marker.len();
+    let token = page[start..].split('"').next().expect("value").to_owned();
+    assert!(token.len() > 30, "{token}");
+    // The token works with the admin's role, and the list never shows it again.
+    let listed = server.send(admin_get("/api/v1/admin/polls", &token)).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let again = html(&server.get_as(&admin, tokens).await);
+    assert!(!again.contains(&token));
+    assert!(again.contains("admin@water.go.ke"), "{again}");
+
+    // Editors cannot list, make or revoke tokens.
+    assert_eq!(
+        server.get_as(&editor, tokens).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        server.post_as(&editor, tokens, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let revoke = format!("{tokens}/1/revoke");
+    assert_eq!(
+        server.post_as(&editor, &revoke, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        server
+            .send(admin_get("/api/v1/admin/polls", &token))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let revoked = server.post_as(&admin, &revoke, &[]).await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    server
+        .send(admin_get("/api/v1/admin/polls", &token))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    // Revoking twice, or a token of no one: 404, nothing written.
+    assert_eq!(
+        server.post_as(&admin, &revoke, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let actions: Vec<String> = server
+        .audit_log(WATER)
+        .await
+        .into_iter()
+        .map(|entry| format!("{} {}", entry.action, entry.target))
+        .filter(|entry| entry.starts_with("token."))
+        .collect();
+    assert_eq!(actions, ["token.revoke token:1", "token.create token:1"]);
+    let list = html(
+        &server
+            .get_as(&admin, &format!("{tokens}?done=revoked"))
+            .await,
+    );
+    assert!(list.contains("The token is revoked"), "{list}");
+    assert!(list.contains("<td>Revoked</td>"), "{list}");
+}
