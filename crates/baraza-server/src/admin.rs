@@ -9,6 +9,8 @@
 //!   in en, fr and sw, `language`: which of them a request gets.
 //! - `poll_authoring`, `poll_form`: the poll form (create, edit drafts); `poll_pages`, `chart`:
 //!   opening, closing, results (SVG chart and table), downloads, embed code and preview; `audit_page`: the audit log.
+//! - `channel_settings`, `channel_texts`: a poll's SMS keyword, USSD service code and voucher
+//!   rule, and those pages' words.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -29,6 +31,8 @@ use crate::error::BodyLimit;
 pub mod accounts;
 mod audit_page;
 mod auth;
+mod channel_settings;
+mod channel_texts;
 mod chart;
 mod export;
 mod language;
@@ -68,6 +72,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/polls/{slug}/edit",
             get(poll_authoring::edit_poll_form).post(poll_authoring::update_poll),
+        )
+        .route(
+            "/admin/polls/{slug}/channels",
+            get(channel_settings::channels_form).post(channel_settings::save_channels),
         )
         .route("/admin/polls/{slug}/open", post(poll_pages::open_poll))
         .route("/admin/polls/{slug}/close", post(poll_pages::close_poll))

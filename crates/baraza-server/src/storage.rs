@@ -37,7 +37,7 @@ pub mod organisation_polls;
 pub mod staff;
 mod writer;
 
-pub use channels::{Channel, PollChannels};
+pub use channels::{Channel, PollChannels, SetChannelsError};
 pub use consultations::{
     ConsultationChangeError, ConsultationWrite, OFFICIAL_AUTHOR, StoredConsultation,
 };

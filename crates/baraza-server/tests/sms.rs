@@ -64,6 +64,7 @@ impl SmsServer {
                 &PollChannels {
                     sms_keyword: Some("tariff".into()),
                     ussd_service_code: None,
+                    voucher_required: false,
                 },
             )
             .await

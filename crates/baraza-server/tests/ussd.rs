@@ -37,6 +37,7 @@ async fn server_with(spec: serde_json::Value) -> TestServer {
             &PollChannels {
                 sms_keyword: Some("TARIFF".into()),
                 ussd_service_code: Some(CODE.into()),
+                voucher_required: false,
             },
         )
         .await
