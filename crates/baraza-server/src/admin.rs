@@ -10,7 +10,8 @@
 //! - `poll_authoring`, `poll_form`: the poll form (create, edit drafts); `poll_pages`, `chart`:
 //!   opening, closing, results (SVG chart and table), downloads, embed code and preview; `audit_page`: the audit log.
 //! - `channel_settings`, `channel_texts`: a poll's SMS keyword, USSD service code and voucher
-//!   rule, and those pages' words.
+//!   rule, and those pages' words; `voucher_pages`, `voucher_api`: generating voucher codes
+//!   (site and API), downloaded once as CSV.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -43,6 +44,8 @@ mod polls;
 pub mod secrets;
 mod site;
 mod texts;
+mod voucher_api;
+mod voucher_pages;
 
 pub use site::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 
@@ -77,6 +80,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
             "/admin/polls/{slug}/channels",
             get(channel_settings::channels_form).post(channel_settings::save_channels),
         )
+        .route(
+            "/admin/polls/{slug}/vouchers",
+            get(voucher_pages::vouchers_page).post(voucher_pages::generate_vouchers),
+        )
         .route("/admin/polls/{slug}/open", post(poll_pages::open_poll))
         .route("/admin/polls/{slug}/close", post(poll_pages::close_poll))
         .route("/admin/polls/{slug}/preview", get(poll_pages::preview_poll))
@@ -104,6 +111,10 @@ pub(crate) fn api_routes() -> Router<AppState> {
             )),
         )
         .route("/api/v1/admin/polls/{slug}", get(polls::get_poll))
+        .route(
+            "/api/v1/admin/polls/{slug}/vouchers",
+            get(voucher_api::voucher_summary).post(voucher_api::generate_vouchers),
+        )
         .route(
             "/api/v1/admin/polls/{slug}/export.csv",
             get(export::export_csv),

@@ -35,6 +35,7 @@ mod live;
 mod load_test;
 pub mod organisation_polls;
 pub mod staff;
+mod vouchers;
 mod writer;
 
 pub use channels::{Channel, PollChannels, SetChannelsError};
@@ -49,6 +50,7 @@ pub use staff::{
     Actor, AuditEntry, AuditPage, FailureKey, InvalidEmail, Membership, Role, StaffEmail,
     StaffSession, StaffUser, TokenCaller, UnknownRole,
 };
+pub use vouchers::VoucherCounts;
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 
 use engine::{Engine, with_pool};
@@ -137,6 +139,19 @@ impl Database {
             .map(|live| Arc::clone(&live.poll)))
     }
 
+    /// Whether ballots of `slug` need a voucher code (from memory; `false` for an unknown poll).
+    pub async fn voucher_required(&self, slug: &Slug) -> anyhow::Result<bool> {
+        if let Some(live) = self.inner.live.get(slug) {
+            return Ok(live.voucher_required);
+        }
+        Ok(self
+            .inner
+            .live
+            .load_missing(&self.inner.engine, slug)
+            .await?
+            .is_some_and(|live| live.voucher_required))
+    }
+
     /// Stores `poll`, replacing an existing definition with the same slug, and tells the other
     /// servers sharing a PostgreSQL database to reload it.
     pub async fn save_poll(&self, poll: &Poll, now: OffsetDateTime) -> anyhow::Result<()> {
@@ -199,10 +214,25 @@ impl Database {
         now: OffsetDateTime,
         channel: Channel,
     ) -> Result<(), SubmitError> {
+        self.insert_ballot_with_voucher(ballot, now, channel, None)
+            .await
+    }
+
+    /// [`Database::insert_ballot_via`] for a ballot carrying a voucher code (its keyed hash),
+    /// spent in the same transaction: refused with [`SubmitError::VoucherUnknown`] or
+    /// [`SubmitError::VoucherUsed`] when it cannot be.
+    pub async fn insert_ballot_with_voucher(
+        &self,
+        ballot: Ballot,
+        now: OffsetDateTime,
+        channel: Channel,
+        voucher: Option<String>,
+    ) -> Result<(), SubmitError> {
         self.submit(Submission::Ballot {
             ballot,
             submitted_at: now,
             channel,
+            voucher,
         })
         .await
         .map(drop)

@@ -32,6 +32,17 @@ pub(crate) struct ChannelTexts {
     pub(crate) voucher_after_opening: &'static str,
     pub(crate) closed_title: &'static str,
     pub(crate) closed_body: &'static str,
+    pub(crate) vouchers_heading: &'static str,
+    pub(crate) vouchers_intro: &'static str,
+    pub(crate) vouchers_generated: &'static str,
+    pub(crate) vouchers_used: &'static str,
+    pub(crate) count_label: &'static str,
+    pub(crate) count_hint: &'static str,
+    pub(crate) generate_button: &'static str,
+    pub(crate) count_invalid: &'static str,
+    pub(crate) vouchers_link: &'static str,
+    pub(crate) no_secret_title: &'static str,
+    pub(crate) no_secret_body: &'static str,
 }
 
 impl ChannelTexts {
@@ -70,6 +81,17 @@ const EN: ChannelTexts = ChannelTexts {
     voucher_after_opening: "Voucher codes can be required or dropped only until the poll opens",
     closed_title: "This poll is closed",
     closed_body: "The phone channels of a closed poll cannot change.",
+    vouchers_heading: "Voucher codes",
+    vouchers_intro: "Generate single-use codes to hand out at a service counter or to send by SMS. The codes are shown only once, in the file downloaded now: the server keeps only a keyed hash of each and cannot show them again.",
+    vouchers_generated: "Codes generated",
+    vouchers_used: "Codes used",
+    count_label: "How many codes",
+    count_hint: "From 1 to 10,000 at a time.",
+    generate_button: "Generate and download the codes (CSV)",
+    count_invalid: "Enter a whole number of codes from 1 to 10,000",
+    vouchers_link: "Voucher codes",
+    no_secret_title: "Voucher codes are not available",
+    no_secret_body: "This server has no secret to protect voucher codes with: start it with --secret-file.",
 };
 
 const FR: ChannelTexts = ChannelTexts {
@@ -97,6 +119,17 @@ const FR: ChannelTexts = ChannelTexts {
     voucher_after_opening: "Les codes d’accès ne peuvent être exigés ou retirés que jusqu’à l’ouverture du sondage",
     closed_title: "Ce sondage est clos",
     closed_body: "Les canaux téléphoniques d’un sondage clos ne peuvent plus changer.",
+    vouchers_heading: "Codes d’accès",
+    vouchers_intro: "Générez des codes à usage unique, à remettre à un guichet ou à envoyer par SMS. Les codes ne sont montrés qu’une fois, dans le fichier téléchargé maintenant : le serveur n’en garde qu’une empreinte chiffrée et ne peut plus les afficher.",
+    vouchers_generated: "Codes générés",
+    vouchers_used: "Codes utilisés",
+    count_label: "Nombre de codes",
+    count_hint: "De 1 à 10 000 à la fois.",
+    generate_button: "Générer et télécharger les codes (CSV)",
+    count_invalid: "Saisissez un nombre entier de codes de 1 à 10 000",
+    vouchers_link: "Codes d’accès",
+    no_secret_title: "Codes d’accès indisponibles",
+    no_secret_body: "Ce serveur n’a pas de secret pour protéger les codes d’accès : démarrez-le avec --secret-file.",
 };
 
 const SW: ChannelTexts = ChannelTexts {
@@ -124,4 +157,15 @@ const SW: ChannelTexts = ChannelTexts {
     voucher_after_opening: "Misimbo ya vocha inaweza kuhitajika au kuondolewa tu hadi kura ifunguliwe",
     closed_title: "Kura hii imefungwa",
     closed_body: "Njia za simu za kura iliyofungwa haziwezi kubadilika.",
+    vouchers_heading: "Misimbo ya vocha",
+    vouchers_intro: "Tengeneza misimbo ya matumizi mara moja ya kutoa kwenye dawati la huduma au kutuma kwa SMS. Misimbo huonyeshwa mara moja tu, katika faili inayopakuliwa sasa: seva huhifadhi alama yake iliyofichwa tu na haiwezi kuionyesha tena.",
+    vouchers_generated: "Misimbo iliyotengenezwa",
+    vouchers_used: "Misimbo iliyotumika",
+    count_label: "Idadi ya misimbo",
+    count_hint: "Kuanzia 1 hadi 10,000 kwa mara moja.",
+    generate_button: "Tengeneza na upakue misimbo (CSV)",
+    count_invalid: "Weka idadi kamili ya misimbo kuanzia 1 hadi 10,000",
+    vouchers_link: "Misimbo ya vocha",
+    no_secret_title: "Misimbo ya vocha haipatikani",
+    no_secret_body: "Seva hii haina siri ya kulinda misimbo ya vocha: iwashe kwa --secret-file.",
 };

@@ -23,6 +23,10 @@ pub(crate) struct Texts {
     pub(crate) ussd_cancelled: &'static str,
     pub(crate) ussd_more: &'static str,
     pub(crate) ussd_invalid: &'static str,
+    pub(crate) voucher_needed: &'static str,
+    pub(crate) voucher_unknown: &'static str,
+    pub(crate) voucher_used: &'static str,
+    pub(crate) ussd_voucher: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -45,6 +49,10 @@ static EN: Texts = Texts {
     ussd_cancelled: "Cancelled. Nothing was stored.",
     ussd_more: "More",
     ussd_invalid: "Invalid choice.",
+    voucher_needed: "{keyword} needs your voucher code. Send {keyword}, your answer and the code, e.g. {keyword} 2 K7Q-94M",
+    voucher_unknown: "That voucher code is not valid for {keyword}. Check it and send again.",
+    voucher_used: "That voucher code has already been used. Each code counts once.",
+    ussd_voucher: "Enter your voucher code:",
 };
 
 static SW: Texts = Texts {
@@ -67,6 +75,10 @@ static SW: Texts = Texts {
     ussd_cancelled: "Imeghairiwa. Hakuna kilichohifadhiwa.",
     ussd_more: "Zaidi",
     ussd_invalid: "Chaguo si sahihi.",
+    voucher_needed: "{keyword} inahitaji msimbo wako wa vocha. Tuma {keyword}, jibu lako na msimbo, mfano {keyword} 2 K7Q-94M",
+    voucher_unknown: "Msimbo huo wa vocha si halali kwa {keyword}. Uangalie na utume tena.",
+    voucher_used: "Msimbo huo wa vocha umeshatumika. Kila msimbo huhesabiwa mara moja.",
+    ussd_voucher: "Weka msimbo wako wa vocha:",
 };
 
 static FR: Texts = Texts {
@@ -89,6 +101,10 @@ static FR: Texts = Texts {
     ussd_cancelled: "Annulé. Rien n'a été enregistré.",
     ussd_more: "Suite",
     ussd_invalid: "Choix non valide.",
+    voucher_needed: "{keyword} demande votre code. Envoyez {keyword}, votre réponse et le code, ex. {keyword} 2 K7Q-94M",
+    voucher_unknown: "Ce code n'est pas valable pour {keyword}. Vérifiez-le et renvoyez.",
+    voucher_used: "Ce code a déjà été utilisé. Chaque code compte une fois.",
+    ussd_voucher: "Entrez votre code :",
 };
 
 /// The texts for a language tag (`sw`, `fr-CA`…), English when there are none.
@@ -129,6 +145,10 @@ mod tests {
                 texts.ussd_cancelled,
                 texts.ussd_more,
                 texts.ussd_invalid,
+                texts.voucher_needed,
+                texts.voucher_unknown,
+                texts.voucher_used,
+                texts.ussd_voucher,
             ] {
                 assert_eq!(segments(text), (Encoding::Gsm7, 1), "{text}");
                 assert!(text.chars().count() <= 110, "{text}");
