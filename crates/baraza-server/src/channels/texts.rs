@@ -27,6 +27,7 @@ pub(crate) struct Texts {
     pub(crate) voucher_unknown: &'static str,
     pub(crate) voucher_used: &'static str,
     pub(crate) ussd_voucher: &'static str,
+    pub(crate) ussd_one_answer_only: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -53,6 +54,7 @@ static EN: Texts = Texts {
     voucher_unknown: "That voucher code is not valid for {keyword}. Check it and send again.",
     voucher_used: "That voucher code has already been used. Each code counts once.",
     ussd_voucher: "Enter your voucher code:",
+    ussd_one_answer_only: "{keyword} takes several answers: please answer it by SMS or on the web.",
 };
 
 static SW: Texts = Texts {
@@ -79,6 +81,7 @@ static SW: Texts = Texts {
     voucher_unknown: "Msimbo huo wa vocha si halali kwa {keyword}. Uangalie na utume tena.",
     voucher_used: "Msimbo huo wa vocha umeshatumika. Kila msimbo huhesabiwa mara moja.",
     ussd_voucher: "Weka msimbo wako wa vocha:",
+    ussd_one_answer_only: "{keyword} inapokea majibu kadhaa: tafadhali jibu kwa SMS au mtandaoni.",
 };
 
 static FR: Texts = Texts {
@@ -105,6 +108,7 @@ static FR: Texts = Texts {
     voucher_unknown: "Ce code n'est pas valable pour {keyword}. Vérifiez-le et renvoyez.",
     voucher_used: "Ce code a déjà été utilisé. Chaque code compte une fois.",
     ussd_voucher: "Entrez votre code :",
+    ussd_one_answer_only: "{keyword} prend plusieurs réponses : répondez par SMS ou sur le web.",
 };
 
 /// The texts for a language tag (`sw`, `fr-CA`…), English when there are none.
@@ -149,6 +153,7 @@ mod tests {
                 texts.voucher_unknown,
                 texts.voucher_used,
                 texts.ussd_voucher,
+                texts.ussd_one_answer_only,
             ] {
                 assert_eq!(segments(text), (Encoding::Gsm7, 1), "{text}");
                 assert!(text.chars().count() <= 110, "{text}");

@@ -253,7 +253,8 @@ pub(crate) async fn respond(
         PollPhase::Closed => return Screen::End(texts.closed.replace("{keyword}", &name)),
     }
     if !poll.kind().is_single_choice() {
-        return Screen::End(texts.invalid_answer.to_owned());
+        // The menu picks one option; several are sent by SMS (`MAJI 1 3`) or on the web.
+        return Screen::End(texts.ussd_one_answer_only.replace("{keyword}", &name));
     }
     let voter = settings.phone_key.voter_token(&phone);
     let inputs: Vec<&str> = if step.text.is_empty() {
