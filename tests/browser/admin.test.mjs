@@ -96,7 +96,7 @@ describe("the admin site", () => {
       }
 
       // ── The editor, by keyboard, in English ──
-      const editor = await newSession(errors);
+      const editor = await newSession(errors, { acceptDownloads: true });
       await editor.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
       const page = editor.page;
       await page.goto(`${server.url}/admin/login`);
@@ -132,6 +132,41 @@ describe("the admin site", () => {
       await page.getByRole("status").filter({ hasText: "The draft is saved." }).waitFor();
       await page.getByRole("heading", { level: 1, name: "When should water kiosks open?" }).waitFor();
 
+      // Phone channels: a malformed keyword is refused beside its field, then a good one saved.
+      await page.getByRole("link", { name: "Change phone channels" }).click();
+      await page.getByRole("heading", { level: 1, name: "Phone channels" }).waitFor();
+      await assertAccessible(page, "the phone channels form");
+      await page.getByLabel("SMS keyword").fill("2 maji");
+      await page.getByLabel("USSD service code").fill("*384*77#");
+      await page.getByRole("button", { name: "Save channel settings" }).click();
+      await page.getByRole("alert").getByRole("link", { name: /Enter an SMS keyword/ }).waitFor();
+      assert.equal(await page.getByLabel("SMS keyword").getAttribute("aria-invalid"), "true");
+      await assertAccessible(page, "the phone channels form with problems");
+      await page.getByLabel("SMS keyword").fill("maji");
+      await page.getByLabel("Count only answers with one of this poll's voucher codes").check();
+      await page.getByRole("button", { name: "Save channel settings" }).click();
+      await page.getByRole("status").filter({ hasText: "The channel settings are saved." }).waitFor();
+      assert.equal(await page.locator("#sms-keyword").textContent(), "MAJI");
+      assert.equal(await page.locator("#voucher-rule").textContent(), "required");
+
+      // Voucher codes: generated, downloaded once as CSV.
+      await page.getByRole("link", { name: "Voucher codes" }).click();
+      await page.getByRole("heading", { level: 1, name: "Voucher codes" }).waitFor();
+      await assertAccessible(page, "the voucher codes page");
+      await page.getByLabel("How many codes").fill("none");
+      await page.getByRole("button", { name: /Generate and download/ }).click();
+      await page.getByRole("alert").getByRole("link", { name: /Enter a whole number of codes/ }).waitFor();
+      await assertAccessible(page, "the voucher codes page with a problem");
+      await page.getByLabel("How many codes").fill("2");
+      const [codesFile] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: /Generate and download/ }).click(),
+      ]);
+      assert.equal(codesFile.suggestedFilename(), "kiosk-hours-vouchers.csv");
+      const codes = readFileSync(await codesFile.path(), "utf8").trim().split("\r\n").slice(1).map((row) => row.split(",")[1]);
+      assert.equal(codes.length, 2);
+      await page.goto(`${server.url}/admin/polls/kiosk-hours`);
+
       await page.getByRole("button", { name: "Open now" }).click();
       await page.getByText("The poll is open: citizens can answer it now.").waitFor();
       assert.equal(await page.locator("#phase").textContent(), "open");
@@ -160,6 +195,12 @@ ${snippet}
       await citizen.page.goto(`${host.url}/`);
       const widget = citizen.page.locator('baraza-poll[poll="kiosk-hours"]');
       await widget.getByRole("radio", { name: "Late evening" }).check();
+      // The poll needs a voucher code: a wrong one is refused in words, then the right one.
+      await widget.getByLabel("Your voucher code").fill("ZZZ-ZZZ");
+      await widget.getByRole("button", { name: "Send my answer" }).click();
+      await widget.getByRole("alert").filter({ hasText: "This voucher code is not valid for this poll." }).waitFor();
+      await assertAccessible(citizen.page, "the poll widget with a voucher problem");
+      await widget.getByLabel("Your voucher code").fill(codes[0].toLowerCase());
       await widget.getByRole("button", { name: "Send my answer" }).click();
       await widget.locator(".outcome", { hasText: "Thank you" }).waitFor();
       assert.deepEqual(storedBallots(server.databasePath, "kiosk-hours").map((b) => b.selections), [["late-evening"]]);
@@ -195,7 +236,7 @@ ${snippet}
       const log = admin.page.getByRole("table", { name: "Staff actions, newest first" });
       await log.waitFor();
       const actions = await log.locator("tbody tr td:nth-child(3)").allTextContents();
-      assert.deepEqual(actions.slice(0, 3), ["poll.export_csv", "poll.open", "poll.create"]);
+      assert.deepEqual(actions.slice(0, 5), ["poll.export_csv", "poll.open", "poll.vouchers", "poll.channels", "poll.create"]);
       assert.ok((await log.locator("tbody").textContent()).includes(EDITOR));
       await assertAccessible(admin.page, "the audit log");
       // The organisation's settings: a bad origin is shown beside the field, then saved.

@@ -44,6 +44,10 @@ pub enum Problem {
     Rejected,
     /// The server failed, or answered something the widget does not understand.
     Server,
+    /// The voucher code is missing or is not one of the poll's codes.
+    VoucherUnknown,
+    /// The voucher code has already been used.
+    VoucherUsed,
 }
 
 impl Problem {
@@ -83,6 +87,8 @@ impl Problem {
             | "comment_not_found"
             | "comment_not_published"
             | "reply_to_reply" => Self::Rejected,
+            "voucher_required" | "voucher_unknown" => Self::VoucherUnknown,
+            "voucher_used" => Self::VoucherUsed,
             _ => Self::Server,
         }
     }
@@ -163,7 +169,14 @@ impl Common {
             (Lang::Fr, Problem::Server) => {
                 "Une erreur s'est produite de notre côté. Réessayez dans un instant."
             }
-            (_, Problem::NotFound | Problem::Closed | Problem::AlreadyVoted) => return None,
+            (
+                _,
+                Problem::NotFound
+                | Problem::Closed
+                | Problem::AlreadyVoted
+                | Problem::VoucherUnknown
+                | Problem::VoucherUsed,
+            ) => return None,
         })
     }
 }
@@ -217,6 +230,9 @@ mod tests {
             (ErrorCode::AlreadyReported, Problem::AlreadyVoted),
             (ErrorCode::Internal, Problem::Server),
             (ErrorCode::ServerBusy, Problem::Server),
+            (ErrorCode::VoucherRequired, Problem::VoucherUnknown),
+            (ErrorCode::VoucherUnknown, Problem::VoucherUnknown),
+            (ErrorCode::VoucherUsed, Problem::VoucherUsed),
         ];
         for (code, problem) in expected {
             assert_eq!(Problem::from_code(code.as_str()), problem, "{code}");

@@ -43,6 +43,7 @@ enum Stage {
 pub(crate) enum Msg {
     PollLoaded(Result<PollView, Problem>),
     Toggle(usize),
+    Voucher(String),
     Submit,
     Submitted(Result<BallotReceipt, Problem>),
     ResultsLoaded(Outcome, Result<PollResults, Problem>),
@@ -57,6 +58,8 @@ pub(crate) struct PollApp {
     selected: Vec<bool>,
     texts: Texts,
     voter: String,
+    /// The voucher code typed, for a poll that needs one.
+    voucher: String,
     announcement: String,
     focus: Focus,
 }
@@ -75,6 +78,7 @@ impl Component for PollApp {
             selected: Vec::new(),
             texts: Texts::new(Lang::from_tag(&ctx.props().language)),
             voter: device::voter_token(),
+            voucher: String::new(),
             announcement: String::new(),
             focus: Focus::default(),
         }
@@ -125,6 +129,7 @@ impl Component for PollApp {
                     *problem = None;
                 }
             }
+            Msg::Voucher(code) => self.voucher = code,
             Msg::Submit => self.submit(ctx),
             Msg::Submitted(Ok(receipt)) => {
                 device::remember_vote(&props.server, &props.slug);
@@ -259,12 +264,20 @@ impl PollApp {
             *problem = Some(self.texts.too_many(max));
             return;
         }
+        let voucher = poll
+            .voucher_required
+            .then(|| self.voucher.trim().to_owned());
+        if voucher.as_ref().is_some_and(String::is_empty) {
+            *problem = Some(self.texts.voucher_missing().to_owned());
+            return;
+        }
         *problem = None;
         *sending = true;
         self.announcement = self.texts.submitting().to_owned();
         let submission = BallotSubmission {
             selections: chosen,
             voter: self.voter.clone(),
+            voucher,
         };
         let (server, slug) = (ctx.props().server.to_string(), ctx.props().slug.to_string());
         ctx.link().send_future(async move {
@@ -359,6 +372,14 @@ impl PollApp {
         let closes = poll
             .closes_at
             .map(|at| texts.closes_on(&format_date(at, texts.tag())));
+        let oninput = ctx.link().callback(|event: InputEvent| {
+            Msg::Voucher(
+                event
+                    .target_dyn_into::<web_sys::HtmlInputElement>()
+                    .map(|input| input.value())
+                    .unwrap_or_default(),
+            )
+        });
         html! {
             <form {onsubmit} novalidate=true>
                 <fieldset aria-describedby={if problem.is_some() { "hint problem" } else { "hint" }}>
@@ -366,6 +387,12 @@ impl PollApp {
                     <p class="hint" id="hint">{ texts.selection_hint(min, max) }</p>
                     { for options }
                 </fieldset>
+                if poll.voucher_required {
+                    <div class="text-box" part="voucher">
+                        <label for="voucher">{ texts.voucher_label() }</label>
+                        <input id="voucher" name="voucher" autocomplete="off" autocapitalize="characters" spellcheck="false" value={self.voucher.clone()} {oninput} />
+                    </div>
+                }
                 if let Some(problem) = problem {
                     <p class="problem" id="problem" role="alert">{ problem }</p>
                 }

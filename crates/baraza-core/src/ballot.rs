@@ -180,10 +180,10 @@ impl Poll {
     /// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
     /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
     /// let now = time::OffsetDateTime::UNIX_EPOCH;
-    /// let ok = BallotSubmission { selections: vec!["a".into()], voter: "device-0123456789ab".into() };
+    /// let ok = BallotSubmission { selections: vec!["a".into()], voter: "device-0123456789ab".into(), voucher: None };
     /// assert!(poll.validate_ballot(&ok, now).is_ok());
     ///
-    /// let bad = BallotSubmission { selections: vec!["a".into(), "z".into()], voter: "x".into() };
+    /// let bad = BallotSubmission { selections: vec!["a".into(), "z".into()], voter: "x".into(), voucher: None };
     /// let errors = poll.validate_ballot(&bad, now).unwrap_err();
     /// let codes: Vec<_> = errors.errors().iter().map(|e| e.code()).collect();
     /// assert_eq!(codes, [ErrorCode::UnknownOption, ErrorCode::TooManySelections, ErrorCode::InvalidVoterToken]);

@@ -150,6 +150,12 @@ pub enum ErrorCode {
     ConsultationNotFound,
     /// This device has already reacted to this comment; one reaction per device and comment.
     AlreadyReacted,
+    /// The poll counts only answers carrying one of its voucher codes, and none was given.
+    VoucherRequired,
+    /// The voucher code given is not one of the poll's codes (or is not a code at all).
+    VoucherUnknown,
+    /// The voucher code given has already been used; each code counts once.
+    VoucherUsed,
 }
 
 impl ErrorCode {
@@ -221,6 +227,9 @@ impl ErrorCode {
             Self::InvalidFeedbackFormDefinition => "invalid_feedback_form_definition",
             Self::ConsultationNotFound => "consultation_not_found",
             Self::AlreadyReacted => "already_reacted",
+            Self::VoucherRequired => "voucher_required",
+            Self::VoucherUnknown => "voucher_unknown",
+            Self::VoucherUsed => "voucher_used",
         }
     }
 }
@@ -303,6 +312,9 @@ mod tests {
             ErrorCode::InvalidFeedbackFormDefinition,
             ErrorCode::ConsultationNotFound,
             ErrorCode::AlreadyReacted,
+            ErrorCode::VoucherRequired,
+            ErrorCode::VoucherUnknown,
+            ErrorCode::VoucherUsed,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

@@ -33,7 +33,7 @@
 //! let now = datetime!(2027-01-15 09:30 UTC);
 //! let mut tally = PollTally::new(&poll);
 //! for (choice, voter) in [("tiered", "a1b2c3d4e5f6a7b8"), ("flat", "0f1e2d3c4b5a6978"), ("tiered", "ffffeeeeddddcccc")] {
-//!     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into() };
+//!     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into(), voucher: None };
 //!     let ballot = poll.validate_ballot(&submission, now)?;
 //!     tally.record(&ballot)?;
 //! }
@@ -43,7 +43,7 @@
 //! assert_eq!((results.options[1].count, results.options[1].percent_tenths), (2, 667));
 //!
 //! // After closing time the same poll refuses ballots, with a specific error.
-//! let late = BallotSubmission { selections: vec!["flat".into()], voter: "a1b2c3d4e5f6a7b8".into() };
+//! let late = BallotSubmission { selections: vec!["flat".into()], voter: "a1b2c3d4e5f6a7b8".into(), voucher: None };
 //! let errors = poll.validate_ballot(&late, datetime!(2027-04-01 00:00 UTC)).unwrap_err();
 //! assert_eq!(errors.to_string(), "the poll is closed");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -110,7 +110,7 @@
 //!                                   {"id": "central", "label": {"en": "Central Park"}}]}"#)?;
 //! assert_eq!(poll.selection_range(), (0, 2));
 //! let ballot = poll.validate_ballot(&BallotSubmission { selections: vec!["uhuru".into(), "central".into()],
-//!     voter: "device-0123456789ab".into() }, time::OffsetDateTime::UNIX_EPOCH)?;
+//!     voter: "device-0123456789ab".into(), voucher: None }, time::OffsetDateTime::UNIX_EPOCH)?;
 //! let mut tally = PollTally::new(&poll);
 //! tally.record(&ballot)?;
 //! assert_eq!(tally.leaders().len(), 2); // a tie: both lead

@@ -39,7 +39,7 @@ use crate::slug::{OptionId, Slug};
 /// let now = time::OffsetDateTime::UNIX_EPOCH;
 /// let mut tally = PollTally::new(&poll);
 /// for (choice, voter) in [("a", "voter-000000000001"), ("a", "voter-000000000002"), ("b", "voter-000000000003")] {
-///     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into() };
+///     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into(), voucher: None };
 ///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
 /// }
 /// assert_eq!(tally.total_ballots(), 3);
@@ -299,7 +299,7 @@ impl PollTally {
     /// let now = time::OffsetDateTime::UNIX_EPOCH;
     /// let mut tally = PollTally::new(&poll);
     /// for (approved, voter) in [(&["a", "b"][..], "voter-000000000001"), (&["b", "a"], "voter-000000000002"), (&[], "voter-000000000003")] {
-    ///     let submission = BallotSubmission { selections: approved.iter().map(|s| s.to_string()).collect(), voter: voter.into() };
+    ///     let submission = BallotSubmission { selections: approved.iter().map(|s| s.to_string()).collect(), voter: voter.into(), voucher: None };
     ///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
     /// }
     /// assert_eq!(tally.total_ballots(), 3); // the empty ballot counts

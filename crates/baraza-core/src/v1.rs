@@ -106,6 +106,10 @@ pub struct PollView {
     )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<schema::Rfc3339>"))]
     pub closes_at: Option<OffsetDateTime>,
+    /// Whether a ballot counts only with one of the poll's voucher codes (handed out at a
+    /// service counter or by SMS) in [`BallotSubmission::voucher`]. Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub voucher_required: bool,
 }
 
 /// One option of a [`PollView`]: `{"id": "flat", "label": {"en": "One flat rate"}}`.
@@ -137,7 +141,16 @@ impl PollView {
             phase: poll.phase_at(now),
             opens_at: poll.opens_at(),
             closes_at: poll.closes_at(),
+            voucher_required: false,
         }
+    }
+
+    /// The same view saying whether a ballot needs a voucher code (a server setting of the
+    /// poll, not part of its definition).
+    #[must_use]
+    pub fn with_voucher_required(mut self, required: bool) -> Self {
+        self.voucher_required = required;
+        self
     }
 
     /// The inclusive range of how many options a ballot selects, knowing this poll's options:
@@ -162,6 +175,9 @@ pub struct BallotSubmission {
     pub selections: Vec<String>,
     /// The device's [`VoterToken`](crate::VoterToken).
     pub voter: String,
+    /// A voucher code (`K7Q-94M`), for a poll whose [`PollView::voucher_required`] is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<String>,
 }
 
 /// The answer to an accepted ballot (`201 Created`), sent only once the ballot is durably

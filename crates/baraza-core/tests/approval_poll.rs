@@ -34,6 +34,7 @@ fn submission(selections: &[&str], n: usize) -> BallotSubmission {
     BallotSubmission {
         selections: selections.iter().map(|s| (*s).to_owned()).collect(),
         voter: voter(n),
+        voucher: None,
     }
 }
 

@@ -55,6 +55,7 @@ fn submission(selections: &[&str], voter: &str) -> BallotSubmission {
     BallotSubmission {
         selections: selections.iter().map(|&s| s.to_owned()).collect(),
         voter: voter.to_owned(),
+        voucher: None,
     }
 }
 

@@ -174,6 +174,7 @@ fn real_values() -> Vec<(&'static str, Value)> {
     let submission = BallotSubmission {
         selections: vec!["flat".into(), "tiered".into()],
         voter: "a1b2c3d4e5f6a7b8".into(),
+        voucher: None,
     };
     let mut tally = PollTally::new(&poll);
     tally

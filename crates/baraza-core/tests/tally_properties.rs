@@ -57,6 +57,7 @@ fn ballot(poll: &Poll, indices: &[usize], voter_number: usize) -> Ballot {
             .map(|&i| poll.options()[i].id.as_str().to_owned())
             .collect(),
         voter: voter(voter_number),
+        voucher: None,
     };
     poll.validate_ballot(&submission, NOW)
         .unwrap_or_else(|e| panic!("generated ballot {indices:?} should be valid: {e}"))

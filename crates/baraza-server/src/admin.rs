@@ -19,6 +19,9 @@
 //!   once) and revoked (admins); `settings_texts`: their words.
 //! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
 //!   download and embed code; `feedback_texts`: their words.
+//! - `channel_settings`, `channel_texts`: a poll's SMS keyword, USSD service code and voucher
+//!   rule, and those pages' words; `voucher_pages`, `voucher_api`: generating voucher codes
+//!   (site and API), downloaded once as CSV.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -39,6 +42,8 @@ use crate::error::BodyLimit;
 pub mod accounts;
 mod audit_page;
 mod auth;
+mod channel_settings;
+mod channel_texts;
 mod chart;
 mod consultation_authoring;
 mod consultation_form;
@@ -60,6 +65,8 @@ mod settings_texts;
 mod site;
 mod texts;
 mod tokens_page;
+mod voucher_api;
+mod voucher_pages;
 
 pub use site::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 
@@ -153,6 +160,14 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
             "/admin/polls/{slug}/edit",
             get(poll_authoring::edit_poll_form).post(poll_authoring::update_poll),
         )
+        .route(
+            "/admin/polls/{slug}/channels",
+            get(channel_settings::channels_form).post(channel_settings::save_channels),
+        )
+        .route(
+            "/admin/polls/{slug}/vouchers",
+            get(voucher_pages::vouchers_page).post(voucher_pages::generate_vouchers),
+        )
         .route("/admin/polls/{slug}/open", post(poll_pages::open_poll))
         .route("/admin/polls/{slug}/close", post(poll_pages::close_poll))
         .route("/admin/polls/{slug}/preview", get(poll_pages::preview_poll))
@@ -188,6 +203,10 @@ pub(crate) fn api_routes() -> Router<AppState> {
                     DefaultBodyLimit::max(feedback_api::MAX_FORM_BODY_BYTES),
                     axum::Extension(BodyLimit(feedback_api::MAX_FORM_BODY_BYTES)),
                 )),
+        )
+        .route(
+            "/api/v1/admin/polls/{slug}/vouchers",
+            get(voucher_api::voucher_summary).post(voucher_api::generate_vouchers),
         )
         .route(
             "/api/v1/admin/polls/{slug}/export.csv",

@@ -79,6 +79,16 @@ impl From<SubmitError> for AppError {
                 ErrorCode::AlreadyVoted,
                 "this device has already taken part",
             ),
+            SubmitError::VoucherUnknown => Self::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::VoucherUnknown,
+                "this voucher code is not one of the poll's codes; check it and send it again",
+            ),
+            SubmitError::VoucherUsed => Self::client(
+                StatusCode::CONFLICT,
+                ErrorCode::VoucherUsed,
+                "this voucher code has already been used; each code counts once",
+            ),
             SubmitError::Overloaded => Self::RetryLater {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 retry_after_seconds: 1,

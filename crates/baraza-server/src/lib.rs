@@ -44,6 +44,7 @@ pub mod idempotency;
 mod security_headers;
 pub mod seed;
 pub mod storage;
+pub mod vouchers;
 
 pub use admin::{FAILURE_WINDOW, MAX_FAILURES, SESSION_COOKIE, SESSION_LIFETIME};
 pub use api::consultations::{MAX_COMMENT_BODY_BYTES, MAX_REACTION_BODY_BYTES};

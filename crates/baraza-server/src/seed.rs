@@ -72,6 +72,7 @@ pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Resu
                     &PollChannels {
                         sms_keyword: Some(DEMO_SMS_KEYWORD.to_owned()),
                         ussd_service_code: Some(DEMO_USSD_CODE.to_owned()),
+                        voucher_required: false,
                     },
                 )
                 .await?;

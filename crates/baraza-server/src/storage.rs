@@ -39,9 +39,10 @@ mod organisation_feedback;
 pub mod organisation_polls;
 pub mod staff;
 mod tokens;
+mod vouchers;
 mod writer;
 
-pub use channels::{Channel, PollChannels};
+pub use channels::{Channel, PollChannels, SetChannelsError};
 pub use consultations::{
     ConsultationChangeError, ConsultationWrite, OFFICIAL_AUTHOR, StoredConsultation,
 };
@@ -56,6 +57,7 @@ pub use staff::{
     StaffSession, StaffUser, TokenCaller, UnknownRole,
 };
 pub use tokens::TokenSummary;
+pub use vouchers::VoucherCounts;
 pub use writer::{Stored, Submission, SubmitError, WriterConfig};
 
 use engine::{Engine, with_pool};
@@ -157,6 +159,19 @@ impl Database {
             .map(|live| Arc::clone(&live.poll)))
     }
 
+    /// Whether ballots of `slug` need a voucher code (from memory; `false` for an unknown poll).
+    pub async fn voucher_required(&self, slug: &Slug) -> anyhow::Result<bool> {
+        if let Some(live) = self.inner.live.get(slug) {
+            return Ok(live.voucher_required);
+        }
+        Ok(self
+            .inner
+            .live
+            .load_missing(&self.inner.engine, slug)
+            .await?
+            .is_some_and(|live| live.voucher_required))
+    }
+
     /// Stores `poll`, replacing an existing definition with the same slug, and tells the other
     /// servers sharing a PostgreSQL database to reload it.
     pub async fn save_poll(&self, poll: &Poll, now: OffsetDateTime) -> anyhow::Result<()> {
@@ -219,10 +234,25 @@ impl Database {
         now: OffsetDateTime,
         channel: Channel,
     ) -> Result<(), SubmitError> {
+        self.insert_ballot_with_voucher(ballot, now, channel, None)
+            .await
+    }
+
+    /// [`Database::insert_ballot_via`] for a ballot carrying a voucher code (its keyed hash),
+    /// spent in the same transaction: refused with [`SubmitError::VoucherUnknown`] or
+    /// [`SubmitError::VoucherUsed`] when it cannot be.
+    pub async fn insert_ballot_with_voucher(
+        &self,
+        ballot: Ballot,
+        now: OffsetDateTime,
+        channel: Channel,
+        voucher: Option<String>,
+    ) -> Result<(), SubmitError> {
         self.submit(Submission::Ballot {
             ballot,
             submitted_at: now,
             channel,
+            voucher,
         })
         .await
         .map(drop)

@@ -626,6 +626,7 @@ async fn the_poll_page_shows_ballots_by_channel() {
     let submission = BallotSubmission {
         selections: vec!["early-morning".into()],
         voter: format!("phone-{}", "ab".repeat(20)),
+        voucher: None,
     };
     let sms_ballot = poll
         .validate_ballot(&submission, now())

@@ -64,6 +64,7 @@ impl SmsServer {
                 &PollChannels {
                     sms_keyword: Some("tariff".into()),
                     ussd_service_code: None,
+                    voucher_required: false,
                 },
             )
             .await
@@ -292,5 +293,57 @@ async fn phone_hashes_are_purged_once_a_poll_has_been_closed_for_the_retention_p
     assert_eq!(
         sms.server.database.recount(&poll).await.expect("recount"),
         before
+    );
+}
+
+/// A server whose poll `slug` (from `spec`) answers to the SMS keyword `MAJI`.
+async fn keyword_poll(spec: serde_json::Value) -> SmsServer {
+    let server = TestServer::new().await;
+    let poll = server.add_poll(spec).await;
+    server
+        .database
+        .set_poll_channels(
+            poll.slug(),
+            &PollChannels {
+                sms_keyword: Some("MAJI".into()),
+                ussd_service_code: None,
+                voucher_required: false,
+            },
+        )
+        .await
+        .expect("channels");
+    SmsServer { server }
+}
+
+#[tokio::test]
+async fn multiple_choice_and_approval_polls_take_several_numbers_in_one_sms() {
+    let sms = keyword_poll(support::multiple_choice_spec("budget", 2, 3)).await;
+    let help = sms.text(PHONE, "MAJI").await;
+    assert!(help.contains("Reply MAJI and numbers"), "{help}");
+    let too_few = sms.text(PHONE, "MAJI 1").await;
+    assert!(
+        too_few.starts_with("That answer does not fit the question."),
+        "{too_few}"
+    );
+    let counted = sms.text(PHONE, "maji 1 3").await;
+    assert!(counted.contains("Option a, Option c"), "{counted}");
+    let again = sms.text(PHONE, "MAJI 2,4").await;
+    assert!(again.contains("already answered MAJI"), "{again}");
+    assert_eq!(
+        sms.server.stored_ballots("budget").await,
+        [vec!["a".to_owned(), "c".to_owned()]]
+    );
+
+    let mut approval = support::multiple_choice_spec("approve", 0, 5);
+    approval["kind"] = serde_json::json!({"type": "approval"});
+    let sms = keyword_poll(approval).await;
+    let counted = sms.text(PHONE, "MAJI b d e").await;
+    assert!(
+        counted.contains("Option b, Option d, Option e"),
+        "{counted}"
+    );
+    assert_eq!(
+        sms.server.stored_ballots("approve").await,
+        [vec!["b".to_owned(), "d".to_owned(), "e".to_owned()]]
     );
 }

@@ -25,6 +25,7 @@ fn submission(poll: &Poll, choice: &str, voter: &str) -> Submission {
             .expect("test ballot is valid"),
         submitted_at: now(),
         channel: Channel::Web,
+        voucher: None,
     }
 }
 

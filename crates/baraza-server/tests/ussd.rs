@@ -37,6 +37,7 @@ async fn server_with(spec: serde_json::Value) -> TestServer {
             &PollChannels {
                 sms_keyword: Some("TARIFF".into()),
                 ussd_service_code: Some(CODE.into()),
+                voucher_required: false,
             },
         )
         .await
@@ -234,4 +235,15 @@ async fn an_unknown_code_or_a_stranger_gets_nothing_stored() {
     );
     assert_eq!(stranger.status, StatusCode::FORBIDDEN);
     assert!(server.stored_ballots("water").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_poll_taking_several_answers_sends_the_caller_to_sms_and_stores_nothing() {
+    let server = server_with(support::multiple_choice_spec("water", 1, 3)).await;
+    let screen = step(&server, "s9", PHONE, "").await;
+    assert_eq!(
+        screen,
+        "END TARIFF takes several answers: please answer it by SMS or on the web."
+    );
+    assert_eq!(server.stored_ballots("water").await.len(), 0);
 }

@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let submission = BallotSubmission {
             selections: selections.iter().map(|s| s.to_string()).collect(),
             voter: voter.into(),
+            voucher: None,
         };
         match poll.validate_ballot(&submission, now) {
             Ok(ballot) => tally.record(&ballot)?,

@@ -190,10 +190,46 @@ impl Texts {
             (Lang::Fr, Problem::NotFound) => {
                 "Ce sondage est introuvable. Il a peut-être été retiré."
             }
+            (Lang::En, Problem::VoucherUnknown) => {
+                "This voucher code is not valid for this poll. Check it and try again."
+            }
+            (Lang::Sw, Problem::VoucherUnknown) => {
+                "Msimbo huu wa vocha si halali kwa kura hii. Uangalie kisha ujaribu tena."
+            }
+            (Lang::Fr, Problem::VoucherUnknown) => {
+                "Ce code n'est pas valable pour ce sondage. Vérifiez-le puis réessayez."
+            }
+            (Lang::En, Problem::VoucherUsed) => {
+                "This voucher code has already been used. Each code counts once."
+            }
+            (Lang::Sw, Problem::VoucherUsed) => {
+                "Msimbo huu wa vocha umeshatumika. Kila msimbo huhesabiwa mara moja."
+            }
+            (Lang::Fr, Problem::VoucherUsed) => {
+                "Ce code a déjà été utilisé. Chaque code compte une fois."
+            }
             (_, Problem::Closed) => self.closed(),
             (_, Problem::AlreadyVoted) => self.already_voted(),
             // Worded by the shell above.
             (_, Problem::Network | Problem::Rejected | Problem::Server) => "",
+        }
+    }
+
+    /// The label of the voucher code field (polls that need one).
+    pub(crate) fn voucher_label(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Your voucher code",
+            Lang::Sw => "Msimbo wako wa vocha",
+            Lang::Fr => "Votre code d'accès",
+        }
+    }
+
+    /// Said when the voucher code field is left empty.
+    pub(crate) fn voucher_missing(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Please enter the voucher code you were given.",
+            Lang::Sw => "Tafadhali weka msimbo wa vocha uliopewa.",
+            Lang::Fr => "Veuillez saisir le code d'accès qui vous a été remis.",
         }
     }
 

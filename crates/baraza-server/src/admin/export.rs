@@ -197,7 +197,7 @@ fn log_broken_export(error: anyhow::Error) -> std::io::Error {
     std::io::Error::other("the export failed part-way")
 }
 
-fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+pub(crate) fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (

@@ -24,6 +24,7 @@ use baraza_core::{Poll, PollKind, PollPhase, PollSpec, PollStatus, Slug};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::channel_texts::ChannelTexts;
 use super::chart::{CHART_WIDTH, Chart};
 use super::language::SiteTexts;
 use super::poll_form::local_input;
@@ -250,6 +251,7 @@ pub(crate) async fn show_poll(
         "opened" => Some(t.opened_notice),
         "published" => Some(t.published_notice),
         "closed" => Some(t.closed_notice),
+        "channels" => Some(ChannelTexts::for_site(t).saved_notice),
         _ => None,
     };
     let view = PollView::new(&state, &poll, &member, t, settings, &headers).await?;
@@ -261,6 +263,7 @@ pub(crate) async fn show_poll(
 #[template(path = "admin/poll.html")]
 struct PollPage<'a> {
     t: &'a Texts,
+    ct: &'a ChannelTexts,
     email: &'a str,
     csrf_token: &'a str,
     view: &'a PollView,
@@ -288,6 +291,12 @@ pub(crate) struct PollView {
     total_ballots: u64,
     /// Ballots by channel (web, SMS, USSD), from the running counts.
     channels: Vec<ChannelRow>,
+    /// The SMS keyword, USSD service code and voucher rule, as the page shows them.
+    sms_keyword: Option<String>,
+    ussd_service_code: Option<String>,
+    voucher_required: bool,
+    /// Whether the member may change them (editor, admin; the poll not closed).
+    may_change_channels: bool,
     chart: Chart,
     chart_width: u32,
     snippet: String,
@@ -334,6 +343,7 @@ impl PollView {
             })
             .collect();
         let may_author = member.role.may_author();
+        let phone_channels = state.database.poll_channels(poll.slug()).await?;
         let (min, max) = poll.selection_range();
         let kind = match poll.kind() {
             PollKind::SingleChoice => t.kind_single.to_owned(),
@@ -367,6 +377,10 @@ impl PollView {
             previewable: phase != PollPhase::Draft,
             total_ballots: tally.total_ballots(),
             channels,
+            sms_keyword: phone_channels.sms_keyword,
+            ussd_service_code: phone_channels.ussd_service_code,
+            voucher_required: phone_channels.voucher_required,
+            may_change_channels: may_author && phase != PollPhase::Closed,
             chart: Chart::new(poll, &tally, t.lang, t),
             chart_width: CHART_WIDTH,
             snippet: embed_snippet(&base_url(settings, headers), poll.slug()),
@@ -384,6 +398,7 @@ impl PollView {
             status,
             &PollPage {
                 t: self.t,
+                ct: ChannelTexts::for_site(self.t),
                 email: session.email.as_str(),
                 csrf_token: &session.csrf_token,
                 view: self,

@@ -9,7 +9,8 @@ use baraza_core::{ErrorCode, Poll, PollPhase, Slug};
 
 use crate::AppState;
 use crate::error::{ApiJson, ApiPath, AppError};
-use crate::storage::SubmitError;
+use crate::storage::{Channel, SubmitError};
+use crate::vouchers::{self, VoucherCheck};
 use std::sync::Arc;
 
 /// Largest ballot body accepted. A ballot of 20 option ids and a token fits in well under 2 KiB.
@@ -30,7 +31,10 @@ pub(crate) async fn get_poll(
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<PollView>, AppError> {
     let poll = visible_poll(&state, &slug).await?;
-    Ok(Json(PollView::new(&poll, state.now())))
+    let voucher_required = state.database.voucher_required(poll.slug()).await?;
+    Ok(Json(
+        PollView::new(&poll, state.now()).with_voucher_required(voucher_required),
+    ))
 }
 
 /// `POST /api/v1/polls/{slug}/ballots`
@@ -42,9 +46,20 @@ pub(crate) async fn submit_ballot(
     let poll = visible_poll(&state, &slug).await?;
     let now = state.now();
     let ballot = poll.validate_ballot(&submission, now)?;
+    let voucher = match vouchers::check(&state, poll.slug(), submission.voucher.as_deref()).await? {
+        VoucherCheck::Missing => {
+            return Err(AppError::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::VoucherRequired,
+                "this poll counts only ballots with one of its voucher codes: send it in `voucher`",
+            ));
+        }
+        VoucherCheck::Malformed => return Err(SubmitError::VoucherUnknown.into()),
+        check => check.into_hash(),
+    };
     state
         .database
-        .insert_ballot(ballot, now)
+        .insert_ballot_with_voucher(ballot, now, Channel::Web, voucher)
         .await
         .map_err(|e| match e {
             SubmitError::AlreadyParticipated => AppError::client(

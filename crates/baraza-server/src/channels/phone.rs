@@ -135,13 +135,21 @@ impl PhoneKey {
     /// The participant token of a phone: `phone-` and 40 hex digits of HMAC-SHA-256. The same
     /// phone gets the same token on SMS and USSD, so it takes part once across both.
     pub fn voter_token(&self, phone: &PhoneNumber) -> String {
+        let hex = self.keyed_hex(b"baraza phone v1\0", &[phone.as_e164().as_bytes()]);
+        format!("phone-{hex}")
+    }
+
+    /// 40 hex digits (160 bits) of HMAC-SHA-256 of `domain` then `parts`: the domain keeps the
+    /// hashes of different kinds of secret (phones, voucher codes) apart.
+    pub(crate) fn keyed_hex(&self, domain: &[u8], parts: &[&[u8]]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-        mac.update(b"baraza phone v1\0");
-        mac.update(phone.as_e164().as_bytes());
+        mac.update(domain);
+        for part in parts {
+            mac.update(part);
+        }
         let digest = mac.finalize().into_bytes();
-        let hex: String = digest[..20].iter().map(|b| format!("{b:02x}")).collect();
-        format!("phone-{hex}")
+        digest[..20].iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 

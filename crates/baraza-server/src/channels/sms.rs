@@ -16,6 +16,7 @@ use super::texts::{Texts, texts_for};
 use super::{ChannelSettings, sms_text};
 use crate::AppState;
 use crate::storage::{Channel, SubmitError};
+use crate::vouchers::{self, VoucherCheck, VoucherCode};
 
 /// The query Kannel sends: `%p` (the sender) and `%a` (the whole text).
 #[derive(Debug, Deserialize)]
@@ -183,11 +184,26 @@ async fn answer(
         }
         PollPhase::Closed => return texts.closed.replace("{keyword}", keyword),
     }
-    if parsed.answers.is_empty() {
+    let voucher_required = match state.database.voucher_required(slug).await {
+        Ok(required) => required,
+        Err(error) => {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "cannot read a poll's voucher rule"
+            );
+            return texts.failed.to_owned();
+        }
+    };
+    let (answers, typed_voucher) = if voucher_required {
+        split_voucher(&parsed.answers)
+    } else {
+        (parsed.answers.as_slice(), None)
+    };
+    if answers.is_empty() {
         return help(&poll, keyword, texts);
     }
-    let mut selections = Vec::with_capacity(parsed.answers.len());
-    for answer in &parsed.answers {
+    let mut selections = Vec::with_capacity(answers.len());
+    for answer in answers {
         match option_for(&poll, answer) {
             Some(id) => selections.push(id),
             None => {
@@ -203,6 +219,15 @@ async fn answer(
     let Ok(ballot) = poll.check_ballot(&selections, &voter) else {
         return format!("{} {}", texts.invalid_answer, help(&poll, keyword, texts));
     };
+    let voucher = match vouchers::check(state, slug, typed_voucher.as_deref()).await {
+        Ok(VoucherCheck::Missing) => return texts.voucher_needed.replace("{keyword}", keyword),
+        Ok(VoucherCheck::Malformed) => return texts.voucher_unknown.replace("{keyword}", keyword),
+        Ok(check) => check.into_hash(),
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
+            return texts.failed.to_owned();
+        }
+    };
     let language = language_of(&poll);
     let chosen: Vec<String> = ballot
         .selections()
@@ -217,7 +242,7 @@ async fn answer(
         .collect();
     match state
         .database
-        .insert_ballot_via(ballot, now, Channel::Sms)
+        .insert_ballot_with_voucher(ballot, now, Channel::Sms, voucher)
         .await
     {
         Ok(()) => texts
@@ -227,12 +252,34 @@ async fn answer(
         Err(SubmitError::AlreadyParticipated) => {
             texts.already_answered.replace("{keyword}", keyword)
         }
+        Err(SubmitError::VoucherUnknown) => texts.voucher_unknown.replace("{keyword}", keyword),
+        Err(SubmitError::VoucherUsed) => texts.voucher_used.to_owned(),
         Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => texts.busy.to_owned(),
         Err(SubmitError::Database(error)) => {
             tracing::error!(error = format!("{error:#}"), "cannot store an SMS ballot");
             texts.failed.to_owned()
         }
     }
+}
+
+/// The answers and the voucher code at their end: the last token (`K7Q94M`), or the last two
+/// when the dash split it (`K7Q-94M`, `K7Q 94M`). Without one, every token is an answer.
+fn split_voucher<'t, 'a>(answers: &'t [&'a str]) -> (&'t [&'a str], Option<String>) {
+    if let Some((last, rest)) = answers.split_last()
+        && VoucherCode::parse(last).is_ok()
+    {
+        return (rest, Some((*last).to_owned()));
+    }
+    if let [rest @ .., first_half, second_half] = answers
+        && first_half.len() == 3
+        && second_half.len() == 3
+    {
+        let joined = format!("{first_half}{second_half}");
+        if VoucherCode::parse(&joined).is_ok() {
+            return (rest, Some(joined));
+        }
+    }
+    (answers, None)
 }
 
 /// At most 20 characters of what the citizen sent, to quote it back.
@@ -289,5 +336,29 @@ mod tests {
         assert_eq!(parsed("hello 2"), None);
         assert_eq!(parsed(""), None);
         assert_eq!(parsed("TARIFFS 2"), None);
+    }
+
+    #[test]
+    fn a_voucher_code_is_read_from_the_end_with_or_without_its_dash() {
+        let answers = |text| parse(text, &keywords()).expect("a keyword").answers;
+        let split = |text| {
+            let answers = answers(text);
+            let (rest, code) = split_voucher(&answers);
+            (rest.to_vec().join(" "), code)
+        };
+        assert_eq!(
+            split("TARIFF 2 K7Q-94M"),
+            ("2".into(), Some("K7Q94M".into()))
+        );
+        assert_eq!(
+            split("tariff 2 k7q94m"),
+            ("2".into(), Some("k7q94m".into()))
+        );
+        assert_eq!(
+            split("TARIFF 1,3 K7Q 94M"),
+            ("1 3".into(), Some("K7Q94M".into()))
+        );
+        assert_eq!(split("TARIFF 2"), ("2".into(), None));
+        assert_eq!(split("TARIFF 2 K7Q"), ("2 K7Q".into(), None));
     }
 }

@@ -23,6 +23,11 @@ pub(crate) struct Texts {
     pub(crate) ussd_cancelled: &'static str,
     pub(crate) ussd_more: &'static str,
     pub(crate) ussd_invalid: &'static str,
+    pub(crate) voucher_needed: &'static str,
+    pub(crate) voucher_unknown: &'static str,
+    pub(crate) voucher_used: &'static str,
+    pub(crate) ussd_voucher: &'static str,
+    pub(crate) ussd_one_answer_only: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -45,6 +50,11 @@ static EN: Texts = Texts {
     ussd_cancelled: "Cancelled. Nothing was stored.",
     ussd_more: "More",
     ussd_invalid: "Invalid choice.",
+    voucher_needed: "{keyword} needs your voucher code. Send {keyword}, your answer and the code, e.g. {keyword} 2 K7Q-94M",
+    voucher_unknown: "That voucher code is not valid for {keyword}. Check it and send again.",
+    voucher_used: "That voucher code has already been used. Each code counts once.",
+    ussd_voucher: "Enter your voucher code:",
+    ussd_one_answer_only: "{keyword} takes several answers: please answer it by SMS or on the web.",
 };
 
 static SW: Texts = Texts {
@@ -67,6 +77,11 @@ static SW: Texts = Texts {
     ussd_cancelled: "Imeghairiwa. Hakuna kilichohifadhiwa.",
     ussd_more: "Zaidi",
     ussd_invalid: "Chaguo si sahihi.",
+    voucher_needed: "{keyword} inahitaji msimbo wako wa vocha. Tuma {keyword}, jibu lako na msimbo, mfano {keyword} 2 K7Q-94M",
+    voucher_unknown: "Msimbo huo wa vocha si halali kwa {keyword}. Uangalie na utume tena.",
+    voucher_used: "Msimbo huo wa vocha umeshatumika. Kila msimbo huhesabiwa mara moja.",
+    ussd_voucher: "Weka msimbo wako wa vocha:",
+    ussd_one_answer_only: "{keyword} inapokea majibu kadhaa: tafadhali jibu kwa SMS au mtandaoni.",
 };
 
 static FR: Texts = Texts {
@@ -89,6 +104,11 @@ static FR: Texts = Texts {
     ussd_cancelled: "Annulé. Rien n'a été enregistré.",
     ussd_more: "Suite",
     ussd_invalid: "Choix non valide.",
+    voucher_needed: "{keyword} demande votre code. Envoyez {keyword}, votre réponse et le code, ex. {keyword} 2 K7Q-94M",
+    voucher_unknown: "Ce code n'est pas valable pour {keyword}. Vérifiez-le et renvoyez.",
+    voucher_used: "Ce code a déjà été utilisé. Chaque code compte une fois.",
+    ussd_voucher: "Entrez votre code :",
+    ussd_one_answer_only: "{keyword} prend plusieurs réponses : répondez par SMS ou sur le web.",
 };
 
 /// The texts for a language tag (`sw`, `fr-CA`…), English when there are none.
@@ -129,6 +149,11 @@ mod tests {
                 texts.ussd_cancelled,
                 texts.ussd_more,
                 texts.ussd_invalid,
+                texts.voucher_needed,
+                texts.voucher_unknown,
+                texts.voucher_used,
+                texts.ussd_voucher,
+                texts.ussd_one_answer_only,
             ] {
                 assert_eq!(segments(text), (Encoding::Gsm7, 1), "{text}");
                 assert!(text.chars().count() <= 110, "{text}");

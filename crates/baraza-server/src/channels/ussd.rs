@@ -17,6 +17,7 @@ use super::phone::PhoneNumber;
 use super::texts::texts_for;
 use crate::AppState;
 use crate::storage::{Channel, SubmitError};
+use crate::vouchers::{self, VoucherCheck, VoucherCode};
 
 /// The most characters one USSD screen shows.
 pub const SCREEN_CHARS: usize = 182;
@@ -252,7 +253,8 @@ pub(crate) async fn respond(
         PollPhase::Closed => return Screen::End(texts.closed.replace("{keyword}", &name)),
     }
     if !poll.kind().is_single_choice() {
-        return Screen::End(texts.invalid_answer.to_owned());
+        // The menu picks one option; several are sent by SMS (`MAJI 1 3`) or on the web.
+        return Screen::End(texts.ussd_one_answer_only.replace("{keyword}", &name));
     }
     let voter = settings.phone_key.voter_token(&phone);
     let inputs: Vec<&str> = if step.text.is_empty() {
@@ -273,7 +275,33 @@ pub(crate) async fn respond(
             }
         }
     }
-    match walk(&poll, &inputs) {
+    let voucher_required = match state.database.voucher_required(&slug).await {
+        Ok(required) => required,
+        Err(error) => {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "cannot read a poll's voucher rule"
+            );
+            return Screen::End(texts.failed.to_owned());
+        }
+    };
+    // A poll that needs a voucher code asks for it first; the menu goes on after it.
+    let (typed_voucher, inputs) = if voucher_required {
+        match take_voucher(&inputs) {
+            Ok((code, rest)) => (Some(code), rest),
+            Err(error) => {
+                let note = if error {
+                    format!("{}\n", texts.ussd_invalid)
+                } else {
+                    String::new()
+                };
+                return Screen::Continue(format!("{note}{}", texts.ussd_voucher));
+            }
+        }
+    } else {
+        (None, inputs.as_slice())
+    };
+    match walk(&poll, inputs) {
         Step::ChooseLanguage { error } => Screen::Continue(language_menu(&languages(&poll), error)),
         Step::ChooseOption {
             language,
@@ -306,9 +334,22 @@ pub(crate) async fn respond(
             let Ok(ballot) = poll.check_ballot(&selection, &voter) else {
                 return Screen::End(texts.invalid_answer.to_owned());
             };
+            let voucher = match vouchers::check(state, &slug, typed_voucher).await {
+                Ok(VoucherCheck::Missing) => {
+                    return Screen::End(texts.voucher_needed.replace("{keyword}", &name));
+                }
+                Ok(VoucherCheck::Malformed) => {
+                    return Screen::End(texts.voucher_unknown.replace("{keyword}", &name));
+                }
+                Ok(check) => check.into_hash(),
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
+                    return Screen::End(texts.failed.to_owned());
+                }
+            };
             match state
                 .database
-                .insert_ballot_via(ballot, state.now(), Channel::Ussd)
+                .insert_ballot_with_voucher(ballot, state.now(), Channel::Ussd, voucher)
                 .await
             {
                 Ok(()) => Screen::End(
@@ -320,6 +361,10 @@ pub(crate) async fn respond(
                 Err(SubmitError::AlreadyParticipated) => {
                     Screen::End(texts.already_answered.replace("{keyword}", &name))
                 }
+                Err(SubmitError::VoucherUnknown) => {
+                    Screen::End(texts.voucher_unknown.replace("{keyword}", &name))
+                }
+                Err(SubmitError::VoucherUsed) => Screen::End(texts.voucher_used.to_owned()),
                 Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => {
                     Screen::End(texts.busy.to_owned())
                 }
@@ -330,6 +375,17 @@ pub(crate) async fn respond(
             }
         }
     }
+}
+
+/// The first entry that is a voucher code, and the entries after it; `Err(error)` while none
+/// is, `error` telling whether something else was typed.
+fn take_voucher<'t, 'a>(inputs: &'t [&'a str]) -> Result<(&'a str, &'t [&'a str]), bool> {
+    for (index, entry) in inputs.iter().enumerate() {
+        if VoucherCode::parse(entry).is_ok() {
+            return Ok((entry, &inputs[index + 1..]));
+        }
+    }
+    Err(!inputs.is_empty())
 }
 
 fn label(poll: &Poll, language: &str, option: usize) -> String {

@@ -2,10 +2,13 @@
 
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use baraza_core::{Poll, Slug};
 
 use super::Database;
-use super::engine::with_pool;
+use super::engine::{EngineKind, with_pool};
+use super::staff::{AuditEntry, INSERT_AUDIT, stored_instant};
+use super::writer;
 
 /// How a submission reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,7 +39,29 @@ pub struct PollChannels {
     pub sms_keyword: Option<String>,
     /// The USSD service code (`*384*55#`).
     pub ussd_service_code: Option<String>,
+    /// Whether an answer counts only with one of the poll's voucher codes.
+    pub voucher_required: bool,
 }
+
+/// Why a poll's phone channels were not saved; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum SetChannelsError {
+    /// Another poll already answers to this SMS keyword.
+    #[error("another poll has this SMS keyword")]
+    KeywordTaken,
+    /// Another poll already answers to this USSD service code.
+    #[error("another poll has this USSD service code")]
+    ServiceCodeTaken,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] anyhow::Error),
+}
+
+/// Inserts or replaces a poll's channels: `$1` slug, `$2` keyword, `$3` code, `$4` voucher.
+const UPSERT_CHANNELS: &str = "INSERT INTO poll_channels \
+     (poll_slug, sms_keyword, ussd_service_code, voucher_required) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (poll_slug) DO UPDATE SET sms_keyword = excluded.sms_keyword, \
+     ussd_service_code = excluded.ussd_service_code, voucher_required = excluded.voucher_required";
 
 impl Database {
     /// Sets (replacing) the phone channels of `poll`. Keywords are stored upper case.
@@ -51,17 +76,135 @@ impl Database {
             .map(|k| k.trim().to_uppercase());
         with_pool!(&self.inner.engine, pool => {
             sqlx::query(
-                "INSERT INTO poll_channels (poll_slug, sms_keyword, ussd_service_code) \
-                 VALUES ($1, $2, $3) ON CONFLICT (poll_slug) DO UPDATE \
-                 SET sms_keyword = excluded.sms_keyword, ussd_service_code = excluded.ussd_service_code",
+                UPSERT_CHANNELS,
             )
             .bind(poll.as_str())
             .bind(keyword)
             .bind(channels.ussd_service_code.as_deref())
+            .bind(channels.voucher_required)
             .execute(pool)
             .await?;
         });
-        Ok(())
+        self.channels_changed(poll).await
+    }
+
+    /// Brings the poll's voucher rule into memory here, and tells the other servers sharing a
+    /// PostgreSQL database to reload the poll too.
+    async fn channels_changed(&self, poll: &Slug) -> anyhow::Result<()> {
+        if self.engine() == EngineKind::Postgres {
+            with_pool!(&self.inner.engine, pool => {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(writer::CHANGES_CHANNEL)
+                    .bind(format!("poll:{poll}"))
+                    .execute(pool)
+                    .await
+                    .context("cannot notify other servers")?;
+            });
+        }
+        self.inner
+            .writer
+            .reload(Some(poll.clone()))
+            .await
+            .context("cannot reload the poll")
+    }
+
+    /// The phone channels of `poll` (none, and no voucher, when it has no row).
+    pub async fn poll_channels(&self, poll: &Slug) -> anyhow::Result<PollChannels> {
+        let row: Option<(Option<String>, Option<String>, bool)> = with_pool!(&self.inner.engine, pool => {
+            sqlx::query_as(
+                "SELECT sms_keyword, ussd_service_code, voucher_required FROM poll_channels \
+                 WHERE poll_slug = $1",
+            )
+            .bind(poll.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map_or_else(
+            PollChannels::default,
+            |(sms_keyword, ussd_service_code, voucher_required)| PollChannels {
+                sms_keyword,
+                ussd_service_code,
+                voucher_required,
+            },
+        ))
+    }
+
+    /// Sets (replacing) the phone channels of `poll`, with the audit row, in one transaction.
+    /// A keyword or service code another poll has is refused (checked first for a clear
+    /// answer, and by the unique constraints when two editors race).
+    pub async fn update_poll_channels(
+        &self,
+        poll: &Slug,
+        channels: &PollChannels,
+        audit: &AuditEntry,
+    ) -> Result<(), SetChannelsError> {
+        let keyword = channels
+            .sms_keyword
+            .as_ref()
+            .map(|k| k.trim().to_uppercase());
+        let code = channels.ussd_service_code.as_deref();
+        let outcome: Result<(), SetChannelsError> = with_pool!(&self.inner.engine, pool => {
+            let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            let keyword_holder: Option<String> = sqlx::query_scalar(
+                "SELECT poll_slug FROM poll_channels WHERE sms_keyword = $1 AND poll_slug <> $2",
+            )
+            .bind(keyword.as_deref())
+            .bind(poll.as_str())
+            .fetch_optional(&mut *transaction)
+            .await
+            .context("cannot check the SMS keyword")?;
+            if keyword.is_some() && keyword_holder.is_some() {
+                return Err(SetChannelsError::KeywordTaken);
+            }
+            let code_holder: Option<String> = sqlx::query_scalar(
+                "SELECT poll_slug FROM poll_channels WHERE ussd_service_code = $1 AND poll_slug <> $2",
+            )
+            .bind(code)
+            .bind(poll.as_str())
+            .fetch_optional(&mut *transaction)
+            .await
+            .context("cannot check the USSD service code")?;
+            if code.is_some() && code_holder.is_some() {
+                return Err(SetChannelsError::ServiceCodeTaken);
+            }
+            let stored = sqlx::query(UPSERT_CHANNELS)
+                .bind(poll.as_str())
+                .bind(keyword.as_deref())
+                .bind(code)
+                .bind(channels.voucher_required)
+                .execute(&mut *transaction)
+                .await;
+            match stored {
+                Ok(_) => {}
+                // Another editor took the keyword or code since the checks above.
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    let message = error.message().to_owned();
+                    return Err(if message.contains("sms_keyword") {
+                        SetChannelsError::KeywordTaken
+                    } else {
+                        SetChannelsError::ServiceCodeTaken
+                    });
+                }
+                Err(error) => {
+                    return Err(anyhow::Error::new(error)
+                        .context("cannot store the channels")
+                        .into());
+                }
+            }
+            sqlx::query(INSERT_AUDIT)
+                .bind(audit.organisation.as_ref().map(Slug::as_str))
+                .bind(audit.actor.as_str())
+                .bind(audit.action.as_str())
+                .bind(audit.target.as_str())
+                .bind(stored_instant(audit.at))
+                .execute(&mut *transaction)
+                .await
+                .context("cannot write the audit log")?;
+            transaction.commit().await.context("cannot commit")?;
+            Ok(())
+        });
+        outcome?;
+        Ok(self.channels_changed(poll).await?)
     }
 
     /// Every SMS keyword and its poll.

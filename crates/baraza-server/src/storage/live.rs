@@ -19,6 +19,8 @@ use super::engine::{Engine, with_pool};
 pub(crate) struct LivePoll {
     pub(crate) poll: Arc<Poll>,
     tally: Mutex<PollTally>,
+    /// Whether its ballots need a voucher code (a channel setting, reloaded with the poll).
+    pub(crate) voucher_required: bool,
 }
 
 impl LivePoll {
@@ -59,11 +61,8 @@ impl LivePolls {
     /// Puts `poll` with `tally` in place of whatever was known under its slug. Only the writer
     /// task calls this for polls that may already be in memory (see
     /// [`ReloadRequest`](super::writer::ReloadRequest) for why).
-    pub(crate) fn replace(&self, poll: Poll, tally: PollTally) -> Arc<LivePoll> {
-        let live = Arc::new(LivePoll {
-            poll: Arc::new(poll),
-            tally: Mutex::new(tally),
-        });
+    pub(crate) fn replace(&self, loaded: Loaded) -> Arc<LivePoll> {
+        let live = Arc::new(loaded.into_live());
         self.polls
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -78,16 +77,13 @@ impl LivePolls {
         engine: &Engine,
         slug: &Slug,
     ) -> anyhow::Result<Option<Arc<LivePoll>>> {
-        let Some((poll, tally)) = load(engine, Some(slug)).await?.pop() else {
+        let Some(loaded) = load(engine, Some(slug)).await?.pop() else {
             return Ok(None);
         };
         let mut polls = self.polls.write().unwrap_or_else(PoisonError::into_inner);
-        let live = polls.entry(slug.clone()).or_insert_with(|| {
-            Arc::new(LivePoll {
-                poll: Arc::new(poll),
-                tally: Mutex::new(tally),
-            })
-        });
+        let live = polls
+            .entry(slug.clone())
+            .or_insert_with(|| Arc::new(loaded.into_live()));
         Ok(Some(Arc::clone(live)))
     }
 
@@ -121,7 +117,7 @@ impl LivePolls {
     ) -> anyhow::Result<Option<Arc<LivePoll>>> {
         let mut loaded = load(engine, Some(slug)).await?;
         match loaded.pop() {
-            Some((poll, tally)) => Ok(Some(self.replace(poll, tally))),
+            Some(one) => Ok(Some(self.replace(one))),
             None => {
                 self.remove(slug);
                 Ok(None)
@@ -134,11 +130,8 @@ impl LivePolls {
         let loaded = load(engine, None).await?;
         let fresh: HashMap<Slug, Arc<LivePoll>> = loaded
             .into_iter()
-            .map(|(poll, tally)| {
-                let live = Arc::new(LivePoll {
-                    poll: Arc::new(poll),
-                    tally: Mutex::new(tally),
-                });
+            .map(|one| {
+                let live = Arc::new(one.into_live());
                 (live.poll.slug().clone(), live)
             })
             .collect();
@@ -147,11 +140,30 @@ impl LivePolls {
     }
 }
 
+/// One poll as read from the database.
+pub(crate) struct Loaded {
+    poll: Poll,
+    tally: PollTally,
+    voucher_required: bool,
+}
+
+impl Loaded {
+    fn into_live(self) -> LivePoll {
+        LivePoll {
+            poll: Arc::new(self.poll),
+            tally: Mutex::new(self.tally),
+            voucher_required: self.voucher_required,
+        }
+    }
+}
+
 /// Polls with their running counts, read in one statement so the definition, the total and the
 /// per-option counts come from one snapshot on both engines. `only` limits it to one poll.
-async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<(Poll, PollTally)>> {
-    const SELECT: &str = "SELECT p.slug, p.definition, p.ballot_count, c.option_id, c.ballots \
-         FROM polls p LEFT JOIN poll_option_counts c ON c.poll_slug = p.slug";
+async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded>> {
+    const SELECT: &str = "SELECT p.slug, p.definition, p.ballot_count, c.option_id, c.ballots, \
+         ch.voucher_required FROM polls p \
+         LEFT JOIN poll_option_counts c ON c.poll_slug = p.slug \
+         LEFT JOIN poll_channels ch ON ch.poll_slug = p.slug";
     let rows = with_pool!(engine, pool => {
         match only {
             Some(slug) => {
@@ -200,7 +212,11 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<(Poll,
                     first.slug
                 )
             })?;
-        polls.push((poll, tally));
+        polls.push(Loaded {
+            poll,
+            tally,
+            voucher_required: first.voucher_required.unwrap_or(false),
+        });
     }
     Ok(polls)
 }
@@ -212,6 +228,7 @@ struct PollCountRow {
     total: i64,
     option_id: Option<String>,
     option_ballots: Option<i64>,
+    voucher_required: Option<bool>,
 }
 
 impl PollCountRow {
@@ -221,6 +238,7 @@ impl PollCountRow {
         for<'a> &'a str: sqlx::ColumnIndex<R>,
         String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
         i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     {
         Ok(Self {
             slug: row.try_get("slug")?,
@@ -228,6 +246,7 @@ impl PollCountRow {
             total: row.try_get("ballot_count")?,
             option_id: row.try_get("option_id")?,
             option_ballots: row.try_get("ballots")?,
+            voucher_required: row.try_get("voucher_required")?,
         })
     }
 }

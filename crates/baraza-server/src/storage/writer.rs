@@ -31,6 +31,7 @@ use super::channels::Channel;
 use super::consultations::{ConsultationWrite, insert_comment_sql, wire_name};
 use super::engine::{Engine, with_pool};
 use super::live::LivePolls;
+use super::vouchers;
 
 /// The PostgreSQL notification channel on which a server tells the others what it changed.
 pub(crate) const CHANGES_CHANNEL: &str = "baraza_changes";
@@ -48,6 +49,9 @@ pub enum Submission {
         submitted_at: OffsetDateTime,
         /// How it reached the server.
         channel: Channel,
+        /// The keyed hash of the voucher code it carries, spent in the same transaction: a code
+        /// already spent, or unknown to the poll, refuses the ballot.
+        voucher: Option<String>,
     },
     /// A feedback response: its free text already redacted, its page path without query
     /// string or fragment. Feedback is anonymous, so it is never refused as a duplicate.
@@ -91,6 +95,12 @@ pub enum SubmitError {
     /// This participant has already taken part (one ballot per poll and device).
     #[error("this device has already taken part")]
     AlreadyParticipated,
+    /// The ballot's voucher code is not one of the poll's codes; nothing was stored.
+    #[error("this voucher code is not one of the poll's codes")]
+    VoucherUnknown,
+    /// The ballot's voucher code has already been used; nothing was stored.
+    #[error("this voucher code has already been used")]
+    VoucherUsed,
     /// The write queue is full: the server is taking more than it can commit. Nothing was
     /// stored; the client may try again shortly.
     #[error("the server is busy; nothing was stored")]
@@ -299,6 +309,8 @@ async fn run(
                     Ok(stored)
                 }
                 Outcome::AlreadyParticipated => Err(SubmitError::AlreadyParticipated),
+                Outcome::VoucherUnknown => Err(SubmitError::VoucherUnknown),
+                Outcome::VoucherUsed => Err(SubmitError::VoucherUsed),
                 Outcome::Failed => Err(SubmitError::Database(anyhow::anyhow!(
                     "the database refused the write"
                 ))),
@@ -314,6 +326,8 @@ async fn run(
 enum Outcome {
     Stored(Stored),
     AlreadyParticipated,
+    VoucherUnknown,
+    VoucherUsed,
     Failed,
 }
 
@@ -376,7 +390,7 @@ async fn commit_group(
     let mut outcomes = vec![Outcome::Failed; submissions.len()];
     // A voter repeated inside the group: the first submission stands, the others are refused
     // here, so each row of the insert below has a distinct key.
-    let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime, Channel)> =
+    let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime, Channel, Option<&str>)> =
         Vec::with_capacity(submissions.len());
     let mut feedback: Vec<(usize, &FeedbackResponse, Option<&str>)> = Vec::new();
     let mut consultation_writes: Vec<(usize, &ConsultationWrite)> = Vec::new();
@@ -387,9 +401,10 @@ async fn commit_group(
                 ballot,
                 submitted_at,
                 channel,
+                voucher,
             } => {
                 if keys_seen.insert((ballot.poll().as_str(), ballot.voter().as_str())) {
-                    ballots.push((index, ballot, submitted_at, *channel));
+                    ballots.push((index, ballot, submitted_at, *channel, voucher.as_deref()));
                 } else {
                     outcomes[index] = Outcome::AlreadyParticipated;
                 }
@@ -409,19 +424,48 @@ async fn commit_group(
     // Rows are written in one global order (poll, then voter) so that two servers writing
     // overlapping groups into one PostgreSQL database take their locks in the same order and
     // cannot deadlock each other.
-    ballots.sort_by_key(|(_, ballot, _, _)| (ballot.poll().as_str(), ballot.voter().as_str()));
+    ballots.sort_by_key(|(_, ballot, _, _, _)| (ballot.poll().as_str(), ballot.voter().as_str()));
+    let notify = matches!(engine, Engine::Postgres(_));
+    let mut stored: HashMap<(String, String), i64> = HashMap::with_capacity(ballots.len());
+    with_pool!(engine, pool => {
+        let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+        // Voucher codes first, in (poll, code) order for the same reason as the rows below:
+        // a ballot whose code is unknown or already spent (by an earlier group, another server,
+        // or an earlier ballot of this group) is refused and not inserted.
+        let mut spending: Vec<(usize, &str, &str)> = ballots
+            .iter()
+            .filter_map(|(index, ballot, _, _, voucher)| voucher.map(|v| (*index, ballot.poll().as_str(), v)))
+            .collect();
+        spending.sort_by_key(|(_, poll, voucher)| (*poll, *voucher));
+        for (index, poll, voucher) in &spending {
+            let spent = sqlx::query(vouchers::spend_sql())
+                .bind(*poll)
+                .bind(*voucher)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot spend a voucher code")?
+                .rows_affected();
+            if spent == 0 {
+                let exists: Option<i32> = sqlx::query_scalar(vouchers::exists_sql())
+                    .bind(*poll)
+                    .bind(*voucher)
+                    .fetch_optional(&mut *transaction)
+                    .await
+                    .context("cannot check a voucher code")?;
+                outcomes[*index] = if exists.is_some() { Outcome::VoucherUsed } else { Outcome::VoucherUnknown };
+            }
+        }
+        ballots.retain(|(index, _, _, _, _)| {
+            !matches!(outcomes[*index], Outcome::VoucherUsed | Outcome::VoucherUnknown)
+        });
     let encoded: Vec<String> = ballots
         .iter()
-        .map(|(_, ballot, _, _)| {
+        .map(|(_, ballot, _, _, _)| {
             let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
             serde_json::to_string(&selections)
         })
         .collect::<Result<_, _>>()
         .context("cannot encode selections")?;
-    let notify = matches!(engine, Engine::Postgres(_));
-    let mut stored: HashMap<(String, String), i64> = HashMap::with_capacity(ballots.len());
-    with_pool!(engine, pool => {
-        let mut transaction = pool.begin().await.context("cannot start a transaction")?;
         for (chunk, chunk_encoded) in ballots
             .chunks(MAX_ROWS_PER_INSERT)
             .zip(encoded.chunks(MAX_ROWS_PER_INSERT))
@@ -430,7 +474,7 @@ async fn commit_group(
             // One statement for the whole group saves a round trip per row; its text changes
             // with the group's size, so it is not kept in the prepared-statement cache.
             let mut insert = sqlx::query_as::<_, (i64, String, String)>(&sql).persistent(false);
-            for ((_, ballot, submitted_at, channel), selections) in chunk.iter().zip(chunk_encoded) {
+            for ((_, ballot, submitted_at, channel, _), selections) in chunk.iter().zip(chunk_encoded) {
                 insert = insert
                     .bind(ballot.poll().as_str())
                     .bind(ballot.voter().as_str())
@@ -447,8 +491,17 @@ async fn commit_group(
             }
         }
         let mut deltas: BTreeMap<&str, CountDelta<'_>> = BTreeMap::new();
-        for (index, ballot, _, channel) in &ballots {
+        for (index, ballot, _, channel, voucher) in &ballots {
             let key = (ballot.poll().as_str().to_owned(), ballot.voter().as_str().to_owned());
+            if let (None, Some(voucher)) = (stored.get(&key), voucher) {
+                // The voter had already answered: the code spent above stays usable.
+                sqlx::query(vouchers::unspend_sql())
+                    .bind(ballot.poll().as_str())
+                    .bind(*voucher)
+                    .execute(&mut *transaction)
+                    .await
+                    .context("cannot give back a voucher code")?;
+            }
             outcomes[*index] = match stored.get(&key) {
                 Some(&id) => {
                     let delta = deltas.entry(ballot.poll().as_str()).or_default();
