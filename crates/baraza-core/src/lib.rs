@@ -204,12 +204,14 @@
 #![warn(missing_docs)]
 
 mod ballot;
-pub mod budgeting;
+#[cfg(feature = "budgeting")]
+pub use baraza_budgeting as budgeting;
 pub mod consultation;
 mod error;
 pub mod feedback;
 mod poll;
-pub mod ranked;
+#[cfg(feature = "ranked")]
+pub use baraza_ranked as ranked;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod score;
