@@ -11,7 +11,7 @@
 //! ## A poll from definition to results
 //!
 //! ```
-//! use baraza_core::{Poll, PollTally, v1::{BallotSubmission, PollResults}};
+//! use baraza_core::{Poll, PollTally, v1::PollResults};
 //! use time::macros::datetime;
 //!
 //! let poll: Poll = serde_json::from_str(r#"{
@@ -31,8 +31,7 @@
 //! let now = datetime!(2027-01-15 09:30 UTC);
 //! let mut tally = PollTally::new(&poll);
 //! for (choice, voter) in [("tiered", "a1b2c3d4e5f6a7b8"), ("flat", "0f1e2d3c4b5a6978"), ("tiered", "ffffeeeeddddcccc")] {
-//!     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into() };
-//!     let ballot = poll.validate_ballot(&submission, now)?;
+//!     let ballot = poll.validate_ballot(&[choice], voter, now)?;
 //!     tally.record(&ballot)?;
 //! }
 //!
@@ -41,8 +40,8 @@
 //! assert_eq!((results.options[1].count, results.options[1].percent_tenths), (2, 667));
 //!
 //! // After closing time the same poll refuses ballots, with a specific error.
-//! let late = BallotSubmission { selections: vec!["flat".into()], voter: "a1b2c3d4e5f6a7b8".into() };
-//! let errors = poll.validate_ballot(&late, datetime!(2027-04-01 00:00 UTC)).unwrap_err();
+//! let late = datetime!(2027-04-01 00:00 UTC);
+//! let errors = poll.validate_ballot(&["flat"], "a1b2c3d4e5f6a7b8", late).unwrap_err();
 //! assert_eq!(errors.to_string(), "the poll is closed");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -50,8 +49,9 @@
 //! ## Map
 //! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form: single choice,
 //!   multiple choice with bounds, approval.
-//! * [`Ballot`], [`Poll::validate_ballot`]: turning a submission into a valid ballot, reporting
-//!   every problem at once as [`BallotErrors`].
+//! * [`Ballot`], [`Poll::validate_ballot`]: turning selected option ids and a voter token into a
+//!   valid ballot, reporting every problem at once as [`BallotErrors`]
+//!   ([`v1::BallotSubmission::validate`] does the same for an HTTP body).
 //! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in
 //!   [`tally`](mod@tally)); [`PollTally::leaders`] gives the approval winners, every tied option
 //!   included; [`PollTally::record_indices`] is the bulk path.
@@ -101,14 +101,14 @@
 //! of the options, the empty one included:
 //!
 //! ```
-//! # use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+//! # use baraza_core::{Poll, PollTally};
 //! let poll: Poll = serde_json::from_str(r#"{"slug": "parks", "default_language": "en",
 //!     "question": {"en": "Which parks should be renovated?"}, "kind": {"type": "approval"},
 //!     "status": "open", "options": [{"id": "uhuru", "label": {"en": "Uhuru Park"}},
 //!                                   {"id": "central", "label": {"en": "Central Park"}}]}"#)?;
 //! assert_eq!(poll.selection_range(), (0, 2));
-//! let ballot = poll.validate_ballot(&BallotSubmission { selections: vec!["uhuru".into(), "central".into()],
-//!     voter: "device-0123456789ab".into() }, time::OffsetDateTime::UNIX_EPOCH)?;
+//! let ballot = poll.validate_ballot(&["uhuru", "central"], "device-0123456789ab",
+//!     time::OffsetDateTime::UNIX_EPOCH)?;
 //! let mut tally = PollTally::new(&poll);
 //! tally.record(&ballot)?;
 //! assert_eq!(tally.leaders().len(), 2); // a tie: both lead

@@ -32,15 +32,14 @@ use crate::slug::{OptionId, Slug};
 /// tally never needs all ballots in memory at once.
 ///
 /// ```
-/// use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+/// use baraza_core::{Poll, PollTally};
 /// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
 /// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
 /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
 /// let now = time::OffsetDateTime::UNIX_EPOCH;
 /// let mut tally = PollTally::new(&poll);
 /// for (choice, voter) in [("a", "voter-000000000001"), ("a", "voter-000000000002"), ("b", "voter-000000000003")] {
-///     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into() };
-///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
+///     tally.record(&poll.validate_ballot(&[choice], voter, now).unwrap()).unwrap();
 /// }
 /// assert_eq!(tally.total_ballots(), 3);
 /// let percents: Vec<u32> = tally.options().iter().map(|o| o.percent_tenths).collect();
@@ -292,15 +291,14 @@ impl PollTally {
     /// none when no option has been selected at all.
     ///
     /// ```
-    /// use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+    /// use baraza_core::{Poll, PollTally};
     /// let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
     ///   "question":{"en":"Which would you support?"},"kind":{"type":"approval"},"status":"open",
     ///   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}},{"id":"c","label":{"en":"C"}}]}"#).unwrap();
     /// let now = time::OffsetDateTime::UNIX_EPOCH;
     /// let mut tally = PollTally::new(&poll);
     /// for (approved, voter) in [(&["a", "b"][..], "voter-000000000001"), (&["b", "a"], "voter-000000000002"), (&[], "voter-000000000003")] {
-    ///     let submission = BallotSubmission { selections: approved.iter().map(|s| s.to_string()).collect(), voter: voter.into() };
-    ///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
+    ///     tally.record(&poll.validate_ballot(approved, voter, now).unwrap()).unwrap();
     /// }
     /// assert_eq!(tally.total_ballots(), 3); // the empty ballot counts
     /// let shares: Vec<u32> = tally.options().iter().map(|o| o.percent_tenths).collect();

@@ -58,7 +58,8 @@ fn ballot(poll: &Poll, indices: &[usize], voter_number: usize) -> Ballot {
             .collect(),
         voter: voter(voter_number),
     };
-    poll.validate_ballot(&submission, NOW)
+    submission
+        .validate(poll, NOW)
         .unwrap_or_else(|e| panic!("generated ballot {indices:?} should be valid: {e}"))
 }
 

@@ -41,7 +41,7 @@ pub(crate) async fn submit_ballot(
 ) -> Result<(StatusCode, Json<BallotReceipt>), AppError> {
     let poll = visible_poll(&state, &slug).await?;
     let now = state.now();
-    let ballot = poll.validate_ballot(&submission, now)?;
+    let ballot = submission.validate(&poll, now)?;
     state
         .database
         .insert_ballot(ballot, now)
