@@ -52,7 +52,7 @@
 //! * [`Ballot`], [`Poll::validate_ballot`]: turning selected option ids and a voter token into a
 //!   valid ballot, reporting every problem at once as [`BallotErrors`]
 //!   ([`v1::BallotSubmission::validate`] does the same for an HTTP body).
-//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in
+//! * [`PollTally`], [`PollTally::from_ballots`]: streaming and one-go counts and percentages (rounding rule in
 //!   [`tally`](mod@tally)); [`PollTally::leaders`] gives the approval winners, every tied option
 //!   included; [`PollTally::record_indices`] is the bulk path.
 //! * [`score`]: rating questions on a small integer scale, with exact means, medians and full
@@ -233,7 +233,9 @@ pub use poll::{
     PollNotOpen, PollOption, PollOptionSpec, PollPhase, PollSpec, PollStatus,
 };
 pub use slug::{MAX_SLUG_LEN, OptionId, Slug, SlugError};
-pub use tally::{OptionCount, PollTally, TallyError, tally};
+#[allow(deprecated)]
+pub use tally::tally;
+pub use tally::{OptionCount, PollTally, TallyError};
 pub use text::{LanguageTag, LanguageTagError, LocalizedText, LocalizedTextError};
 /// Instants are [`time::OffsetDateTime`]; re-exported so callers need not depend on `time`.
 pub use time::OffsetDateTime;

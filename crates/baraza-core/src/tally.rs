@@ -142,6 +142,29 @@ pub enum TallyError {
 }
 
 impl PollTally {
+    /// Tallies `ballots` for `poll` in one go; [`PollTally::new`] and [`PollTally::record`] are
+    /// the streaming form. Fails on the first ballot of another poll.
+    ///
+    /// ```
+    /// use baraza_core::{Poll, PollTally};
+    /// let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    ///   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
+    ///   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let ballots = [poll.validate_ballot(&["b"], "voter-000000000001", now).unwrap()];
+    /// assert_eq!(PollTally::from_ballots(&poll, &ballots).unwrap().options()[1].count, 1);
+    /// ```
+    pub fn from_ballots<'a>(
+        poll: &Poll,
+        ballots: impl IntoIterator<Item = &'a Ballot>,
+    ) -> Result<Self, TallyError> {
+        let mut tally = Self::new(poll);
+        for ballot in ballots {
+            tally.record(ballot)?;
+        }
+        Ok(tally)
+    }
+
     /// An empty tally for `poll`.
     pub fn new(poll: &Poll) -> Self {
         let option_ids: Vec<OptionId> = poll.options().iter().map(|o| o.id.clone()).collect();
@@ -342,16 +365,16 @@ impl PollTally {
     }
 }
 
-/// Tallies `ballots` for `poll` in one go; see [`PollTally`] for the streaming form.
+/// Tallies `ballots` for `poll` in one go: [`PollTally::from_ballots`].
+#[deprecated(
+    since = "0.1.0",
+    note = "use `PollTally::from_ballots`: `tally` is also the name of this module"
+)]
 pub fn tally<'a>(
     poll: &Poll,
     ballots: impl IntoIterator<Item = &'a Ballot>,
 ) -> Result<PollTally, TallyError> {
-    let mut tally = PollTally::new(poll);
-    for ballot in ballots {
-        tally.record(ballot)?;
-    }
-    Ok(tally)
+    PollTally::from_ballots(poll, ballots)
 }
 
 fn half_up_tenths(count: u64, total: u64) -> u32 {

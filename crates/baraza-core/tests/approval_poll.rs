@@ -3,9 +3,7 @@
 //! JSON of the older kinds, which the server and the widget depend on.
 
 use baraza_core::v1::PollView;
-use baraza_core::{
-    BallotError, ErrorCode, MAX_OPTIONS, OffsetDateTime, Poll, PollKind, PollTally, tally,
-};
+use baraza_core::{BallotError, ErrorCode, MAX_OPTIONS, OffsetDateTime, Poll, PollKind, PollTally};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -157,7 +155,7 @@ fn worked_example_counts_shares_and_tied_winners() {
 fn no_approvals_means_no_winner() {
     let poll = approval_poll(2);
     let empty = poll.validate_ballot::<&str>(&[], &voter(1), NOW).unwrap();
-    let counted = tally(&poll, [&empty]).unwrap();
+    let counted = PollTally::from_ballots(&poll, [&empty]).unwrap();
     assert_eq!(counted.total_ballots(), 1);
     assert!(counted.leaders().is_empty());
     assert!(PollTally::new(&poll).leaders().is_empty());
