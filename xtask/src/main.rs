@@ -3,7 +3,8 @@
 //! needs no other step.
 //!
 //! * `cargo xtask demo` – build everything and serve the demo site until stopped.
-//! * `cargo xtask test` – every check and test: format, lints, unit, API and browser tests.
+//! * `cargo xtask test` – every check and test: format, lints, packaging of the published
+//!   crates, unit, API and browser tests.
 //! * `cargo xtask dist` – build the widget bundle into `target/widgets` and report its size.
 //! * `cargo xtask bench-wasm [BENCH…]` – run the Criterion benchmarks of the core and of the
 //!   crates it re-exports compiled to WebAssembly (wasm32-wasip1) under Node's WASI.
@@ -182,6 +183,9 @@ fn test(root: &Path) -> anyhow::Result<()> {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
+    // The crates meant for the public registry must package and build from their packages
+    // alone (about 15 s warm, under a minute cold).
+    package()?;
     dist::build(root)?;
     // BARAZA_REQUIRE_KANNEL: the SMS test against the real gateway fails instead of skipping.
     run(cargo()
