@@ -3,10 +3,14 @@
 //! needs no other step.
 //!
 //! * `cargo xtask demo` – build everything and serve the demo site until stopped.
-//! * `cargo xtask test` – every check and test: format, lints, unit, API and browser tests.
+//! * `cargo xtask test` – every check and test: format, lints, packaging of the published
+//!   crates, unit, API and browser tests.
 //! * `cargo xtask dist` – build the widget bundle into `target/widgets` and report its size.
-//! * `cargo xtask bench-wasm [BENCH…]` – run the core's Criterion benchmarks compiled to
-//!   WebAssembly (wasm32-wasip1) under Node's WASI.
+//! * `cargo xtask bench-wasm [BENCH…]` – run the Criterion benchmarks of the core and of the
+//!   crates it re-exports compiled to WebAssembly (wasm32-wasip1) under Node's WASI.
+//! * `cargo xtask package` – `cargo package` for the crates meant for the public registry
+//!   (baraza-ranked, baraza-budgeting, baraza-core), together, verifying that each builds from
+//!   its packaged sources alone.
 //! * `cargo xtask bench-server` – the release server under load (wrk over loopback) on SQLite
 //!   and PostgreSQL: ballots/s, results reads/s, p50/p99 latency and peak RSS.
 
@@ -35,11 +39,15 @@ enum Task {
     Test,
     /// Build the widget bundle into target/widgets and check it against the size budget.
     Dist,
-    /// Run baraza-core's benchmarks compiled to WebAssembly (wasm32-wasip1) under Node's WASI.
+    /// Run the benchmarks of baraza-core, baraza-ranked and baraza-budgeting compiled to
+    /// WebAssembly (wasm32-wasip1) under Node's WASI.
     BenchWasm {
-        /// Benchmarks to run (file names in crates/baraza-core/benches); all when none is given.
+        /// Benchmarks to run (file names in the three crates' benches/); all when none is given.
         benches: Vec<String>,
     },
+    /// `cargo package` the crates meant for the public registry (baraza-ranked,
+    /// baraza-budgeting, baraza-core): each packaged and built from its package alone.
+    Package,
     /// Load-test the release server over loopback with wrk, on SQLite and PostgreSQL.
     BenchServer(bench_server::Options),
 }
@@ -52,12 +60,31 @@ fn main() -> anyhow::Result<()> {
         Task::Test => test(&root),
         Task::BenchWasm { benches } => bench_wasm(&root, &benches),
         Task::BenchServer(options) => bench_server::bench(&root, &options),
+        Task::Package => package(),
         Task::Dist => {
             setup::wasm_toolchain(&root)?;
             setup::npm_tools(&root)?;
             dist::build(&root).map(drop)
         }
     }
+}
+
+/// The crates meant for the public Rust registry, dependencies first. Everything else in the
+/// workspace (server, widgets, xtask, examples) stays `publish = false`.
+const PUBLISHED: [&str; 3] = ["baraza-ranked", "baraza-budgeting", "baraza-core"];
+
+/// Packages the published crates together: cargo resolves their path dependencies on each
+/// other from the packages being made, so this works before any of them is on the registry
+/// (it still reads the registry's index for the other dependencies).
+fn package() -> anyhow::Result<()> {
+    let mut command = cargo();
+    // `--allow-dirty`: this checks that the crates package and build, during development as in
+    // CI; whether the tree is committed matters only to a real `cargo publish`, which checks it.
+    command.args(["package", "--allow-dirty"]);
+    for package in PUBLISHED {
+        command.args(["--package", package]);
+    }
+    run(&mut command)
 }
 
 fn workspace_root() -> anyhow::Result<PathBuf> {
@@ -123,13 +150,11 @@ fn bench_wasm(root: &Path, benches: &[String]) -> anyhow::Result<()> {
         root.join("xtask/js/wasi-run.mjs").display()
     );
     let mut command = cargo();
-    command.args([
-        "bench",
-        "--package",
-        "baraza-core",
-        "--target",
-        "wasm32-wasip1",
-    ]);
+    command.args(["bench", "--target", "wasm32-wasip1"]);
+    // Cargo finds each `--bench NAME` in whichever of these packages has it.
+    for package in PUBLISHED {
+        command.args(["--package", package]);
+    }
     for bench in benches {
         command.args(["--bench", bench]);
     }
@@ -158,6 +183,9 @@ fn test(root: &Path) -> anyhow::Result<()> {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
+    // The crates meant for the public registry must package and build from their packages
+    // alone (about 15 s warm, under a minute cold).
+    package()?;
     dist::build(root)?;
     // BARAZA_REQUIRE_KANNEL: the SMS test against the real gateway fails instead of skipping.
     run(cargo()

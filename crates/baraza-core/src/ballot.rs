@@ -8,7 +8,6 @@ use time::OffsetDateTime;
 use crate::error::ErrorCode;
 use crate::poll::{Poll, PollNotOpen, write_joined};
 use crate::slug::{OptionId, Slug};
-use crate::v1::BallotSubmission;
 
 /// Shortest accepted voter token, in characters.
 pub const MIN_VOTER_TOKEN_LEN: usize = 16;
@@ -172,50 +171,59 @@ impl fmt::Display for BallotErrors {
 impl std::error::Error for BallotErrors {}
 
 impl Poll {
-    /// Checks a submitted ballot against this poll at instant `now` and reports every problem.
+    /// Checks a ballot — the ids of the selected options and the voter's token — against this
+    /// poll at instant `now`, and reports every problem.
+    ///
+    /// This takes plain domain values; a JSON body of the HTTP API
+    /// ([`v1::BallotSubmission`](crate::v1::BallotSubmission)) is checked with
+    /// [`BallotSubmission::validate`](crate::v1::BallotSubmission::validate), which calls this.
     ///
     /// ```
-    /// # use baraza_core::{Poll, v1::BallotSubmission, ErrorCode};
+    /// # use baraza_core::{Poll, ErrorCode};
     /// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
     /// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
     /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
     /// let now = time::OffsetDateTime::UNIX_EPOCH;
-    /// let ok = BallotSubmission { selections: vec!["a".into()], voter: "device-0123456789ab".into(), voucher: None };
-    /// assert!(poll.validate_ballot(&ok, now).is_ok());
+    /// assert!(poll.validate_ballot(&["a"], "device-0123456789ab", now).is_ok());
     ///
-    /// let bad = BallotSubmission { selections: vec!["a".into(), "z".into()], voter: "x".into(), voucher: None };
-    /// let errors = poll.validate_ballot(&bad, now).unwrap_err();
+    /// let errors = poll.validate_ballot(&["a", "z"], "x", now).unwrap_err();
     /// let codes: Vec<_> = errors.errors().iter().map(|e| e.code()).collect();
     /// assert_eq!(codes, [ErrorCode::UnknownOption, ErrorCode::TooManySelections, ErrorCode::InvalidVoterToken]);
     /// ```
-    pub fn validate_ballot(
+    pub fn validate_ballot<S: AsRef<str>>(
         &self,
-        submission: &BallotSubmission,
+        selections: &[S],
+        voter: &str,
         now: OffsetDateTime,
     ) -> Result<Ballot, BallotErrors> {
         let open = self.check_open_at(now).map_err(BallotError::PollNotOpen);
-        self.build_ballot(open.err(), &submission.selections, &submission.voter)
+        self.build_ballot(open.err(), selections, voter)
     }
 
     /// Checks a ballot's contents without regard to time, e.g. to re-read stored ballots of a
     /// poll that has since closed.
-    pub fn check_ballot(&self, selections: &[String], voter: &str) -> Result<Ballot, BallotErrors> {
+    pub fn check_ballot<S: AsRef<str>>(
+        &self,
+        selections: &[S],
+        voter: &str,
+    ) -> Result<Ballot, BallotErrors> {
         self.build_ballot(None, selections, voter)
     }
 
-    fn build_ballot(
+    fn build_ballot<S: AsRef<str>>(
         &self,
         not_open: Option<BallotError>,
-        selections: &[String],
+        selections: &[S],
         voter: &str,
     ) -> Result<Ballot, BallotErrors> {
         let mut errors: Vec<BallotError> = not_open.into_iter().collect();
         let mut chosen: Vec<OptionId> = Vec::with_capacity(selections.len());
         for id in selections {
+            let id = id.as_ref();
             match self.options().iter().find(|o| o.id.as_str() == id) {
-                None => errors.push(BallotError::UnknownOption { id: id.clone() }),
+                None => errors.push(BallotError::UnknownOption { id: id.to_owned() }),
                 Some(option) if chosen.contains(&option.id) => {
-                    errors.push(BallotError::DuplicateSelection { id: id.clone() })
+                    errors.push(BallotError::DuplicateSelection { id: id.to_owned() })
                 }
                 Some(option) => chosen.push(option.id.clone()),
             }

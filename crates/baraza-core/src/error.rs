@@ -240,6 +240,43 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The ranked-choice crate's codes are a subset of these, with the same strings.
+#[cfg(feature = "ranked")]
+impl From<baraza_ranked::ErrorCode> for ErrorCode {
+    fn from(code: baraza_ranked::ErrorCode) -> Self {
+        use baraza_ranked::ErrorCode as Ranked;
+        match code {
+            Ranked::InvalidRequest => Self::InvalidRequest,
+            Ranked::UnknownCandidate => Self::UnknownCandidate,
+            Ranked::InvalidRanking => Self::InvalidRanking,
+            Ranked::InvalidCandidates => Self::InvalidCandidates,
+            Ranked::MalformedCsv => Self::MalformedCsv,
+            Ranked::InvalidCountRules => Self::InvalidCountRules,
+            // A code added to baraza-ranked but not yet here: the request was not usable.
+            _ => Self::InvalidRequest,
+        }
+    }
+}
+
+/// The budgeting crate's codes are a subset of these, with the same strings.
+#[cfg(feature = "budgeting")]
+impl From<baraza_budgeting::ErrorCode> for ErrorCode {
+    fn from(code: baraza_budgeting::ErrorCode) -> Self {
+        use baraza_budgeting::ErrorCode as Budgeting;
+        match code {
+            Budgeting::InvalidRequest => Self::InvalidRequest,
+            Budgeting::DuplicateSelection => Self::DuplicateSelection,
+            Budgeting::TooFewSelections => Self::TooFewSelections,
+            Budgeting::TooManySelections => Self::TooManySelections,
+            Budgeting::UnknownProject => Self::UnknownProject,
+            Budgeting::BallotOverBudget => Self::BallotOverBudget,
+            Budgeting::InvalidPabulibFile => Self::InvalidPabulibFile,
+            // A code added to baraza-budgeting but not yet here: the request was not usable.
+            _ => Self::InvalidRequest,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +354,20 @@ mod tests {
             ErrorCode::VoucherUsed,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
+        }
+    }
+
+    /// The small crates' codes convert to the code with the same string, so a client sees
+    /// the same code whichever crate reported the problem.
+    #[test]
+    fn subset_codes_keep_their_strings() {
+        #[cfg(feature = "ranked")]
+        for code in baraza_ranked::ErrorCode::ALL {
+            assert_eq!(ErrorCode::from(code).as_str(), code.as_str());
+        }
+        #[cfg(feature = "budgeting")]
+        for code in baraza_budgeting::ErrorCode::ALL {
+            assert_eq!(ErrorCode::from(code).as_str(), code.as_str());
         }
     }
 }

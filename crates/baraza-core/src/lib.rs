@@ -13,7 +13,7 @@
 //! ## A poll from definition to results
 //!
 //! ```
-//! use baraza_core::{Poll, PollTally, v1::{BallotSubmission, PollResults}};
+//! use baraza_core::{Poll, PollTally, v1::PollResults};
 //! use time::macros::datetime;
 //!
 //! let poll: Poll = serde_json::from_str(r#"{
@@ -33,8 +33,7 @@
 //! let now = datetime!(2027-01-15 09:30 UTC);
 //! let mut tally = PollTally::new(&poll);
 //! for (choice, voter) in [("tiered", "a1b2c3d4e5f6a7b8"), ("flat", "0f1e2d3c4b5a6978"), ("tiered", "ffffeeeeddddcccc")] {
-//!     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into(), voucher: None };
-//!     let ballot = poll.validate_ballot(&submission, now)?;
+//!     let ballot = poll.validate_ballot(&[choice], voter, now)?;
 //!     tally.record(&ballot)?;
 //! }
 //!
@@ -43,8 +42,8 @@
 //! assert_eq!((results.options[1].count, results.options[1].percent_tenths), (2, 667));
 //!
 //! // After closing time the same poll refuses ballots, with a specific error.
-//! let late = BallotSubmission { selections: vec!["flat".into()], voter: "a1b2c3d4e5f6a7b8".into(), voucher: None };
-//! let errors = poll.validate_ballot(&late, datetime!(2027-04-01 00:00 UTC)).unwrap_err();
+//! let late = datetime!(2027-04-01 00:00 UTC);
+//! let errors = poll.validate_ballot(&["flat"], "a1b2c3d4e5f6a7b8", late).unwrap_err();
 //! assert_eq!(errors.to_string(), "the poll is closed");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -52,9 +51,10 @@
 //! ## Map
 //! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form: single choice,
 //!   multiple choice with bounds, approval.
-//! * [`Ballot`], [`Poll::validate_ballot`]: turning a submission into a valid ballot, reporting
-//!   every problem at once as [`BallotErrors`].
-//! * [`PollTally`], [`tally()`]: streaming counts and percentages (rounding rule in
+//! * [`Ballot`], [`Poll::validate_ballot`]: turning selected option ids and a voter token into a
+//!   valid ballot, reporting every problem at once as [`BallotErrors`]
+//!   ([`v1::BallotSubmission::validate`] does the same for an HTTP body).
+//! * [`PollTally`], [`PollTally::from_ballots`]: streaming and one-go counts and percentages (rounding rule in
 //!   [`tally`](mod@tally)); [`PollTally::leaders`] gives the approval winners, every tied option
 //!   included; [`PollTally::record_indices`] is the bulk path.
 //! * [`score`]: rating questions on a small integer scale, with exact means, medians and full
@@ -103,14 +103,14 @@
 //! of the options, the empty one included:
 //!
 //! ```
-//! # use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+//! # use baraza_core::{Poll, PollTally};
 //! let poll: Poll = serde_json::from_str(r#"{"slug": "parks", "default_language": "en",
 //!     "question": {"en": "Which parks should be renovated?"}, "kind": {"type": "approval"},
 //!     "status": "open", "options": [{"id": "uhuru", "label": {"en": "Uhuru Park"}},
 //!                                   {"id": "central", "label": {"en": "Central Park"}}]}"#)?;
 //! assert_eq!(poll.selection_range(), (0, 2));
-//! let ballot = poll.validate_ballot(&BallotSubmission { selections: vec!["uhuru".into(), "central".into()],
-//!     voter: "device-0123456789ab".into(), voucher: None }, time::OffsetDateTime::UNIX_EPOCH)?;
+//! let ballot = poll.validate_ballot(&["uhuru", "central"], "device-0123456789ab",
+//!     time::OffsetDateTime::UNIX_EPOCH)?;
 //! let mut tally = PollTally::new(&poll);
 //! tally.record(&ballot)?;
 //! assert_eq!(tally.leaders().len(), 2); // a tie: both lead
@@ -206,12 +206,14 @@
 #![warn(missing_docs)]
 
 mod ballot;
-pub mod budgeting;
+#[cfg(feature = "budgeting")]
+pub use baraza_budgeting as budgeting;
 pub mod consultation;
 mod error;
 pub mod feedback;
 mod poll;
-pub mod ranked;
+#[cfg(feature = "ranked")]
+pub use baraza_ranked as ranked;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod score;
@@ -233,7 +235,9 @@ pub use poll::{
     PollNotOpen, PollOption, PollOptionSpec, PollPhase, PollSpec, PollStatus,
 };
 pub use slug::{MAX_SLUG_LEN, OptionId, Slug, SlugError};
-pub use tally::{OptionCount, PollTally, TallyError, tally};
+#[allow(deprecated)]
+pub use tally::tally;
+pub use tally::{OptionCount, PollTally, TallyError};
 pub use text::{LanguageTag, LanguageTagError, LocalizedText, LocalizedTextError};
 /// Instants are [`time::OffsetDateTime`]; re-exported so callers need not depend on `time`.
 pub use time::OffsetDateTime;

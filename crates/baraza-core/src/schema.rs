@@ -47,10 +47,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, js
 use serde_json::{Map, Value, json};
 
 use crate::ballot::{MAX_VOTER_TOKEN_LEN, MIN_VOTER_TOKEN_LEN, VoterToken};
-use crate::budgeting::{MAX_PROJECT_ID_LEN, ProjectId};
 use crate::consultation::{CommentText, MAX_COMMENT_LIMIT, MAX_PARTICIPANT_ID_LEN, ParticipantId};
 use crate::feedback::{Confidence, MAX_PAGE_KEY_LEN, PageKey};
-use crate::ranked::{DecimalPlaces, MAX_DECIMAL_PLACES, Votes};
 use crate::statements::{MAX_STATEMENT_CHARS, StatementText};
 use crate::suppression::{GroupCount, GroupRow, SuppressedCounts, SuppressedTable};
 use crate::text_safety::CitizenText;
@@ -303,15 +301,6 @@ string_schema!(
     }
 );
 
-string_schema!(ProjectId, "ProjectId", "baraza_core::budgeting::ProjectId", {
-    "description": "A participatory-budgeting project's id, such as \"303\": no ',', ';' or \
-        control characters, no leading or trailing white space.",
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_PROJECT_ID_LEN,
-    "pattern": "^[^\\s,;\\x00-\\x1F\\x7F-\\x9F]([^,;\\x00-\\x1F\\x7F-\\x9F]*[^\\s,;\\x00-\\x1F\\x7F-\\x9F])?$",
-});
-
 string_schema!(
     StatementText,
     "StatementText",
@@ -333,13 +322,6 @@ string_schema!(VoterToken, "VoterToken", "baraza_core::VoterToken", {
     "minLength": MIN_VOTER_TOKEN_LEN,
     "maxLength": MAX_VOTER_TOKEN_LEN,
     "pattern": "^[A-Za-z0-9_-]+$",
-});
-
-string_schema!(Votes, "Votes", "baraza_core::ranked::Votes", {
-    "description": "A vote total, exact, as a decimal string without trailing zeros: \"8\", \
-        \"177.5192\".",
-    "type": "string",
-    "pattern": "^(0|[1-9][0-9]*)(\\.[0-9]*[1-9])?$",
 });
 
 string_schema!(
@@ -368,25 +350,6 @@ impl JsonSchema for Confidence {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 10,
-        })
-    }
-}
-
-impl JsonSchema for DecimalPlaces {
-    fn schema_name() -> Cow<'static, str> {
-        "DecimalPlaces".into()
-    }
-
-    fn schema_id() -> Cow<'static, str> {
-        "baraza_core::ranked::DecimalPlaces".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A number of decimal places.",
-            "type": "integer",
-            "minimum": 0,
-            "maximum": MAX_DECIMAL_PLACES,
         })
     }
 }

@@ -32,15 +32,14 @@ use crate::slug::{OptionId, Slug};
 /// tally never needs all ballots in memory at once.
 ///
 /// ```
-/// use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+/// use baraza_core::{Poll, PollTally};
 /// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
 /// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
 /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
 /// let now = time::OffsetDateTime::UNIX_EPOCH;
 /// let mut tally = PollTally::new(&poll);
 /// for (choice, voter) in [("a", "voter-000000000001"), ("a", "voter-000000000002"), ("b", "voter-000000000003")] {
-///     let submission = BallotSubmission { selections: vec![choice.into()], voter: voter.into(), voucher: None };
-///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
+///     tally.record(&poll.validate_ballot(&[choice], voter, now).unwrap()).unwrap();
 /// }
 /// assert_eq!(tally.total_ballots(), 3);
 /// let percents: Vec<u32> = tally.options().iter().map(|o| o.percent_tenths).collect();
@@ -143,6 +142,29 @@ pub enum TallyError {
 }
 
 impl PollTally {
+    /// Tallies `ballots` for `poll` in one go; [`PollTally::new`] and [`PollTally::record`] are
+    /// the streaming form. Fails on the first ballot of another poll.
+    ///
+    /// ```
+    /// use baraza_core::{Poll, PollTally};
+    /// let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    ///   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
+    ///   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let ballots = [poll.validate_ballot(&["b"], "voter-000000000001", now).unwrap()];
+    /// assert_eq!(PollTally::from_ballots(&poll, &ballots).unwrap().options()[1].count, 1);
+    /// ```
+    pub fn from_ballots<'a>(
+        poll: &Poll,
+        ballots: impl IntoIterator<Item = &'a Ballot>,
+    ) -> Result<Self, TallyError> {
+        let mut tally = Self::new(poll);
+        for ballot in ballots {
+            tally.record(ballot)?;
+        }
+        Ok(tally)
+    }
+
     /// An empty tally for `poll`.
     pub fn new(poll: &Poll) -> Self {
         let option_ids: Vec<OptionId> = poll.options().iter().map(|o| o.id.clone()).collect();
@@ -292,15 +314,14 @@ impl PollTally {
     /// none when no option has been selected at all.
     ///
     /// ```
-    /// use baraza_core::{Poll, PollTally, v1::BallotSubmission};
+    /// use baraza_core::{Poll, PollTally};
     /// let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
     ///   "question":{"en":"Which would you support?"},"kind":{"type":"approval"},"status":"open",
     ///   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}},{"id":"c","label":{"en":"C"}}]}"#).unwrap();
     /// let now = time::OffsetDateTime::UNIX_EPOCH;
     /// let mut tally = PollTally::new(&poll);
     /// for (approved, voter) in [(&["a", "b"][..], "voter-000000000001"), (&["b", "a"], "voter-000000000002"), (&[], "voter-000000000003")] {
-    ///     let submission = BallotSubmission { selections: approved.iter().map(|s| s.to_string()).collect(), voter: voter.into(), voucher: None };
-    ///     tally.record(&poll.validate_ballot(&submission, now).unwrap()).unwrap();
+    ///     tally.record(&poll.validate_ballot(approved, voter, now).unwrap()).unwrap();
     /// }
     /// assert_eq!(tally.total_ballots(), 3); // the empty ballot counts
     /// let shares: Vec<u32> = tally.options().iter().map(|o| o.percent_tenths).collect();
@@ -344,16 +365,16 @@ impl PollTally {
     }
 }
 
-/// Tallies `ballots` for `poll` in one go; see [`PollTally`] for the streaming form.
+/// Tallies `ballots` for `poll` in one go: [`PollTally::from_ballots`].
+#[deprecated(
+    since = "0.1.0",
+    note = "use `PollTally::from_ballots`: `tally` is also the name of this module"
+)]
 pub fn tally<'a>(
     poll: &Poll,
     ballots: impl IntoIterator<Item = &'a Ballot>,
 ) -> Result<PollTally, TallyError> {
-    let mut tally = PollTally::new(poll);
-    for ballot in ballots {
-        tally.record(ballot)?;
-    }
-    Ok(tally)
+    PollTally::from_ballots(poll, ballots)
 }
 
 fn half_up_tenths(count: u64, total: u64) -> u32 {

@@ -180,6 +180,30 @@ pub struct BallotSubmission {
     pub voucher: Option<String>,
 }
 
+impl BallotSubmission {
+    /// Checks this body against `poll` at instant `now`: [`Poll::validate_ballot`] on its
+    /// selections and voter token. The wire shape stops here; the domain sees plain values.
+    ///
+    /// ```
+    /// # use baraza_core::{Poll, v1::BallotSubmission};
+    /// # let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    /// #   "question":{"en":"Q?"},"kind":{"type":"single_choice"},"status":"open",
+    /// #   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}}]}"#).unwrap();
+    /// let body: BallotSubmission =
+    ///     serde_json::from_str(r#"{"selections": ["b"], "voter": "device-0123456789ab"}"#)?;
+    /// let ballot = body.validate(&poll, time::OffsetDateTime::UNIX_EPOCH)?;
+    /// assert_eq!(ballot.selections()[0].as_str(), "b");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validate(
+        &self,
+        poll: &Poll,
+        now: OffsetDateTime,
+    ) -> Result<crate::Ballot, crate::BallotErrors> {
+        poll.validate_ballot(&self.selections, &self.voter, now)
+    }
+}
+
 /// The answer to an accepted ballot (`201 Created`), sent only once the ballot is durably
 /// stored. It carries the results so the widget can show them without another request.
 ///

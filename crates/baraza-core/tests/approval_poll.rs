@@ -2,10 +2,8 @@
 //! empty one included) and its tally (approvals, approval share, tied winners). Also guards the
 //! JSON of the older kinds, which the server and the widget depend on.
 
-use baraza_core::v1::{BallotSubmission, PollView};
-use baraza_core::{
-    BallotError, ErrorCode, MAX_OPTIONS, OffsetDateTime, Poll, PollKind, PollTally, tally,
-};
+use baraza_core::v1::PollView;
+use baraza_core::{BallotError, ErrorCode, MAX_OPTIONS, OffsetDateTime, Poll, PollKind, PollTally};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -28,14 +26,6 @@ fn approval_poll(option_count: usize) -> Poll {
 
 fn voter(n: usize) -> String {
     format!("voter-{n:016}")
-}
-
-fn submission(selections: &[&str], n: usize) -> BallotSubmission {
-    BallotSubmission {
-        selections: selections.iter().map(|s| (*s).to_owned()).collect(),
-        voter: voter(n),
-        voucher: None,
-    }
 }
 
 #[test]
@@ -103,7 +93,7 @@ fn empty_some_and_all_options_are_valid_approval_ballots() {
     let poll = approval_poll(3);
     for selections in [&[][..], &["o1"], &["o2", "o0"], &["o0", "o1", "o2"]] {
         let ballot = poll
-            .validate_ballot(&submission(selections, 1), NOW)
+            .validate_ballot(selections, &voter(1), NOW)
             .unwrap_or_else(|e| panic!("{selections:?}: {e}"));
         assert_eq!(ballot.selections().len(), selections.len());
     }
@@ -113,7 +103,7 @@ fn empty_some_and_all_options_are_valid_approval_ballots() {
 fn approval_ballots_reject_unknown_and_repeated_options() {
     let poll = approval_poll(3);
     let errors = poll
-        .validate_ballot(&submission(&["o0", "o0", "o1", "o2"], 1), NOW)
+        .validate_ballot(&["o0", "o0", "o1", "o2"], &voter(1), NOW)
         .unwrap_err();
     assert_eq!(
         errors.errors(),
@@ -122,9 +112,7 @@ fn approval_ballots_reject_unknown_and_repeated_options() {
             BallotError::TooManySelections { max: 3, given: 4 },
         ]
     );
-    let errors = poll
-        .validate_ballot(&submission(&["o9"], 1), NOW)
-        .unwrap_err();
+    let errors = poll.validate_ballot(&["o9"], &voter(1), NOW).unwrap_err();
     assert_eq!(errors.primary_code(), ErrorCode::UnknownOption);
 }
 
@@ -143,9 +131,7 @@ fn worked_example_counts_shares_and_tied_winners() {
     ];
     let mut running = PollTally::new(&poll);
     for (n, selections) in ballots.iter().enumerate() {
-        let ballot = poll
-            .validate_ballot(&submission(selections, n), NOW)
-            .unwrap();
+        let ballot = poll.validate_ballot(selections, &voter(n), NOW).unwrap();
         running.record(&ballot).unwrap();
     }
     assert_eq!(running.total_ballots(), 5);
@@ -159,7 +145,7 @@ fn worked_example_counts_shares_and_tied_winners() {
     assert_eq!(winners, ["o0", "o1"]);
 
     // One more approval for b breaks the tie.
-    let extra = poll.validate_ballot(&submission(&["o1"], 9), NOW).unwrap();
+    let extra = poll.validate_ballot(&["o1"], &voter(9), NOW).unwrap();
     running.record(&extra).unwrap();
     let winners: Vec<String> = running.leaders().iter().map(|id| id.to_string()).collect();
     assert_eq!(winners, ["o1"]);
@@ -168,8 +154,8 @@ fn worked_example_counts_shares_and_tied_winners() {
 #[test]
 fn no_approvals_means_no_winner() {
     let poll = approval_poll(2);
-    let empty = poll.validate_ballot(&submission(&[], 1), NOW).unwrap();
-    let counted = tally(&poll, [&empty]).unwrap();
+    let empty = poll.validate_ballot::<&str>(&[], &voter(1), NOW).unwrap();
+    let counted = PollTally::from_ballots(&poll, [&empty]).unwrap();
     assert_eq!(counted.total_ballots(), 1);
     assert!(counted.leaders().is_empty());
     assert!(PollTally::new(&poll).leaders().is_empty());
@@ -203,7 +189,7 @@ proptest! {
                 .collect();
             selections_made += chosen.len() as u64;
             let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
-            let ballot = poll.validate_ballot(&submission(&chosen, n), NOW).unwrap();
+            let ballot = poll.validate_ballot(&chosen, &voter(n), NOW).unwrap();
             running.record(&ballot).unwrap();
         }
         let options = running.options();

@@ -60,12 +60,12 @@ fn submission(selections: &[&str], voter: &str) -> BallotSubmission {
 }
 
 fn errors_of(poll: &Poll, selections: &[&str], voter: &str, now: OffsetDateTime) -> BallotErrors {
-    poll.validate_ballot(&submission(selections, voter), now)
+    poll.validate_ballot(selections, voter, now)
         .expect_err("the ballot is invalid")
 }
 
 fn selected(poll: &Poll, selections: &[&str]) -> Vec<String> {
-    poll.validate_ballot(&submission(selections, VOTER), NOW)
+    poll.validate_ballot(selections, VOTER, NOW)
         .expect("the ballot is valid")
         .selections()
         .iter()
@@ -90,7 +90,7 @@ fn assert_single_error(errors: &BallotErrors, expected: &BallotError, code: Erro
 fn valid_single_choice_ballot_is_accepted() {
     let poll = single_choice_poll("open");
     let ballot = poll
-        .validate_ballot(&submission(&["tiered"], VOTER), NOW)
+        .validate_ballot(&["tiered"], VOTER, NOW)
         .expect("valid");
     assert_eq!(ballot.poll(), poll.slug());
     assert_eq!(ballot.voter().as_str(), VOTER);
@@ -128,7 +128,7 @@ fn voter_tokens_of_boundary_length_and_every_allowed_character_are_accepted() {
         "----____----____".to_owned(),
     ] {
         let ballot = poll
-            .validate_ballot(&submission(&["flat"], &voter), NOW)
+            .validate_ballot(&["flat"], &voter, NOW)
             .unwrap_or_else(|e| panic!("{voter:?} should be accepted: {e}"));
         assert_eq!(ballot.voter().as_str(), voter);
     }
@@ -275,11 +275,8 @@ fn ballot_before_opening_is_poll_not_open() {
     );
     assert_eq!(errors.to_string(), "the poll has not opened yet");
     assert!(
-        poll.validate_ballot(
-            &submission(&["flat"], VOTER),
-            datetime!(2027-01-01 00:00 UTC)
-        )
-        .is_ok(),
+        poll.validate_ballot(&["flat"], VOTER, datetime!(2027-01-01 00:00 UTC))
+            .is_ok(),
         "the opening instant itself accepts ballots"
     );
 }
@@ -490,7 +487,7 @@ fn check_ballot_matches_validate_ballot_at_an_open_instant() {
     let valid = submission(&["free-basic"], VOTER);
     assert_eq!(
         closed.check_ballot(&valid.selections, &valid.voter),
-        open.validate_ballot(&valid, NOW),
+        valid.validate(&open, NOW),
         "a ballot stored while the poll was open still reads back after it closed"
     );
 }

@@ -178,11 +178,7 @@ fn real_values() -> Vec<(&'static str, Value)> {
     };
     let mut tally = PollTally::new(&poll);
     tally
-        .record(
-            &poll
-                .validate_ballot(&submission, now)
-                .expect("valid ballot"),
-        )
+        .record(&submission.validate(&poll, now).expect("valid ballot"))
         .expect("same poll");
     let results = PollResults::new(&tally, poll.phase_at(now));
     let receipt = BallotReceipt {

@@ -5,7 +5,7 @@
 use baraza_core::v1::{BallotSubmission, PollResults};
 use baraza_core::{
     Ballot, LocalizedText, MAX_OPTIONS, MIN_OPTIONS, OffsetDateTime, OptionCount, OptionId, Poll,
-    PollKind, PollOptionSpec, PollPhase, PollSpec, PollStatus, PollTally, Slug, TallyError, tally,
+    PollKind, PollOptionSpec, PollPhase, PollSpec, PollStatus, PollTally, Slug, TallyError,
 };
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -59,7 +59,8 @@ fn ballot(poll: &Poll, indices: &[usize], voter_number: usize) -> Ballot {
         voter: voter(voter_number),
         voucher: None,
     };
-    poll.validate_ballot(&submission, NOW)
+    submission
+        .validate(poll, NOW)
         .unwrap_or_else(|e| panic!("generated ballot {indices:?} should be valid: {e}"))
 }
 
@@ -73,7 +74,8 @@ fn ballots(poll: &Poll, selections: &[Vec<usize>]) -> Vec<Ballot> {
 }
 
 fn tally_of(poll: &Poll, selections: &[Vec<usize>]) -> PollTally {
-    tally(poll, &ballots(poll, selections)).expect("every ballot belongs to the poll")
+    PollTally::from_ballots(poll, &ballots(poll, selections))
+        .expect("every ballot belongs to the poll")
 }
 
 /// Single-choice ballots: `counts[i]` ballots for option `i`.
@@ -300,8 +302,8 @@ proptest! {
         let mut with_stranger = ballots(&poll, &selections);
         with_stranger.insert(with_stranger.len() / 2, stranger);
         prop_assert!(
-            matches!(tally(&poll, &with_stranger), Err(TallyError::WrongPoll { .. })),
-            "tally() fails on a foreign ballot"
+            matches!(PollTally::from_ballots(&poll, &with_stranger), Err(TallyError::WrongPoll { .. })),
+            "PollTally::from_ballots fails on a foreign ballot"
         );
     }
 
@@ -312,7 +314,7 @@ proptest! {
         for ballot in &all {
             prop_assert_eq!(streaming.record(ballot), Ok(()));
         }
-        prop_assert_eq!(tally(&poll, &all), Ok(streaming));
+        prop_assert_eq!(PollTally::from_ballots(&poll, &all), Ok(streaming));
     }
 
     #[test]

@@ -628,9 +628,7 @@ async fn the_poll_page_shows_ballots_by_channel() {
         voter: format!("phone-{}", "ab".repeat(20)),
         voucher: None,
     };
-    let sms_ballot = poll
-        .validate_ballot(&submission, now())
-        .expect("a valid ballot");
+    let sms_ballot = submission.validate(&poll, now()).expect("a valid ballot");
     server
         .database
         .insert_ballot_via(sms_ballot, now(), Channel::Sms)

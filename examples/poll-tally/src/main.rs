@@ -3,7 +3,7 @@
 //! Uses `baraza-core` the way a ministry's own portal or an SMS gateway would: define a poll,
 //! validate incoming answers (reporting every problem), and tally the valid ones.
 
-use baraza_core::v1::{BallotSubmission, PollResults};
+use baraza_core::v1::PollResults;
 use baraza_core::{OffsetDateTime, Poll, PollTally};
 
 const POLL: &str = r#"{
@@ -35,12 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut tally = PollTally::new(&poll);
     for (selections, voter) in incoming {
-        let submission = BallotSubmission {
-            selections: selections.iter().map(|s| s.to_string()).collect(),
-            voter: voter.into(),
-            voucher: None,
-        };
-        match poll.validate_ballot(&submission, now) {
+        match poll.validate_ballot(&selections, voter, now) {
             Ok(ballot) => tally.record(&ballot)?,
             Err(problems) => println!("rejected {voter}: {problems}"),
         }

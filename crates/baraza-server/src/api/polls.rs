@@ -45,7 +45,7 @@ pub(crate) async fn submit_ballot(
 ) -> Result<(StatusCode, Json<BallotReceipt>), AppError> {
     let poll = visible_poll(&state, &slug).await?;
     let now = state.now();
-    let ballot = poll.validate_ballot(&submission, now)?;
+    let ballot = submission.validate(&poll, now)?;
     let voucher = match vouchers::check(&state, poll.slug(), submission.voucher.as_deref()).await? {
         VoucherCheck::Missing => {
             return Err(AppError::client(
