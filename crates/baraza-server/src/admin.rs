@@ -136,6 +136,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
             post(consultation_pages::publish_outcome),
         )
         .route(
+            "/admin/consultations/{slug}/export.csv",
+            get(consultation_pages::export_comments_csv),
+        )
+        .route(
             "/admin/consultations/{slug}/preview",
             get(consultation_pages::preview_consultation),
         )

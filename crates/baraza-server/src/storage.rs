@@ -43,6 +43,7 @@ mod vouchers;
 mod writer;
 
 pub use channels::{Channel, PollChannels, SetChannelsError};
+pub(crate) use consultations::wire_name;
 pub use consultations::{
     ConsultationChangeError, ConsultationWrite, OFFICIAL_AUTHOR, StoredConsultation,
 };

@@ -580,3 +580,72 @@ async fn every_role_boundary_is_refused_and_changes_nothing() {
         ]
     );
 }
+
+#[tokio::test]
+async fn analysts_download_every_comment_without_device_tokens_and_moderators_cannot() {
+    let server = TestServer::new().await;
+    let editor = member(&server, EDITOR, Role::Editor, WATER).await;
+    let moderator = member(&server, MODERATOR, Role::Moderator, WATER).await;
+    let analyst = member(&server, "analyst@water.go.ke", Role::Analyst, WATER).await;
+    open_through_the_site(&server, &editor).await;
+    let kept = comment(&server, "hours", "Write to jane@mail.example, kiosk 4", 1).await;
+    let spam = comment(&server, "prices", "=HYPERLINK(\"http://evil.example\")", 2).await;
+    for (id, action, reason) in [(kept, "publish", ""), (spam, "reject", "spam")] {
+        let moderated = server
+            .post_as(
+                &moderator,
+                &format!("{PAGE}/moderate"),
+                &[
+                    ("list", "pending"),
+                    ("comment", &id.to_string()),
+                    ("action", action),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+        assert_eq!(moderated.status, StatusCode::SEE_OTHER);
+    }
+    let export = format!("{PAGE}/export.csv");
+    assert_eq!(
+        server.get_as(&moderator, &export).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let download = server.get_as(&analyst, &export).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(
+        download.header("content-disposition"),
+        Some("attachment; filename=\"kiosk-bylaw-2027-comments.csv\"")
+    );
+    let csv = String::from_utf8(download.body.to_vec()).expect("UTF-8");
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "comment_id,section,reply_to,stance,state,rejection_reason,official,created_at,moderated_at,agrees,disagrees,reports,text"
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].starts_with("1,hours,,support,published,,false,"),
+        "{}",
+        lines[1]
+    );
+    // The text was redacted when it was posted: the address never reaches the export.
+    assert!(!csv.contains("jane@mail.example"), "{csv}");
+    assert!(lines[1].ends_with(", kiosk 4\""), "{}", lines[1]);
+    assert!(
+        lines[2].starts_with("2,prices,,support,rejected,spam,false,"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[2].contains(r#""'=HYPERLINK(""http://evil.example"")""#),
+        "{}",
+        lines[2]
+    );
+    // No device token leaves the server.
+    assert!(
+        !csv.contains(&voter(1)) && !csv.contains(&voter(2)),
+        "{csv}"
+    );
+    let audit = server.audit_log(WATER).await;
+    assert_eq!(audit[0].action, "consultation.export_csv");
+}

@@ -134,6 +134,7 @@ pub(crate) struct ConsultationTexts {
     pub(crate) preview_frame_title: &'static str,
     pub(crate) embed_heading: &'static str,
     pub(crate) embed_hint: &'static str,
+    pub(crate) download_comments_csv: &'static str,
     pub(crate) too_many_sections: &'static str,
 }
 
@@ -317,6 +318,7 @@ pub(crate) const EN: ConsultationTexts = ConsultationTexts {
     preview_frame_title: "Preview of the consultation widget",
     embed_heading: "Put the consultation on your site",
     embed_hint: "Paste this code into the page where the consultation should appear. Your site's Content-Security-Policy must allow this server in script-src and connect-src, and 'wasm-unsafe-eval'.",
+    download_comments_csv: "Download every comment as CSV (spreadsheet)",
     too_many_sections: "A consultation may have at most 200 sections",
 };
 
@@ -428,6 +430,7 @@ pub(crate) const FR: ConsultationTexts = ConsultationTexts {
     preview_frame_title: "Aperçu du widget de consultation",
     embed_heading: "Intégrer la consultation à votre site",
     embed_hint: "Collez ce code dans la page où la consultation doit apparaître. La Content-Security-Policy de votre site doit autoriser ce serveur dans script-src et connect-src, ainsi que 'wasm-unsafe-eval'.",
+    download_comments_csv: "Télécharger tous les commentaires en CSV (tableur)",
     too_many_sections: "Une consultation peut avoir au plus 200 sections",
 };
 
@@ -539,5 +542,6 @@ pub(crate) const SW: ConsultationTexts = ConsultationTexts {
     preview_frame_title: "Onyesho la awali la kifaa cha shauri",
     embed_heading: "Weka shauri kwenye tovuti yako",
     embed_hint: "Bandika msimbo huu kwenye ukurasa ambapo shauri linapaswa kuonekana. Content-Security-Policy ya tovuti yako lazima iruhusu seva hii katika script-src na connect-src, pamoja na 'wasm-unsafe-eval'.",
-    too_many_sections: "Shauri linaweza kuwa na sehemu 200 zaidi",
+    download_comments_csv: "Pakua maoni yote kama CSV (lahajedwali)",
+    too_many_sections: "Shauri linaweza kuwa na sehemu zisizozidi 200",
 };

@@ -425,7 +425,7 @@ pub(crate) async fn export_csv(
 }
 
 /// A cell a spreadsheet cannot take for a formula.
-fn safe_cell(text: &str) -> String {
+pub(crate) fn safe_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
