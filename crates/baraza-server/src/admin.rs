@@ -46,6 +46,7 @@ mod channel_settings;
 mod channel_texts;
 mod chart;
 mod consultation_authoring;
+mod consultation_export;
 mod consultation_form;
 mod consultation_pages;
 mod consultation_texts;
@@ -137,7 +138,7 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         )
         .route(
             "/admin/consultations/{slug}/export.csv",
-            get(consultation_pages::export_comments_csv),
+            get(consultation_export::export_comments_csv),
         )
         .route(
             "/admin/consultations/{slug}/preview",

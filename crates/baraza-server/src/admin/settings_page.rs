@@ -53,14 +53,15 @@ impl SettingsPage<'_> {
     }
 }
 
-fn settings_texts(t: &Texts) -> &'static SettingsTexts {
+pub(crate) fn settings_texts(t: &Texts) -> &'static SettingsTexts {
     Language::from_tag_exact(t.lang)
         .unwrap_or(Language::En)
         .settings_texts()
 }
 
-/// The member's membership of `organisation` when they are its admin.
-async fn admin_of(
+/// The member's membership of `organisation` when they are its admin; otherwise the response
+/// refusing them (`404` for a stranger, `403` for another role).
+pub(crate) async fn admin_of(
     state: &AppState,
     session: &StaffSession,
     organisation: &str,

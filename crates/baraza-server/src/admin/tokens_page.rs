@@ -14,21 +14,18 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use baraza_core::Slug;
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
 use super::consultation_pages::{Posted, shown_instant};
 use super::language::SiteTexts;
 use super::secrets;
+use super::settings_page::{admin_of, settings_texts};
 use super::settings_texts::SettingsTexts;
-use super::site::{
-    SiteError, SiteResult, go_on, membership, not_found, page, require_form_session,
-    require_session, role_refused,
-};
-use super::texts::{Language, Texts};
+use super::site::{SiteResult, go_on, not_found, page, require_form_session, require_session};
+use super::texts::Texts;
 use crate::AppState;
-use crate::storage::{Actor, AuditEntry, Membership, Role, StaffSession};
+use crate::storage::{Actor, AuditEntry, Membership, StaffSession};
 
 struct TokenRow {
     id: i64,
@@ -48,29 +45,6 @@ struct TokensPage<'a> {
     tokens: Vec<TokenRow>,
     new_token: Option<&'a str>,
     notice: Option<&'a str>,
-}
-
-fn settings_texts(t: &Texts) -> &'static SettingsTexts {
-    Language::from_tag_exact(t.lang)
-        .unwrap_or(Language::En)
-        .settings_texts()
-}
-
-/// The member's membership of `organisation` when they are its admin.
-async fn admin_of(
-    state: &AppState,
-    session: &StaffSession,
-    organisation: &str,
-    t: &Texts,
-) -> Result<Result<Membership, Response>, SiteError> {
-    let Ok(organisation) = Slug::parse(organisation) else {
-        return Ok(Err(not_found(t)?));
-    };
-    match membership(state, session, &organisation).await? {
-        None => Ok(Err(not_found(t)?)),
-        Some(member) if member.role != Role::Admin => Ok(Err(role_refused(t)?)),
-        Some(member) => Ok(Ok(member)),
-    }
 }
 
 async fn render(
