@@ -104,6 +104,11 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         )
         .route("/admin/feedback/{slug}", get(feedback_pages::show_feedback))
         .route(
+            "/admin/feedback/{slug}/channels",
+            get(channel_settings::feedback_channels_form)
+                .post(channel_settings::save_feedback_channels),
+        )
+        .route(
             "/admin/feedback/{slug}/export.csv",
             get(feedback_pages::export_csv),
         )

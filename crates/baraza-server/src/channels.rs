@@ -1,6 +1,7 @@
-//! Citizens on basic phones: SMS through the Kannel gateway (`sms`) — and, next, USSD menus.
-//! Both land in the same polls through the same validation, one-answer rule and writer as the
-//! web; phone numbers are kept only as keyed hashes (`phone`).
+//! Citizens on basic phones: SMS through the Kannel gateway (`sms`) and USSD menus (`ussd`),
+//! into polls and feedback forms (`feedback`). Both land in the same instruments through the
+//! same validation, one-answer rule and writer as the web; phone numbers are kept only as keyed
+//! hashes (`phone`), and not at all with feedback, which is anonymous.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -9,6 +10,7 @@ use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+mod feedback;
 pub mod phone;
 mod sms;
 pub mod sms_text;

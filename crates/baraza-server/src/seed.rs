@@ -6,7 +6,7 @@ use baraza_core::feedback::FeedbackForm;
 use baraza_core::{Poll, PollSpec, PollStatus};
 use time::{Duration, OffsetDateTime};
 
-use crate::storage::{Database, PollChannels, SubmitError};
+use crate::storage::{Database, FeedbackFormChannels, PollChannels, SetChannelsError, SubmitError};
 
 mod consultations;
 pub use consultations::{
@@ -22,6 +22,10 @@ pub const DEMO_USSD_CODE: &str = "*384*55#";
 
 /// The slug of the demo feedback form, embedded by `www/feedback.html`.
 pub const DEMO_FEEDBACK_FORM: &str = "water-page-feedback";
+/// The SMS keyword of [`DEMO_FEEDBACK_FORM`]: `MAJI no 2 long queue` gives feedback by SMS.
+pub const DEMO_FEEDBACK_SMS_KEYWORD: &str = "MAJI";
+/// The USSD service code of [`DEMO_FEEDBACK_FORM`].
+pub const DEMO_FEEDBACK_USSD_CODE: &str = "*384*56#";
 
 /// The demo feedback forms.
 pub fn demo_feedback_forms() -> anyhow::Result<Vec<FeedbackForm>> {
@@ -55,6 +59,24 @@ pub fn demo_polls(now: OffsetDateTime) -> anyhow::Result<Vec<Poll>> {
 pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Result<()> {
     for form in demo_feedback_forms()? {
         database.save_feedback_form(&form, None, now).await?;
+        if form.slug().as_str() == DEMO_FEEDBACK_FORM {
+            let channels = FeedbackFormChannels {
+                sms_keyword: Some(DEMO_FEEDBACK_SMS_KEYWORD.to_owned()),
+                ussd_service_code: Some(DEMO_FEEDBACK_USSD_CODE.to_owned()),
+            };
+            match database
+                .update_feedback_form_channels(form.slug(), &channels, None)
+                .await
+            {
+                Ok(()) => {}
+                // An official gave the keyword or code to another instrument on this server:
+                // theirs stays.
+                Err(SetChannelsError::KeywordTaken | SetChannelsError::ServiceCodeTaken) => {
+                    tracing::warn!(form = %form.slug(), "the demo form's phone channels are taken; left off");
+                }
+                Err(SetChannelsError::Database(error)) => return Err(error),
+            }
+        }
     }
     for (consultation, official) in demo_consultations(now)? {
         if database.consultation(consultation.slug()).await?.is_none() {

@@ -37,6 +37,7 @@ mod load_test;
 pub mod organisation_consultations;
 mod organisation_feedback;
 pub mod organisation_polls;
+mod phone_routes;
 pub mod staff;
 mod tokens;
 mod vouchers;
@@ -53,6 +54,7 @@ pub use feedback::StoredFeedbackResponse;
 pub use idempotency::{IDEMPOTENCY_RECORD_LIFETIME, RecordedResponse};
 pub use organisation_consultations::ConsultationQueue;
 pub use organisation_polls::{CreatePollError, ExportedBallot};
+pub use phone_routes::{FeedbackFormChannels, PhoneRoute};
 pub use staff::{
     Actor, AuditEntry, AuditPage, FailureKey, InvalidEmail, Membership, Role, StaffEmail,
     StaffSession, StaffUser, TokenCaller, UnknownRole,

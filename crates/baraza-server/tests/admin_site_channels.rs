@@ -233,13 +233,13 @@ async fn malformed_reserved_and_taken_values_are_refused_beside_their_fields() {
             "tariff",
             "",
             "sms_keyword",
-            "Another poll already uses this SMS keyword",
+            "Another poll or feedback form already uses this SMS keyword",
         ),
         (
             "",
             "*384*55#",
             "ussd_service_code",
-            "Another poll already uses this USSD service code",
+            "Another poll or feedback form already uses this USSD service code",
         ),
     ];
     for (keyword, code, field, message) in cases {

@@ -281,3 +281,108 @@ async fn the_admin_api_creates_and_lists_feedback_forms_and_refuses_bad_ones() {
         .await
         .assert_error(StatusCode::CONFLICT, "slug_taken");
 }
+
+/// An SMS from a phone through the gateway, answered with the reply text.
+async fn sms(server: &TestServer, text: &str) -> String {
+    use std::net::SocketAddr;
+
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    use baraza_server::channels::ChannelSettings;
+
+    let query = format!("from=254700111222&text={}", text.replace(' ', "+"));
+    let mut request = Request::get(format!("/channels/sms/kannel?{query}"))
+        .body(Body::empty())
+        .expect("request");
+    let gateway: SocketAddr = "127.0.0.1:40000".parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(gateway));
+    let settings = ChannelSettings::ephemeral().expect("channel settings");
+    let response = server
+        .send_with(request, |state| state.with_channels(settings))
+        .await;
+    String::from_utf8(response.body.to_vec()).expect("UTF-8")
+}
+
+#[tokio::test]
+async fn an_editor_gives_a_form_phone_channels_and_its_page_counts_responses_by_channel() {
+    let server = server_with_form(Some(WATER)).await;
+    four_responses(&server).await;
+    server
+        .add_staff("editor@water.go.ke", Role::Editor, WATER)
+        .await;
+    server
+        .add_staff("analyst@water.go.ke", Role::Analyst, WATER)
+        .await;
+    let editor = server.sign_in("editor@water.go.ke").await;
+    let analyst = server.sign_in("analyst@water.go.ke").await;
+    let channels = format!("{PAGE}/channels");
+    let fields = [("sms_keyword", "kiosk"), ("ussd_service_code", "*384*57#")];
+
+    // Analysts read results but do not change channels: refused, nothing stored.
+    assert_eq!(
+        server.get_as(&analyst, &channels).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = server.post_as(&analyst, &channels, &fields).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sms(&server, "KIOSK yes").await,
+        "This number takes no answers at the moment."
+    );
+
+    // The form has no voucher rule (feedback is anonymous) and refuses a bad keyword beside it.
+    let form = html(&server.get_as(&editor, &channels).await);
+    assert!(
+        form.contains(r#"action="/admin/feedback/kiosk-service/channels""#),
+        "{form}"
+    );
+    assert!(!form.contains("voucher_required"), "{form}");
+    let bad = server
+        .post_as(
+            &editor,
+            &channels,
+            &[("sms_keyword", "9KIOSK"), ("ussd_service_code", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&bad).contains(r##"<a href="#sms_keyword">Enter an SMS keyword"##));
+
+    let saved = server.post_as(&editor, &channels, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        saved.header("location"),
+        Some("/admin/feedback/kiosk-service?done=channels")
+    );
+    let reply = sms(&server, "kiosk no 2").await;
+    assert_eq!(reply, "Thank you. Your feedback to KIOSK is recorded.");
+
+    let page = html(&server.get_as(&analyst, PAGE).await);
+    assert!(
+        page.contains(r#"<code id="sms-keyword">KIOSK</code>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<code id="ussd-service-code">*384*57#</code>"#));
+    assert!(!page.contains(r#"href="/admin/feedback/kiosk-service/channels""#));
+    assert!(page.contains(
+        r#"<tr><th scope="row">Web</th><td class="numeric">4</td><td class="numeric">80.0%</td></tr>"#
+    ), "{page}");
+    assert!(page.contains(
+        r#"<tr><th scope="row">SMS</th><td class="numeric">1</td><td class="numeric">20.0%</td></tr>"#
+    ));
+    let audits: Vec<String> = server
+        .audit_log(WATER)
+        .await
+        .into_iter()
+        .filter(|entry| entry.action == "feedback.channels")
+        .map(|entry| entry.target)
+        .collect();
+    assert_eq!(audits, [FORM]);
+    let editor_page = html(
+        &server
+            .get_as(&editor, &format!("{PAGE}?done=channels"))
+            .await,
+    );
+    assert!(editor_page.contains("The channel settings are saved."));
+    assert!(editor_page.contains(r#"href="/admin/feedback/kiosk-service/channels""#));
+}

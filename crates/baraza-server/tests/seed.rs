@@ -86,6 +86,19 @@ async fn seeding_twice_does_not_duplicate_polls_or_ballots() {
 
     assert_eq!(server.database.poll_count().await.expect("count"), 3);
     assert_eq!(first.len(), 23);
+    // The demo's phone keywords: the main poll and the feedback form, once each.
+    let keywords: Vec<String> = server
+        .database
+        .sms_routes()
+        .await
+        .expect("routes")
+        .into_iter()
+        .map(|(keyword, route)| format!("{keyword} {}", route.slug()))
+        .collect();
+    assert_eq!(
+        keywords,
+        ["MAJI water-page-feedback", "TARIFF water-tariffs-2027"]
+    );
     assert_eq!(server.stored_ballots(CLOSED_DEMO).await, first);
     assert!(server.stored_ballots(DEMO_POLL).await.is_empty());
 }

@@ -292,6 +292,7 @@ async fn feedback_responses_share_groups_with_ballots_and_are_all_stored() {
                 .validate_response(&submission, now())
                 .expect("valid response"),
             page_title: None,
+            channel: baraza_server::storage::Channel::Web,
         }
     };
     // Interleaved and queued together (one runtime thread), so they reach one group.

@@ -238,12 +238,38 @@ async fn an_unknown_code_or_a_stranger_gets_nothing_stored() {
 }
 
 #[tokio::test]
-async fn a_poll_taking_several_answers_sends_the_caller_to_sms_and_stores_nothing() {
-    let server = server_with(support::multiple_choice_spec("water", 1, 3)).await;
-    let screen = step(&server, "s9", PHONE, "").await;
+async fn a_poll_taking_several_answers_is_ticked_option_by_option_and_finished_with_zero() {
+    let server = server_with(support::multiple_choice_spec("water", 2, 3)).await;
+
+    let first = step(&server, "s9", PHONE, "").await;
+    let ticked = step(&server, "s9", PHONE, "4*2").await;
+    let too_few = step(&server, "s9", PHONE, "4*0").await;
+    let too_many = step(&server, "s9", PHONE, "4*2*1*5").await;
+    let confirm = step(&server, "s9", PHONE, "4*2*1*5*1*0").await;
+    let done = step(&server, "s9", PHONE, "4*2*1*5*1*0*1").await;
+
     assert_eq!(
-        screen,
-        "END TARIFF takes several answers: please answer it by SMS or on the web."
+        first,
+        "CON Which investments matter most?\n1 Option a\n2 Option b\n3 Option c\n4 Option d\n5 Option e\n0 Done"
     );
-    assert_eq!(server.stored_ballots("water").await.len(), 0);
+    assert_eq!(
+        ticked,
+        "CON Which investments matter most?\n1 Option a\n2 [x] Option b\n3 Option c\n4 [x] Option d\n5 Option e\n0 Done"
+    );
+    assert!(too_few.starts_with("CON Choose at least 2.\n"), "{too_few}");
+    assert!(
+        too_many.starts_with("CON You can choose at most 3.\n"),
+        "{too_many}"
+    );
+    // Unticking `1` made room for the `0` to finish with d and b.
+    assert_eq!(
+        confirm,
+        "CON You chose: Option d, Option b. Send it?\n1 Yes, send\n2 No, cancel"
+    );
+    assert!(done.starts_with("END Thank you."), "{done}");
+    let mut stored = server.stored_ballots("water").await;
+    for ballot in &mut stored {
+        ballot.sort();
+    }
+    assert_eq!(stored, [["b", "d"]]);
 }

@@ -1,15 +1,18 @@
-//! The admin site's phone-channel settings of a poll: its SMS keyword, its USSD service code and
-//! whether an answer needs a voucher code.
+//! The admin site's phone-channel settings of a poll — its SMS keyword, its USSD service code and
+//! whether an answer needs a voucher code — and of a feedback form (keyword and code only:
+//! feedback is anonymous, so it has no vouchers).
 //!
 //! | request | who | answer |
 //! |---|---|---|
 //! | `GET /admin/polls/{slug}/channels` | editor, admin | the form |
 //! | `POST /admin/polls/{slug}/channels` | editor, admin | `303` to the poll page; `422` with problems |
+//! | `GET /admin/feedback/{slug}/channels` | editor, admin | the same form for a feedback form, without vouchers |
+//! | `POST /admin/feedback/{slug}/channels` | editor, admin | `303` to the form's page; `422` with problems |
 //!
 //! Rules, each reported beside its field: a keyword is 2 to 20 letters or digits starting with
 //! a letter (stored upper case, since citizens type it any way), not `HELP` or `STOP` (kept by
-//! mobile networks), and no other poll's; a service code is `*`, numbers separated by `*`, and
-//! `#`, and no other poll's; the voucher rule changes only while the poll takes no answers yet
+//! mobile networks), and no other poll's or form's; a service code is `*`, numbers separated by
+//! `*`, and `#`, and no other poll's or form's; the voucher rule changes only while the poll takes no answers yet
 //! (draft or upcoming), so every counted answer met the same rule. A closed poll's channels do
 //! not change (`409`). Every save writes an audit row (`poll.channels`).
 
@@ -18,10 +21,12 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
+use baraza_core::feedback::FeedbackForm;
 use baraza_core::{Poll, PollPhase};
 use serde::Deserialize;
 
 use super::channel_texts::ChannelTexts;
+use super::feedback_pages::member_form;
 use super::language::SiteTexts;
 use super::poll_form::FieldError;
 use super::poll_pages::member_poll;
@@ -31,7 +36,10 @@ use super::site::{
 };
 use super::texts::Texts;
 use crate::AppState;
-use crate::storage::{Actor, AuditEntry, Membership, PollChannels, SetChannelsError, StaffSession};
+use crate::storage::{
+    Actor, AuditEntry, FeedbackFormChannels, Membership, PollChannels, SetChannelsError,
+    StaffSession,
+};
 
 /// Keywords that mobile networks answer themselves (opt-out and help), so a poll cannot use them.
 const RESERVED_KEYWORDS: [&str; 2] = ["HELP", "STOP"];
@@ -97,8 +105,14 @@ struct ChannelsPage<'a> {
     ct: &'a ChannelTexts,
     email: &'a str,
     csrf_token: &'a str,
-    slug: &'a str,
-    question: String,
+    /// The instrument's question or title.
+    caption: String,
+    intro: &'a str,
+    /// The instrument's admin page; the form posts to its `/channels`.
+    back_href: String,
+    back_label: &'a str,
+    /// Whether the voucher rule is shown (polls; feedback is anonymous).
+    vouchers: bool,
     organisation_name: &'a str,
     errors: Vec<FieldError>,
     sms_keyword: &'a str,
@@ -140,11 +154,14 @@ fn render(
             ct: ChannelTexts::for_site(t),
             email: session.email.as_str(),
             csrf_token: &session.csrf_token,
-            slug: poll.slug().as_str(),
-            question: poll
+            caption: poll
                 .question()
                 .resolve(&[t.lang], poll.default_language())
                 .to_owned(),
+            intro: ChannelTexts::for_site(t).intro,
+            back_href: format!("/admin/polls/{}", poll.slug()),
+            back_label: ChannelTexts::for_site(t).back_to_poll,
+            vouchers: true,
             organisation_name: &member.organisation_name,
             errors: shown.errors,
             sms_keyword: shown.sms_keyword,
@@ -242,21 +259,7 @@ pub(crate) async fn save_channels(
     let locked = !before_opening(&poll, now);
     let voucher_required = form.voucher_required.is_some();
 
-    let mut errors = Vec::new();
-    let keyword = parse_keyword(&form.sms_keyword).unwrap_or_else(|problem| {
-        errors.push(field_error(
-            "sms_keyword",
-            match problem {
-                KeywordProblem::Format => ct.keyword_format,
-                KeywordProblem::Reserved => ct.keyword_reserved,
-            },
-        ));
-        None
-    });
-    let code = parse_service_code(&form.ussd_service_code).unwrap_or_else(|()| {
-        errors.push(field_error("ussd_service_code", ct.code_format));
-        None
-    });
+    let (keyword, code, mut errors) = read_fields(&form, ct);
     if locked && voucher_required != stored.voucher_required {
         errors.push(field_error("voucher_required", ct.voucher_after_opening));
     }
@@ -313,6 +316,170 @@ pub(crate) async fn save_channels(
         &poll,
         &member,
         locked,
+        shown(vec![problem]),
+    )
+}
+
+/// The keyword and service code typed, each `None` when empty or refused, and the problems.
+fn read_fields(
+    form: &ChannelsForm,
+    ct: &ChannelTexts,
+) -> (Option<String>, Option<String>, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let keyword = parse_keyword(&form.sms_keyword).unwrap_or_else(|problem| {
+        errors.push(field_error(
+            "sms_keyword",
+            match problem {
+                KeywordProblem::Format => ct.keyword_format,
+                KeywordProblem::Reserved => ct.keyword_reserved,
+            },
+        ));
+        None
+    });
+    let code = parse_service_code(&form.ussd_service_code).unwrap_or_else(|()| {
+        errors.push(field_error("ussd_service_code", ct.code_format));
+        None
+    });
+    (keyword, code, errors)
+}
+
+/// The feedback form and membership when the member may change its channels, else the answer
+/// to give. Forms have no phases: their channels change at any time.
+async fn editable_form(
+    state: &AppState,
+    t: &'static Texts,
+    session: &StaffSession,
+    slug: &str,
+) -> Result<Result<(FeedbackForm, Membership), axum::response::Response>, super::site::SiteError> {
+    let Some((form, member)) = member_form(state, session, slug).await? else {
+        return Ok(Err(not_found(t)?));
+    };
+    if !member.role.may_author() {
+        return Ok(Err(role_refused(t)?));
+    }
+    Ok(Ok((form, member)))
+}
+
+fn render_form_channels(
+    status: StatusCode,
+    t: &Texts,
+    session: &StaffSession,
+    form: &FeedbackForm,
+    member: &Membership,
+    shown: Shown<'_>,
+) -> SiteResult {
+    let ct = ChannelTexts::for_site(t);
+    page(
+        status,
+        &ChannelsPage {
+            t,
+            ct,
+            email: session.email.as_str(),
+            csrf_token: &session.csrf_token,
+            caption: form
+                .title()
+                .resolve(&[t.lang], form.default_language())
+                .to_owned(),
+            intro: ct.form_intro,
+            back_href: format!("/admin/feedback/{}", form.slug()),
+            back_label: ct.back_to_form,
+            vouchers: false,
+            organisation_name: &member.organisation_name,
+            errors: shown.errors,
+            sms_keyword: shown.sms_keyword,
+            ussd_service_code: shown.ussd_service_code,
+            voucher_required: false,
+            voucher_locked: false,
+        },
+    )
+}
+
+/// `GET /admin/feedback/{slug}/channels`
+pub(crate) async fn feedback_channels_form(
+    State(state): State<AppState>,
+    SiteTexts(t): SiteTexts,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> SiteResult {
+    let session = go_on!(require_session(&state, &headers).await?);
+    let (form, member) = go_on!(editable_form(&state, t, &session, &slug).await?);
+    let stored = state.database.feedback_form_channels(form.slug()).await?;
+    render_form_channels(
+        StatusCode::OK,
+        t,
+        &session,
+        &form,
+        &member,
+        Shown {
+            sms_keyword: stored.sms_keyword.as_deref().unwrap_or_default(),
+            ussd_service_code: stored.ussd_service_code.as_deref().unwrap_or_default(),
+            voucher_required: false,
+            errors: Vec::new(),
+        },
+    )
+}
+
+/// `POST /admin/feedback/{slug}/channels`
+pub(crate) async fn save_feedback_channels(
+    State(state): State<AppState>,
+    SiteTexts(t): SiteTexts,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(typed): Form<ChannelsForm>,
+) -> SiteResult {
+    let session = go_on!(require_form_session(&state, &headers, &typed.csrf_token, t).await?);
+    let (form, member) = go_on!(editable_form(&state, t, &session, &slug).await?);
+    let ct = ChannelTexts::for_site(t);
+    let (keyword, code, errors) = read_fields(&typed, ct);
+    let shown = |errors| Shown {
+        sms_keyword: &typed.sms_keyword,
+        ussd_service_code: &typed.ussd_service_code,
+        voucher_required: false,
+        errors,
+    };
+    if !errors.is_empty() {
+        return render_form_channels(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t,
+            &session,
+            &form,
+            &member,
+            shown(errors),
+        );
+    }
+    let audit = AuditEntry::new(
+        Some(&member.organisation),
+        Actor::User(session.user_id),
+        "feedback.channels",
+        form.slug().as_str(),
+        state.now(),
+    );
+    let channels = FeedbackFormChannels {
+        sms_keyword: keyword,
+        ussd_service_code: code,
+    };
+    let problem = match state
+        .database
+        .update_feedback_form_channels(form.slug(), &channels, Some(&audit))
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(form = %form.slug(), user = session.user_id, "feedback form channels changed on the admin site");
+            return Ok(
+                Redirect::to(&format!("/admin/feedback/{}?done=channels", form.slug()))
+                    .into_response(),
+            );
+        }
+        Err(SetChannelsError::KeywordTaken) => field_error("sms_keyword", ct.keyword_taken),
+        Err(SetChannelsError::ServiceCodeTaken) => field_error("ussd_service_code", ct.code_taken),
+        Err(SetChannelsError::Database(error)) => return Err(error.into()),
+    };
+    render_form_channels(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        t,
+        &session,
+        &form,
+        &member,
         shown(vec![problem]),
     )
 }

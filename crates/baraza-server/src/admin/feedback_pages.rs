@@ -20,7 +20,7 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use baraza_core::Slug;
@@ -31,9 +31,10 @@ use baraza_core::feedback::{
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, Time};
 
+use super::channel_texts::ChannelTexts;
 use super::feedback_texts::FeedbackTexts;
 use super::language::SiteTexts;
-use super::poll_pages::base_url;
+use super::poll_pages::{ChannelRow, PollPageQuery, base_url, channel_rows};
 use super::site::{
     SiteError, SiteResult, SiteSettings, go_on, membership, not_found, page, require_session,
     role_refused,
@@ -54,7 +55,7 @@ fn feedback_texts(t: &Texts) -> &'static FeedbackTexts {
 
 /// The feedback form `slug` and the member's membership of its organisation; `None` when there
 /// is none or it belongs to an organisation the member is not part of.
-async fn member_form(
+pub(super) async fn member_form(
     state: &AppState,
     session: &StaffSession,
     slug: &str,
@@ -147,6 +148,13 @@ struct FeedbackPage<'a> {
     questions: Vec<QuestionView>,
     trend: Vec<TrendRow>,
     may_export: bool,
+    ct: &'a ChannelTexts,
+    notice: Option<&'a str>,
+    sms_keyword: Option<String>,
+    ussd_service_code: Option<String>,
+    may_change_channels: bool,
+    /// Responses by channel (web, SMS, USSD).
+    channels: Vec<ChannelRow>,
     snippet: String,
 }
 
@@ -342,6 +350,7 @@ pub(crate) async fn show_feedback(
     SiteTexts(t): SiteTexts,
     Extension(settings): Extension<SiteSettings>,
     Path(slug): Path<String>,
+    Query(query): Query<PollPageQuery>,
     headers: HeaderMap,
 ) -> SiteResult {
     let session = go_on!(require_session(&state, &headers).await?);
@@ -349,6 +358,10 @@ pub(crate) async fn show_feedback(
         return not_found(t);
     };
     let f = feedback_texts(t);
+    let ct = ChannelTexts::for_site(t);
+    let notice = (query.done() == "channels").then_some(ct.saved_notice);
+    let phone_channels = state.database.feedback_form_channels(form.slug()).await?;
+    let channel_counts = state.database.feedback_channel_counts(form.slug()).await?;
     let aggregate = state.database.feedback_aggregate(&form).await?;
     let periods = state
         .database
@@ -375,6 +388,12 @@ pub(crate) async fn show_feedback(
             questions: question_views(&form, &aggregate, t, f),
             trend,
             may_export: member.role.may_export(),
+            ct,
+            notice,
+            sms_keyword: phone_channels.sms_keyword,
+            ussd_service_code: phone_channels.ussd_service_code,
+            may_change_channels: member.role.may_author(),
+            channels: channel_rows(t, &channel_counts),
             snippet: embed_snippet(&base_url(settings, &headers), form.slug()),
         },
     )

@@ -226,11 +226,18 @@ async fn change_phase(
     .into_response())
 }
 
-/// The poll page's query: which action just succeeded.
+/// An instrument page's query: which action just succeeded.
 #[derive(Deserialize)]
 pub(crate) struct PollPageQuery {
     #[serde(default)]
     done: String,
+}
+
+impl PollPageQuery {
+    /// The action that just succeeded, `""` when none.
+    pub(crate) fn done(&self) -> &str {
+        &self.done
+    }
 }
 
 /// `GET /admin/polls/{slug}`
@@ -302,12 +309,30 @@ pub(crate) struct PollView {
     snippet: String,
 }
 
-/// One row of the ballots-by-channel table.
+/// One row of a by-channel table (a poll's ballots, a feedback form's responses).
 pub(crate) struct ChannelRow {
-    name: &'static str,
-    count: u64,
-    /// The share of all ballots, e.g. `62.5%`.
-    share: String,
+    pub(crate) name: &'static str,
+    pub(crate) count: u64,
+    /// The share of the total, e.g. `62.5%`.
+    pub(crate) share: String,
+}
+
+/// The rows of a by-channel table, shares in tenths of a percent that add up to 100.
+pub(crate) fn channel_rows(t: &Texts, counts: &[(Channel, u64)]) -> Vec<ChannelRow> {
+    let tenths = shares_in_tenths(&counts.iter().map(|(_, count)| *count).collect::<Vec<_>>());
+    counts
+        .iter()
+        .zip(tenths)
+        .map(|((channel, count), tenths)| ChannelRow {
+            name: match channel {
+                Channel::Web => t.channel_web,
+                Channel::Sms => t.channel_sms,
+                Channel::Ussd => t.channel_ussd,
+            },
+            count: *count,
+            share: format!("{}.{}%", tenths / 10, tenths % 10),
+        })
+        .collect()
 }
 
 impl PollView {
@@ -323,25 +348,7 @@ impl PollView {
         let phase = poll.phase_at(now);
         let tally = state.database.tally(poll)?;
         let channel_counts = state.database.channel_counts(poll.slug()).await?;
-        let tenths = shares_in_tenths(
-            &channel_counts
-                .iter()
-                .map(|(_, count)| *count)
-                .collect::<Vec<_>>(),
-        );
-        let channels = channel_counts
-            .iter()
-            .zip(tenths)
-            .map(|((channel, count), tenths)| ChannelRow {
-                name: match channel {
-                    Channel::Web => t.channel_web,
-                    Channel::Sms => t.channel_sms,
-                    Channel::Ussd => t.channel_ussd,
-                },
-                count: *count,
-                share: format!("{}.{}%", tenths / 10, tenths % 10),
-            })
-            .collect();
+        let channels = channel_rows(t, &channel_counts);
         let may_author = member.role.may_author();
         let phone_channels = state.database.poll_channels(poll.slug()).await?;
         let (min, max) = poll.selection_range();

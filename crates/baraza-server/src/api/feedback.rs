@@ -22,7 +22,7 @@ use baraza_core::{ErrorCode, Slug};
 use crate::AppState;
 use crate::api::redacted;
 use crate::error::{ApiJson, ApiPath, AppError, quoted_excerpt};
-use crate::storage::Submission;
+use crate::storage::{Channel, Submission};
 
 /// Largest feedback response body accepted: room for a form's ratings and choices and several
 /// thousand characters of free text in any script (up to 4 bytes a character in UTF-8).
@@ -63,7 +63,7 @@ fn page_path(raw: &str) -> &str {
 }
 
 /// The answers with every free text redacted.
-fn redact_answers(
+pub(crate) fn redact_answers(
     answers: Vec<AnswerSubmission>,
     removed: &mut RedactionCounts,
 ) -> Vec<AnswerSubmission> {
@@ -157,6 +157,7 @@ pub(crate) async fn submit_response(
         .submit(Submission::FeedbackResponse {
             response,
             page_title: title,
+            channel: Channel::Web,
         })
         .await?;
     tracing::debug!(form = %form.slug(), "feedback response stored");

@@ -8,14 +8,14 @@
 //! nothing. The answer goes through the same validation, the same one-answer rule (the phone's
 //! keyed hash is its voter token) and the same writer as a web ballot.
 
-use baraza_core::{Poll, PollPhase, Slug};
+use baraza_core::{Poll, PollOption, PollPhase, Slug};
 use serde::Deserialize;
 
 use super::phone::PhoneNumber;
 use super::texts::{Texts, texts_for};
 use super::{ChannelSettings, sms_text};
 use crate::AppState;
-use crate::storage::{Channel, SubmitError};
+use crate::storage::{Channel, PhoneRoute, SubmitError};
 use crate::vouchers::{self, VoucherCheck, VoucherCode};
 
 /// The query Kannel sends: `%p` (the sender) and `%a` (the whole text).
@@ -40,9 +40,12 @@ pub(crate) async fn reply(
 
 /// A message split into its keyword and answers.
 #[derive(Debug, PartialEq, Eq)]
-struct Parsed<'a> {
-    keyword: String,
-    answers: Vec<&'a str>,
+pub(super) struct Parsed<'a> {
+    pub(super) keyword: String,
+    /// The answers, split at spaces and punctuation.
+    pub(super) answers: Vec<&'a str>,
+    /// The message after the keyword as sent, for free text.
+    pub(super) rest: &'a str,
 }
 
 /// Finds which of `keywords` the message starts with (case and spacing ignored; the keyword may
@@ -52,12 +55,16 @@ fn parse<'a>(text: &'a str, keywords: &[String]) -> Option<Parsed<'a>> {
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '-' | '/'))
         .filter(|t| !t.is_empty());
     let first = tokens.next()?;
+    // Only separators come before the first token, so its first occurrence is itself.
+    let first_at = text.find(first).unwrap_or(0);
+    let after_first = &text[first_at + first.len()..];
     let first_upper = first.to_uppercase();
     for keyword in keywords {
         if first_upper == *keyword {
             return Some(Parsed {
                 keyword: keyword.clone(),
                 answers: tokens.collect(),
+                rest: after_first.trim(),
             });
         }
         if let Some(rest) = first_upper.strip_prefix(keyword.as_str())
@@ -65,9 +72,11 @@ fn parse<'a>(text: &'a str, keywords: &[String]) -> Option<Parsed<'a>> {
             && rest.chars().all(|c| c.is_ascii_digit())
         {
             let glued = &first[first.len() - rest.len()..];
+            let glued_at = first_at + first.len() - rest.len();
             return Some(Parsed {
                 keyword: keyword.clone(),
                 answers: std::iter::once(glued).chain(tokens).collect(),
+                rest: text[glued_at..].trim(),
             });
         }
     }
@@ -77,6 +86,12 @@ fn parse<'a>(text: &'a str, keywords: &[String]) -> Option<Parsed<'a>> {
 /// The option an answer names: its number (1-based), its letter, or its id.
 fn option_for(poll: &Poll, answer: &str) -> Option<String> {
     let options = poll.options();
+    option_position(options, answer).map(|i| options[i].id.as_str().to_owned())
+}
+
+/// Where in `options` the one an answer names is: by its number (1-based), its letter, or its
+/// id.
+pub(super) fn option_position(options: &[PollOption], answer: &str) -> Option<usize> {
     let index = if let Ok(number) = answer.parse::<usize>() {
         number.checked_sub(1)
     } else if answer.len() == 1 && answer.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -87,9 +102,7 @@ fn option_for(poll: &Poll, answer: &str) -> Option<String> {
             .iter()
             .position(|o| o.id.as_str().eq_ignore_ascii_case(answer))
     };
-    index
-        .and_then(|i| options.get(i))
-        .map(|o| o.id.as_str().to_owned())
+    index.filter(|&i| i < options.len())
 }
 
 fn language_of(poll: &Poll) -> &str {
@@ -129,14 +142,14 @@ async fn reply_from(
     phone: &PhoneNumber,
     text: &str,
 ) -> String {
-    let keywords = match state.database.sms_keywords().await {
-        Ok(keywords) => keywords,
+    let routes = match state.database.sms_routes().await {
+        Ok(routes) => routes,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "cannot read the SMS keywords");
             return texts_for("en").failed.to_owned();
         }
     };
-    let names: Vec<String> = keywords.iter().map(|(k, _)| k.clone()).collect();
+    let names: Vec<String> = routes.iter().map(|(k, _)| k.clone()).collect();
     let Some(parsed) = parse(text, &names) else {
         return if names.is_empty() {
             texts_for("en").no_keywords.to_owned()
@@ -146,14 +159,13 @@ async fn reply_from(
                 .replace("{keywords}", &names.join(", "))
         };
     };
-    let Some(slug) = keywords
-        .iter()
-        .find(|(k, _)| *k == parsed.keyword)
-        .map(|(_, slug)| slug.clone())
-    else {
-        return texts_for("en").failed.to_owned();
-    };
-    answer(state, settings, phone, &slug, &parsed).await
+    match routes.iter().find(|(k, _)| *k == parsed.keyword) {
+        Some((_, PhoneRoute::Poll(slug))) => answer(state, settings, phone, slug, &parsed).await,
+        Some((_, PhoneRoute::FeedbackForm(slug))) => {
+            super::feedback::sms_reply(state, slug, &parsed).await
+        }
+        None => texts_for("en").failed.to_owned(),
+    }
 }
 
 async fn answer(
@@ -283,7 +295,7 @@ fn split_voucher<'t, 'a>(answers: &'t [&'a str]) -> (&'t [&'a str], Option<Strin
 }
 
 /// At most 20 characters of what the citizen sent, to quote it back.
-fn excerpt(answer: &str) -> String {
+pub(super) fn excerpt(answer: &str) -> String {
     answer.chars().take(20).collect()
 }
 
@@ -302,35 +314,49 @@ mod tests {
             parsed("TARIFF 2"),
             Some(Parsed {
                 keyword: "TARIFF".into(),
-                answers: vec!["2"]
+                answers: vec!["2"],
+                rest: "2"
             })
         );
         assert_eq!(
             parsed("  tariff   b "),
             Some(Parsed {
                 keyword: "TARIFF".into(),
-                answers: vec!["b"]
+                answers: vec!["b"],
+                rest: "b"
             })
         );
         assert_eq!(
             parsed("Tariff 1,3"),
             Some(Parsed {
                 keyword: "TARIFF".into(),
-                answers: vec!["1", "3"]
+                answers: vec!["1", "3"],
+                rest: "1,3"
             })
         );
         assert_eq!(
             parsed("TARIFF2"),
             Some(Parsed {
                 keyword: "TARIFF".into(),
-                answers: vec!["2"]
+                answers: vec!["2"],
+                rest: "2"
             })
+        );
+        assert_eq!(
+            parsed("Huduma4 long queue, rude staff"),
+            None,
+            "not a keyword of this list"
+        );
+        assert_eq!(
+            parse("Huduma4 long queue, rude staff", &["HUDUMA".to_owned()]).map(|p| p.rest),
+            Some("4 long queue, rude staff")
         );
         assert_eq!(
             parsed("maji"),
             Some(Parsed {
                 keyword: "MAJI".into(),
-                answers: vec![]
+                answers: vec![],
+                rest: ""
             })
         );
         assert_eq!(parsed("hello 2"), None);

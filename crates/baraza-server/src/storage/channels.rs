@@ -7,6 +7,7 @@ use baraza_core::{Poll, Slug};
 
 use super::Database;
 use super::engine::{EngineKind, with_pool};
+use super::phone_routes::{CODE_HOLDER, KEYWORD_HOLDER};
 use super::staff::{AuditEntry, INSERT_AUDIT, stored_instant};
 use super::writer;
 
@@ -46,11 +47,11 @@ pub struct PollChannels {
 /// Why a poll's phone channels were not saved; nothing was changed.
 #[derive(Debug, thiserror::Error)]
 pub enum SetChannelsError {
-    /// Another poll already answers to this SMS keyword.
-    #[error("another poll has this SMS keyword")]
+    /// Another poll or a feedback form already answers to this SMS keyword.
+    #[error("another poll or form has this SMS keyword")]
     KeywordTaken,
-    /// Another poll already answers to this USSD service code.
-    #[error("another poll has this USSD service code")]
+    /// Another poll or a feedback form already answers to this USSD service code.
+    #[error("another poll or form has this USSD service code")]
     ServiceCodeTaken,
     /// The database failed.
     #[error(transparent)]
@@ -130,7 +131,7 @@ impl Database {
     }
 
     /// Sets (replacing) the phone channels of `poll`, with the audit row, in one transaction.
-    /// A keyword or service code another poll has is refused (checked first for a clear
+    /// A keyword or service code another poll or a feedback form has is refused (checked first for a clear
     /// answer, and by the unique constraints when two editors race).
     pub async fn update_poll_channels(
         &self,
@@ -145,22 +146,20 @@ impl Database {
         let code = channels.ussd_service_code.as_deref();
         let outcome: Result<(), SetChannelsError> = with_pool!(&self.inner.engine, pool => {
             let mut transaction = pool.begin().await.context("cannot start a transaction")?;
-            let keyword_holder: Option<String> = sqlx::query_scalar(
-                "SELECT poll_slug FROM poll_channels WHERE sms_keyword = $1 AND poll_slug <> $2",
-            )
+            let keyword_holder: Option<String> = sqlx::query_scalar(KEYWORD_HOLDER)
             .bind(keyword.as_deref())
             .bind(poll.as_str())
+            .bind("")
             .fetch_optional(&mut *transaction)
             .await
             .context("cannot check the SMS keyword")?;
             if keyword.is_some() && keyword_holder.is_some() {
                 return Err(SetChannelsError::KeywordTaken);
             }
-            let code_holder: Option<String> = sqlx::query_scalar(
-                "SELECT poll_slug FROM poll_channels WHERE ussd_service_code = $1 AND poll_slug <> $2",
-            )
+            let code_holder: Option<String> = sqlx::query_scalar(CODE_HOLDER)
             .bind(code)
             .bind(poll.as_str())
+            .bind("")
             .fetch_optional(&mut *transaction)
             .await
             .context("cannot check the USSD service code")?;

@@ -60,6 +60,8 @@ pub enum Submission {
         response: FeedbackResponse,
         /// The title of the page it was sent from, if known.
         page_title: Option<String>,
+        /// How it reached the server.
+        channel: Channel,
     },
     /// A comment, reply, reaction or report on a consultation. One reaction and one report
     /// per device and comment: a repeat is refused as [`SubmitError::AlreadyParticipated`].
@@ -392,7 +394,7 @@ async fn commit_group(
     // here, so each row of the insert below has a distinct key.
     let mut ballots: Vec<(usize, &Ballot, &OffsetDateTime, Channel, Option<&str>)> =
         Vec::with_capacity(submissions.len());
-    let mut feedback: Vec<(usize, &FeedbackResponse, Option<&str>)> = Vec::new();
+    let mut feedback: Vec<(usize, &FeedbackResponse, Option<&str>, Channel)> = Vec::new();
     let mut consultation_writes: Vec<(usize, &ConsultationWrite)> = Vec::new();
     let mut keys_seen = HashSet::with_capacity(submissions.len());
     for (index, submission) in submissions.iter().enumerate() {
@@ -412,13 +414,16 @@ async fn commit_group(
             Submission::FeedbackResponse {
                 response,
                 page_title,
-            } => feedback.push((index, response, page_title.as_deref())),
+                channel,
+            } => feedback.push((index, response, page_title.as_deref(), *channel)),
             Submission::Consultation(write) => consultation_writes.push((index, write)),
         }
     }
     let feedback_answers: Vec<String> = feedback
         .iter()
-        .map(|(_, response, _)| serde_json::to_string(&super::feedback::stored_answers(response)))
+        .map(|(_, response, _, _)| {
+            serde_json::to_string(&super::feedback::stored_answers(response))
+        })
         .collect::<Result<_, _>>()
         .context("cannot encode feedback answers")?;
     // Rows are written in one global order (poll, then voter) so that two servers writing
@@ -560,16 +565,20 @@ async fn commit_group(
             }
         }
         // Feedback responses are few next to ballots: one insert each is enough.
-        for ((index, response, page_title), answers) in feedback.iter().zip(&feedback_answers) {
+        for ((index, response, page_title, channel), answers) in
+            feedback.iter().zip(&feedback_answers)
+        {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO feedback_responses (form_slug, page_path, page_title, answers, submitted_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO feedback_responses \
+                 (form_slug, page_path, page_title, answers, submitted_at, channel) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(response.form().as_str())
             .bind(response.page().as_str())
             .bind(*page_title)
             .bind(answers.as_str())
             .bind(response.submitted_at())
+            .bind(channel.as_str())
             .fetch_one(&mut *transaction)
             .await
             .context("cannot store a feedback response")?;
