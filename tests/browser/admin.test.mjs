@@ -455,6 +455,16 @@ ${snippet}
       const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
       assert.equal(csv[0], "submitted_at,page_path,page_title,useful,useful_reasons,useful_comment,satisfaction,recommend");
       assert.equal(csv.length, 3);
+      // Phone channels for the form: no voucher rule, a keyword saved, the page says so.
+      await editor.page.getByRole("link", { name: "Change phone channels" }).click();
+      await editor.page.getByRole("heading", { level: 1, name: "Phone channels" }).waitFor();
+      assert.equal(await editor.page.getByLabel("Count only answers with one of this poll's voucher codes").count(), 0);
+      await assertAccessible(editor.page, "the feedback form's phone channels form");
+      await editor.page.getByLabel("SMS keyword").fill("kiosk");
+      await editor.page.getByRole("button", { name: "Save channel settings" }).click();
+      await editor.page.getByRole("status").filter({ hasText: "The channel settings are saved." }).waitFor();
+      assert.equal(await editor.page.locator("#sms-keyword").textContent(), "KIOSK");
+      await assertAccessible(editor.page, "the feedback form page with its phone channels");
       await editor.page.getByRole("link", { name: "Français" }).click();
       await editor.page.getByRole("heading", { level: 1, name: "Comment s'est passée votre visite ?" }).waitFor();
       await assertAccessible(editor.page, "the feedback form page in French");

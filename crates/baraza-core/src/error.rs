@@ -156,6 +156,9 @@ pub enum ErrorCode {
     VoucherUnknown,
     /// The voucher code given has already been used; each code counts once.
     VoucherUsed,
+    /// The server has no SMS gateway to send messages through (Kannel's sendsms is not
+    /// configured); nothing was sent or stored.
+    SmsNotConfigured,
 }
 
 impl ErrorCode {
@@ -230,6 +233,7 @@ impl ErrorCode {
             Self::VoucherRequired => "voucher_required",
             Self::VoucherUnknown => "voucher_unknown",
             Self::VoucherUsed => "voucher_used",
+            Self::SmsNotConfigured => "sms_not_configured",
         }
     }
 }
@@ -352,6 +356,7 @@ mod tests {
             ErrorCode::VoucherRequired,
             ErrorCode::VoucherUnknown,
             ErrorCode::VoucherUsed,
+            ErrorCode::SmsNotConfigured,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
         }

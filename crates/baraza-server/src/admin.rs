@@ -19,9 +19,10 @@
 //!   once) and revoked (admins); `settings_texts`: their words.
 //! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
 //!   download and embed code; `feedback_texts`: their words.
-//! - `channel_settings`, `channel_texts`: a poll's SMS keyword, USSD service code and voucher
-//!   rule, and those pages' words; `voucher_pages`, `voucher_api`: generating voucher codes
-//!   (site and API), downloaded once as CSV.
+//! - `channel_settings`, `channel_texts`: a poll's or feedback form's SMS keyword and USSD
+//!   service code and a poll's voucher rule, and those pages' words; `channels_api`: a poll's
+//!   channels through the admin API; `voucher_pages`, `voucher_api`: generating voucher codes
+//!   (site and API), downloaded once as CSV or sent to phones through Kannel's sendsms.
 //!
 //! Invariants:
 //! - Every request is scoped to one organisation (the token's, or the signed-in member's);
@@ -44,6 +45,7 @@ mod audit_page;
 mod auth;
 mod channel_settings;
 mod channel_texts;
+mod channels_api;
 mod chart;
 mod consultation_authoring;
 mod consultation_export;
@@ -217,6 +219,14 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route(
             "/api/v1/admin/polls/{slug}/vouchers",
             get(voucher_api::voucher_summary).post(voucher_api::generate_vouchers),
+        )
+        .route(
+            "/api/v1/admin/polls/{slug}/channels",
+            get(channels_api::get_channels).put(channels_api::put_channels),
+        )
+        .route(
+            "/api/v1/admin/polls/{slug}/vouchers/sms",
+            post(voucher_api::send_vouchers_by_sms),
         )
         .route(
             "/api/v1/admin/polls/{slug}/export.csv",

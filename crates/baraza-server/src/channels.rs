@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 mod feedback;
 pub mod phone;
+pub mod sendsms;
 mod sms;
 pub mod sms_text;
 mod texts;
@@ -20,6 +21,7 @@ pub mod ussd;
 use crate::AppState;
 use crate::storage::Database;
 use phone::PhoneKey;
+pub(crate) use texts::texts_for as texts_for_language;
 
 /// Settings of the phone channels.
 #[derive(Debug, Clone)]

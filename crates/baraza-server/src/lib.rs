@@ -64,6 +64,7 @@ pub struct AppState {
     pub database: storage::Database,
     clock: Clock,
     channels: Option<Arc<channels::ChannelSettings>>,
+    outgoing_sms: Option<Arc<channels::sendsms::KannelSendSms>>,
 }
 
 impl AppState {
@@ -73,6 +74,7 @@ impl AppState {
             database,
             clock: Arc::new(OffsetDateTime::now_utc),
             channels: None,
+            outgoing_sms: None,
         }
     }
 
@@ -88,12 +90,25 @@ impl AppState {
         self.channels.as_deref()
     }
 
+    /// Sends the messages the server starts (voucher codes) through Kannel's sendsms interface
+    /// (off by default: sending them is then refused with `sms_not_configured`).
+    pub fn with_outgoing_sms(mut self, sendsms: channels::sendsms::KannelSendSms) -> Self {
+        self.outgoing_sms = Some(Arc::new(sendsms));
+        self
+    }
+
+    /// Kannel's sendsms settings, when the server may send messages.
+    pub fn outgoing_sms(&self) -> Option<&channels::sendsms::KannelSendSms> {
+        self.outgoing_sms.as_deref()
+    }
+
     /// State with a custom clock, for tests of opening and closing times.
     pub fn with_clock(database: storage::Database, clock: Clock) -> Self {
         Self {
             database,
             clock,
             channels: None,
+            outgoing_sms: None,
         }
     }
 

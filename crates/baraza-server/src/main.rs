@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use baraza_server::admin::accounts::{self, NewStaffMember};
 use baraza_server::channels::ChannelSettings;
 use baraza_server::channels::phone::PhoneKey;
+use baraza_server::channels::sendsms::KannelSendSms;
 use baraza_server::storage::{Role, StaffEmail};
 use baraza_server::{
     AllowedOrigins, AppState, HttpConfig, ServeConfig, app, seed, storage::Database,
@@ -44,7 +45,7 @@ enum LogFormat {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the API, the widget bundle and the demo site.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Load data into the database.
     Seed {
         #[command(subcommand)]
@@ -174,6 +175,44 @@ struct ServeArgs {
     /// Days after a poll closes before the hashes of the phones that answered it are purged.
     #[arg(long, env = "BARAZA_PHONE_RETENTION_DAYS", default_value_t = 30)]
     phone_retention_days: u32,
+    /// Kannel's sendsms URL, for messages the server starts (voucher codes sent to phones),
+    /// e.g. http://127.0.0.1:13013/cgi-bin/sendsms. Without it no message is sent.
+    #[arg(long, env = "BARAZA_KANNEL_SENDSMS_URL", requires_all = ["kannel_username", "kannel_password_file"])]
+    kannel_sendsms_url: Option<String>,
+    /// The `username` of Kannel's `sendsms-user` group.
+    #[arg(long, env = "BARAZA_KANNEL_USERNAME")]
+    kannel_username: Option<String>,
+    /// File holding that user's password (a file, so it shows in no process list or shell
+    /// history; trailing newlines are ignored).
+    #[arg(long, env = "BARAZA_KANNEL_PASSWORD_FILE")]
+    kannel_password_file: Option<PathBuf>,
+    /// The sender phones see on messages the server starts, e.g. the short code 22555.
+    #[arg(long, env = "BARAZA_KANNEL_FROM")]
+    kannel_from: Option<String>,
+}
+
+/// Kannel's sendsms settings from the command line, when a URL is given.
+fn outgoing_sms(args: &ServeArgs) -> anyhow::Result<Option<KannelSendSms>> {
+    let (Some(url), Some(username), Some(password_file)) = (
+        &args.kannel_sendsms_url,
+        &args.kannel_username,
+        &args.kannel_password_file,
+    ) else {
+        return Ok(None);
+    };
+    let password = std::fs::read_to_string(password_file).with_context(|| {
+        format!(
+            "cannot read the Kannel password file {}",
+            password_file.display()
+        )
+    })?;
+    KannelSendSms::new(
+        url,
+        username.clone(),
+        password.trim_end_matches(['\r', '\n']).to_owned(),
+        args.kannel_from.clone(),
+    )
+    .map(Some)
 }
 
 /// A country calling code: 1 to 3 digits, no `+`.
@@ -193,7 +232,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging(cli.log_format);
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Seed {
             what: SeedWhat::Demo(database),
         } => {
@@ -322,6 +361,7 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let outgoing = outgoing_sms(&args)?;
     let database = Database::connect(&args.database.url).await?;
     let _retention = tokio::spawn(baraza_server::channels::purge_phone_hashes_after_closing(
         database.clone(),
@@ -352,27 +392,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // No request runs longer than this, so waiting longer at shutdown gains nothing.
         drain_timeout: request_timeout,
     };
+    let mut state = AppState::new(database).with_channels(ChannelSettings {
+        phone_key: PhoneKey::load_or_create(&args.secret_file)?,
+        country_code: args.sms_country_code.clone(),
+        gateways: args.sms_gateways.clone(),
+    });
+    if let Some(sendsms) = outgoing {
+        state = state.with_outgoing_sms(sendsms);
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
     // Scripts (the xtask demo, the browser tests) read this line to learn the address.
     println!("Baraza is serving http://{address}/");
-    baraza_server::serve(
-        listener,
-        app(
-            AppState::new(database).with_channels(ChannelSettings {
-                phone_key: PhoneKey::load_or_create(&args.secret_file)?,
-                country_code: args.sms_country_code,
-                gateways: args.sms_gateways,
-            }),
-            &config,
-        ),
-        &limits,
-        shutdown_signal(),
-    )
-    .await
-    .context("server failed")
+    baraza_server::serve(listener, app(state, &config), &limits, shutdown_signal())
+        .await
+        .context("server failed")
 }
 
 async fn shutdown_signal() {

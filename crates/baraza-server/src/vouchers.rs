@@ -235,3 +235,61 @@ mod tests {
         );
     }
 }
+
+/// The most phones one request may send codes to: a batch Kannel takes in seconds.
+pub const MAX_PHONES_PER_SMS_BATCH: usize = 1_000;
+
+/// What became of codes sent by SMS.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SentBySms {
+    /// Messages Kannel accepted.
+    pub sent: usize,
+    /// Phones whose message was not accepted (their codes were stored but reached nobody).
+    pub failed: usize,
+}
+
+/// Issues one new code of `poll` per phone (hashes stored with `audit`) and hands each its code
+/// through Kannel's sendsms, in the poll's language, naming the poll's SMS keyword when it has
+/// one. The numbers are used only to send: they are neither stored nor logged, and nothing
+/// links a code to the phone it went to.
+pub async fn send_by_sms(
+    state: &crate::AppState,
+    sendsms: &crate::channels::sendsms::KannelSendSms,
+    key: &PhoneKey,
+    poll: &baraza_core::Poll,
+    phones: &[crate::channels::phone::PhoneNumber],
+    audit: &AuditEntry,
+) -> anyhow::Result<SentBySms> {
+    let count = u32::try_from(phones.len())?;
+    let mut codes = issue(&state.database, key, poll.slug(), count, audit).await?;
+    if codes.len() < phones.len() {
+        // A new code equal to an existing one was dropped: make up the difference once.
+        let missing = u32::try_from(phones.len() - codes.len())?;
+        codes.extend(issue(&state.database, key, poll.slug(), missing, audit).await?);
+    }
+    let keyword = state.database.poll_channels(poll.slug()).await?.sms_keyword;
+    let texts = crate::channels::texts_for_language(poll.default_language().as_str());
+    let mut outcome = SentBySms::default();
+    for (index, phone) in phones.iter().enumerate() {
+        let Some(code) = codes.get(index) else {
+            outcome.failed += 1;
+            continue;
+        };
+        let text = match &keyword {
+            Some(keyword) => texts
+                .voucher_sms
+                .replace("{keyword}", keyword)
+                .replace("{code}", &code.printed()),
+            None => texts.voucher_sms_web.replace("{code}", &code.printed()),
+        };
+        match sendsms.send(phone, &text).await {
+            Ok(()) => outcome.sent += 1,
+            Err(error) => {
+                tracing::warn!(poll = %poll.slug(), error = %error, "a voucher code was not handed to Kannel");
+                outcome.failed += 1;
+            }
+        }
+    }
+    tracing::info!(poll = %poll.slug(), sent = outcome.sent, failed = outcome.failed, "voucher codes sent by SMS");
+    Ok(outcome)
+}

@@ -389,3 +389,141 @@ async fn the_admin_api_generates_codes_for_authors_only() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "poll_not_found");
 }
+
+#[tokio::test]
+async fn sending_codes_by_sms_is_refused_clearly_with_nothing_issued() {
+    let (server, _editor) = voucher_poll().await;
+    let token = server.token_for(EDITOR).await;
+    let analyst = server
+        .staff_token("analyst@water.go.ke", Role::Analyst, WATER)
+        .await;
+    let uri = "/api/v1/admin/polls/water/vouchers/sms";
+    let phones = r#"{"phones": ["+254700111222"]}"#;
+
+    // No Kannel sendsms settings on this server: said so, nothing issued.
+    let unconfigured = send(&server, admin_post(uri, &token, phones))
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE, "sms_not_configured");
+    assert!(
+        unconfigured["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--kannel-sendsms-url")),
+        "{unconfigured}"
+    );
+    // Unreadable numbers are named by position, never quoted back.
+    let sendsms = baraza_server::channels::sendsms::KannelSendSms::new(
+        "http://127.0.0.1:9/cgi-bin/sendsms",
+        "baraza".into(),
+        "secret".into(),
+        None,
+    )
+    .expect("settings");
+    let with_sms = |request| {
+        let sendsms = sendsms.clone();
+        server.send_with(from_gateway(request), move |state| {
+            state.with_channels(settings()).with_outgoing_sms(sendsms)
+        })
+    };
+    let unreadable = with_sms(admin_post(
+        uri,
+        &token,
+        r#"{"phones": ["+254700111222", "call 0800-FLOWERS"]}"#,
+    ))
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let message = unreadable["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("phones[1] is not a phone number"),
+        "{message}"
+    );
+    assert!(!message.contains("FLOWERS"), "{message}");
+    with_sms(admin_post(uri, &analyst, phones))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    with_sms(admin_post(uri, &token, r#"{"phones": []}"#))
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert_eq!(counts(&server).await.total, 0);
+
+    // Kannel unreachable (nothing listens on port 9): the codes were issued, none delivered.
+    let unreachable = with_sms(admin_post(uri, &token, phones)).await;
+    assert_eq!(unreachable.status, StatusCode::OK);
+    assert_eq!(
+        unreachable.json(),
+        json!({"poll": "water", "sent": 0, "failed": 1})
+    );
+}
+
+#[tokio::test]
+async fn the_admin_api_reads_and_sets_a_polls_phone_channels_with_the_sites_rules() {
+    let (server, _editor) = voucher_poll().await;
+    let token = server.token_for(EDITOR).await;
+    let analyst = server
+        .staff_token("analyst@water.go.ke", Role::Analyst, WATER)
+        .await;
+    let uri = "/api/v1/admin/polls/water/channels";
+    let put = |token: &str, body: &str| {
+        let mut request = admin_post(uri, token, body.to_owned());
+        *request.method_mut() = axum::http::Method::PUT;
+        request
+    };
+
+    let read = server.send(admin_get(uri, &analyst)).await;
+    assert_eq!(
+        read.json(),
+        json!({"poll": "water", "sms_keyword": "TARIFF", "ussd_service_code": "*384*55#", "voucher_required": true})
+    );
+    server
+        .send(put(
+            &analyst,
+            r#"{"sms_keyword": "MAJI", "ussd_service_code": null, "voucher_required": true}"#,
+        ))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    server
+        .send(put(
+            &token,
+            r#"{"sms_keyword": "STOP", "ussd_service_code": null, "voucher_required": true}"#,
+        ))
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    server
+        .send(put(
+            &token,
+            r#"{"sms_keyword": "MAJI", "ussd_service_code": "384", "voucher_required": true}"#,
+        ))
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    // The poll is open: its voucher rule no longer changes.
+    server
+        .send(put(
+            &token,
+            r#"{"sms_keyword": "MAJI", "ussd_service_code": null, "voucher_required": false}"#,
+        ))
+        .await
+        .assert_error(StatusCode::CONFLICT, "poll_not_open");
+    assert_eq!(
+        server.send(admin_get(uri, &token)).await.json(),
+        read.json()
+    );
+
+    let changed = server
+        .send(put(
+            &token,
+            r#"{"sms_keyword": "maji", "ussd_service_code": null, "voucher_required": true}"#,
+        ))
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(
+        changed.json(),
+        json!({"poll": "water", "sms_keyword": "MAJI", "ussd_service_code": null, "voucher_required": true})
+    );
+    let audits: Vec<String> = server
+        .audit_log(WATER)
+        .await
+        .into_iter()
+        .filter(|entry| entry.action == "poll.channels")
+        .map(|entry| entry.actor)
+        .collect();
+    assert_eq!(audits.len(), 1, "{audits:?}");
+}

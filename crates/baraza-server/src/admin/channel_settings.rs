@@ -50,13 +50,13 @@ const MAX_SERVICE_CODE_CHARS: usize = 20;
 
 /// Why a typed keyword is refused.
 #[derive(Debug, PartialEq, Eq)]
-enum KeywordProblem {
+pub(super) enum KeywordProblem {
     Format,
     Reserved,
 }
 
 /// The keyword typed, upper case; `None` (SMS off) when empty.
-fn parse_keyword(typed: &str) -> Result<Option<String>, KeywordProblem> {
+pub(super) fn parse_keyword(typed: &str) -> Result<Option<String>, KeywordProblem> {
     let keyword = typed.trim().to_ascii_uppercase();
     if keyword.is_empty() {
         return Ok(None);
@@ -76,7 +76,7 @@ fn parse_keyword(typed: &str) -> Result<Option<String>, KeywordProblem> {
 
 /// The service code typed, spaces removed; `None` (USSD off) when empty; `Err` when it is not
 /// `*`, numbers separated by `*`, and `#`.
-fn parse_service_code(typed: &str) -> Result<Option<String>, ()> {
+pub(super) fn parse_service_code(typed: &str) -> Result<Option<String>, ()> {
     let code: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
     if code.is_empty() {
         return Ok(None);
@@ -93,7 +93,7 @@ fn parse_service_code(typed: &str) -> Result<Option<String>, ()> {
 }
 
 /// Whether the poll takes no answers yet, so its voucher rule may still change.
-fn before_opening(poll: &Poll, now: time::OffsetDateTime) -> bool {
+pub(super) fn before_opening(poll: &Poll, now: time::OffsetDateTime) -> bool {
     matches!(poll.phase_at(now), PollPhase::Draft | PollPhase::Upcoming)
 }
 

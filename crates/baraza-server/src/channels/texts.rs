@@ -47,6 +47,8 @@ pub(crate) struct Texts {
     pub(crate) feedback_example: &'static str,
     pub(crate) feedback_example_text: &'static str,
     pub(crate) feedback_empty: &'static str,
+    pub(crate) voucher_sms: &'static str,
+    pub(crate) voucher_sms_web: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -93,6 +95,8 @@ static EN: Texts = Texts {
     feedback_example: "E.g.",
     feedback_example_text: "Long queue",
     feedback_empty: "Answer at least one question.",
+    voucher_sms: "Your voucher code for {keyword}: {code}. Send {keyword}, your answer and the code, e.g. {keyword} 2 {code}",
+    voucher_sms_web: "Your voucher code: {code}. Give it with your answer; it counts once.",
 };
 
 static SW: Texts = Texts {
@@ -139,6 +143,8 @@ static SW: Texts = Texts {
     feedback_example: "Mfano",
     feedback_example_text: "Foleni ndefu",
     feedback_empty: "Jibu angalau swali moja.",
+    voucher_sms: "Msimbo wako wa vocha kwa {keyword}: {code}. Tuma {keyword}, jibu lako na msimbo, mfano {keyword} 2 {code}",
+    voucher_sms_web: "Msimbo wako wa vocha: {code}. Uweke pamoja na jibu lako; huhesabiwa mara moja.",
 };
 
 static FR: Texts = Texts {
@@ -185,6 +191,8 @@ static FR: Texts = Texts {
     feedback_example: "Ex.",
     feedback_example_text: "Longue attente",
     feedback_empty: "Répondez à au moins une question.",
+    voucher_sms: "Votre code pour {keyword} : {code}. Envoyez {keyword}, votre réponse et le code, ex. {keyword} 2 {code}",
+    voucher_sms_web: "Votre code : {code}. Donnez-le avec votre réponse ; il compte une fois.",
 };
 
 /// The texts for a language tag (`sw`, `fr-CA`…), English when there are none.
@@ -249,6 +257,8 @@ mod tests {
                 texts.feedback_example,
                 texts.feedback_example_text,
                 texts.feedback_empty,
+                texts.voucher_sms,
+                texts.voucher_sms_web,
             ] {
                 assert_eq!(segments(text), (Encoding::Gsm7, 1), "{text}");
                 assert!(text.chars().count() <= 110, "{text}");
