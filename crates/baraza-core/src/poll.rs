@@ -383,16 +383,24 @@ pub(crate) fn check_header<E: From<DefinitionProblem>>(
     (checked_slug, language)
 }
 
-/// Turns option specs into options, reporting malformed and repeated ids.
+/// Turns the option specs of the list `list` (e.g. `options`) into options, reporting
+/// malformed and repeated ids. With `language`, each option's label is first checked to have
+/// it (polls and score questions check their labels with the question instead, see
+/// [`check_header`], so their problems keep that order).
 pub(crate) fn check_options<E: From<DefinitionProblem>>(
+    list: &str,
     specs: Vec<PollOptionSpec>,
+    language: Option<&LanguageTag>,
     errors: &mut Vec<E>,
 ) -> Vec<PollOption> {
     let mut options: Vec<PollOption> = Vec::with_capacity(specs.len());
     for (index, option) in specs.into_iter().enumerate() {
+        let label =
+            require_default_language(language, || format!("{list}[{index}].label"), &option.label);
+        report(label, errors);
         let id = check_item_id(
             option.id,
-            || format!("options[{index}].id"),
+            || format!("{list}[{index}].id"),
             OptionId::parse,
             |id| options.iter().any(|o| &o.id == id),
         );
@@ -424,7 +432,7 @@ impl TryFrom<PollSpec> for Poll {
                 count: spec.options.len(),
             });
         }
-        let options = check_options(spec.options, &mut errors);
+        let options = check_options("options", spec.options, None, &mut errors);
         if let PollKind::MultipleChoice {
             min_selections: min,
             max_selections: max,

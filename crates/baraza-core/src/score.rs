@@ -325,7 +325,7 @@ impl TryFrom<ScoreQuestionSpec> for ScoreQuestion {
                 count: spec.options.len(),
             });
         }
-        let options = check_options(spec.options, &mut errors);
+        let options = check_options("options", spec.options, None, &mut errors);
         match (slug, default_language, scale) {
             (Some(slug), Some(default_language), Some(scale)) if errors.is_empty() => Ok(Self {
                 slug,

@@ -9,6 +9,7 @@ use crate::definition::{
     DefinitionProblem, check_default_language, check_item_id, check_slug, report,
     require_default_language,
 };
+use crate::poll::check_options;
 
 /// A feedback form as written by an official or stored: the unchecked shape of a
 /// [`FeedbackForm`].
@@ -381,25 +382,7 @@ fn check_choices(
             count: specs.len(),
         });
     }
-    let mut choices: Vec<PollOption> = Vec::with_capacity(specs.len());
-    for (index, spec) in specs.into_iter().enumerate() {
-        let label =
-            require_default_language(language, || format!("{field}[{index}].label"), &spec.label);
-        report(label, errors);
-        let id = check_item_id(
-            spec.id,
-            || format!("{field}[{index}].id"),
-            OptionId::parse,
-            |id| choices.iter().any(|c| &c.id == id),
-        );
-        if let Some(id) = report(id, errors) {
-            choices.push(PollOption {
-                id,
-                label: spec.label,
-            });
-        }
-    }
-    choices
+    check_options(field, specs, language, errors)
 }
 
 fn check_limit(field: String, value: u32, errors: &mut Vec<FormDefinitionError>) {
