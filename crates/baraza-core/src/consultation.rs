@@ -106,10 +106,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::definition::DefinitionProblem;
 use crate::error::ErrorCode;
 use crate::poll::write_joined;
 use crate::slug::{Slug, SlugError};
-use crate::text::{LanguageTag, LanguageTagError, LocalizedText};
+use crate::text::{LanguageTag, LocalizedText};
 
 /// The most sections a consultation may have.
 pub const MAX_SECTIONS: usize = 200;

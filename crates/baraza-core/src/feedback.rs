@@ -110,8 +110,8 @@ use time::OffsetDateTime;
 use crate::error::ErrorCode;
 use crate::poll::{MAX_OPTIONS, MIN_OPTIONS, PollOption, PollOptionSpec, write_joined};
 use crate::score::{DistributionSummary, Ratio};
-use crate::slug::{OptionId, Slug, SlugError};
-use crate::text::{LanguageTag, LanguageTagError, LocalizedText};
+use crate::slug::{OptionId, Slug};
+use crate::text::{LanguageTag, LocalizedText};
 
 /// The most questions a form may have.
 pub const MAX_QUESTIONS: usize = 30;

@@ -51,6 +51,11 @@
 //! ## Map
 //! * [`Poll`] / [`PollSpec`]: a checked poll definition and its raw form: single choice,
 //!   multiple choice with bounds, approval.
+//! * [`DefinitionProblem`]: what every instrument's definition can get wrong — slug, default
+//!   language, a text lacking it, an item id malformed or used twice — each naming its field
+//!   path (`options[2].id`). [`PollDefinitionError`], [`score::ScoreDefinitionError`],
+//!   [`feedback::FormDefinitionError`] and [`consultation::ConsultationError`] hold it in their
+//!   `Definition` variant, beside their own rules; every problem is reported at once.
 //! * [`Ballot`], [`Poll::validate_ballot`]: turning selected option ids and a voter token into a
 //!   valid ballot, reporting every problem at once as [`BallotErrors`]
 //!   ([`v1::BallotSubmission::validate`] does the same for an HTTP body).
@@ -209,6 +214,7 @@ mod ballot;
 #[cfg(feature = "budgeting")]
 pub use baraza_budgeting as budgeting;
 pub mod consultation;
+mod definition;
 mod error;
 pub mod feedback;
 mod poll;
@@ -229,6 +235,7 @@ pub use ballot::{
     Ballot, BallotError, BallotErrors, MAX_VOTER_TOKEN_LEN, MIN_VOTER_TOKEN_LEN, VoterToken,
     VoterTokenError,
 };
+pub use definition::DefinitionProblem;
 pub use error::ErrorCode;
 pub use poll::{
     MAX_OPTIONS, MIN_OPTIONS, Poll, PollDefinitionError, PollDefinitionErrors, PollKind,

@@ -5,8 +5,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::slug::{OptionId, Slug, SlugError};
-use crate::text::{LanguageTag, LanguageTagError, LocalizedText};
+use crate::definition::{
+    DefinitionProblem, check_default_language, check_item_id, check_slug, report,
+    require_default_language,
+};
+use crate::slug::{OptionId, Slug};
+use crate::text::{LanguageTag, LocalizedText};
 
 /// The fewest options a poll may offer.
 pub const MIN_OPTIONS: usize = 2;
@@ -262,46 +266,15 @@ pub struct PollOptionSpec {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PollDefinitionError {
-    /// The slug is not URL-safe.
-    #[error("slug {slug:?} {source}")]
-    InvalidSlug {
-        /// The rejected slug.
-        slug: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// The default language is not a language tag.
-    #[error("default_language: {0}")]
-    InvalidDefaultLanguage(LanguageTagError),
-    /// A text lacks the default language.
-    #[error("{field} has no text in the default language {language}")]
-    MissingDefaultLanguage {
-        /// Which text, e.g. `question` or `options[2].label`.
-        field: String,
-        /// The default language.
-        language: String,
-    },
+    /// A problem every instrument's definition can have: slug, default language, a text
+    /// lacking it, an option id malformed or used twice.
+    #[error(transparent)]
+    Definition(#[from] DefinitionProblem),
     /// Fewer than [`MIN_OPTIONS`] or more than [`MAX_OPTIONS`] options.
     #[error("a poll needs {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has {count}")]
     OptionCount {
         /// How many options the definition has.
         count: usize,
-    },
-    /// An option id is not URL-safe.
-    #[error("options[{index}].id {id:?} {source}")]
-    InvalidOptionId {
-        /// Position of the option.
-        index: usize,
-        /// The rejected id.
-        id: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// Two options share an id.
-    #[error("option id {id:?} is used twice")]
-    DuplicateOptionId {
-        /// The repeated id.
-        id: String,
     },
     /// The multiple-choice bounds are impossible.
     #[error(
@@ -386,105 +359,56 @@ pub struct Poll {
     closes_at: Option<OffsetDateTime>,
 }
 
-/// A problem with the parts every question definition shares (polls, score questions). Each
-/// definition's own error type converts it, so the rules are written once and cannot drift.
-#[derive(Debug)]
-pub(crate) enum SharedDefinitionProblem {
-    InvalidSlug {
-        slug: String,
-        source: SlugError,
-    },
-    InvalidDefaultLanguage(LanguageTagError),
-    MissingDefaultLanguage {
-        field: String,
-        language: String,
-    },
-    InvalidOptionId {
-        index: usize,
-        id: String,
-        source: SlugError,
-    },
-    DuplicateOptionId {
-        id: String,
-    },
-}
-
-impl From<SharedDefinitionProblem> for PollDefinitionError {
-    fn from(problem: SharedDefinitionProblem) -> Self {
-        match problem {
-            SharedDefinitionProblem::InvalidSlug { slug, source } => {
-                Self::InvalidSlug { slug, source }
-            }
-            SharedDefinitionProblem::InvalidDefaultLanguage(e) => Self::InvalidDefaultLanguage(e),
-            SharedDefinitionProblem::MissingDefaultLanguage { field, language } => {
-                Self::MissingDefaultLanguage { field, language }
-            }
-            SharedDefinitionProblem::InvalidOptionId { index, id, source } => {
-                Self::InvalidOptionId { index, id, source }
-            }
-            SharedDefinitionProblem::DuplicateOptionId { id } => Self::DuplicateOptionId { id },
-        }
-    }
-}
-
 /// Checks a definition's slug and default language, and that the question and every option
 /// label have a text in the default language. Invalid parts come back as `None`.
-pub(crate) fn check_header<E: From<SharedDefinitionProblem>>(
-    slug: String,
+pub(crate) fn check_header<E: From<DefinitionProblem>>(
+    slug: &str,
     default_language: String,
     question: &LocalizedText,
     options: &[PollOptionSpec],
     errors: &mut Vec<E>,
 ) -> (Option<Slug>, Option<LanguageTag>) {
-    let checked_slug = Slug::parse(slug.clone())
-        .map_err(|source| errors.push(SharedDefinitionProblem::InvalidSlug { slug, source }.into()))
-        .ok();
-    let language = LanguageTag::parse(default_language)
-        .map_err(|e| errors.push(SharedDefinitionProblem::InvalidDefaultLanguage(e).into()))
-        .ok();
-    if let Some(language) = &language {
-        let labels = options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (format!("options[{i}].label"), &o.label));
-        for (field, text) in std::iter::once(("question".to_owned(), question)).chain(labels) {
-            if !text.has(language) {
-                errors.push(
-                    SharedDefinitionProblem::MissingDefaultLanguage {
-                        field,
-                        language: language.to_string(),
-                    }
-                    .into(),
-                );
-            }
-        }
+    let checked_slug = report(check_slug(slug), errors);
+    let language = report(check_default_language(default_language), errors);
+    let question = require_default_language(language.as_ref(), || "question".to_owned(), question);
+    report(question, errors);
+    for (index, option) in options.iter().enumerate() {
+        let label = require_default_language(
+            language.as_ref(),
+            || format!("options[{index}].label"),
+            &option.label,
+        );
+        report(label, errors);
     }
     (checked_slug, language)
 }
 
-/// Turns option specs into options, reporting malformed and repeated ids.
-pub(crate) fn check_options<E: From<SharedDefinitionProblem>>(
+/// Turns the option specs of the list `list` (e.g. `options`) into options, reporting
+/// malformed and repeated ids. With `language`, each option's label is first checked to have
+/// it (polls and score questions check their labels with the question instead, see
+/// [`check_header`], so their problems keep that order).
+pub(crate) fn check_options<E: From<DefinitionProblem>>(
+    list: &str,
     specs: Vec<PollOptionSpec>,
+    language: Option<&LanguageTag>,
     errors: &mut Vec<E>,
 ) -> Vec<PollOption> {
     let mut options: Vec<PollOption> = Vec::with_capacity(specs.len());
     for (index, option) in specs.into_iter().enumerate() {
-        match OptionId::parse(option.id.clone()) {
-            Ok(id) if options.iter().any(|o| o.id == id) => {
-                errors.push(SharedDefinitionProblem::DuplicateOptionId { id: option.id }.into());
-            }
-            Ok(id) => options.push(PollOption {
+        let label =
+            require_default_language(language, || format!("{list}[{index}].label"), &option.label);
+        report(label, errors);
+        let id = check_item_id(
+            option.id,
+            || format!("{list}[{index}].id"),
+            OptionId::parse,
+            |id| options.iter().any(|o| &o.id == id),
+        );
+        if let Some(id) = report(id, errors) {
+            options.push(PollOption {
                 id,
                 label: option.label,
-            }),
-            Err(source) => errors.push(
-                SharedDefinitionProblem::InvalidOptionId {
-                    index,
-                    id: option.id,
-                    source,
-                }
-                .into(),
-            ),
+            });
         }
     }
     options
@@ -496,7 +420,7 @@ impl TryFrom<PollSpec> for Poll {
     fn try_from(spec: PollSpec) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
         let (slug, default_language) = check_header(
-            spec.slug,
+            &spec.slug,
             spec.default_language,
             &spec.question,
             &spec.options,
@@ -508,7 +432,7 @@ impl TryFrom<PollSpec> for Poll {
                 count: spec.options.len(),
             });
         }
-        let options = check_options(spec.options, &mut errors);
+        let options = check_options("options", spec.options, None, &mut errors);
         if let PollKind::MultipleChoice {
             min_selections: min,
             max_selections: max,

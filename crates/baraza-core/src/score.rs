@@ -59,13 +59,13 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ballot::{VoterToken, VoterTokenError};
+use crate::definition::DefinitionProblem;
 use crate::error::ErrorCode;
 use crate::poll::{
-    MAX_OPTIONS, PollOption, PollOptionSpec, SharedDefinitionProblem, check_header, check_options,
-    write_joined,
+    MAX_OPTIONS, PollOption, PollOptionSpec, check_header, check_options, write_joined,
 };
-use crate::slug::{OptionId, Slug, SlugError};
-use crate::text::{LanguageTag, LanguageTagError, LocalizedText};
+use crate::slug::{OptionId, Slug};
+use crate::text::{LanguageTag, LocalizedText};
 
 /// The lowest value a scale may start at.
 pub const MIN_SCALE_VALUE: i32 = -100;
@@ -264,25 +264,10 @@ pub struct ScoreQuestionSpec {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScoreDefinitionError {
-    /// The slug is not URL-safe.
-    #[error("slug {slug:?} {source}")]
-    InvalidSlug {
-        /// The rejected slug.
-        slug: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// The default language is not a language tag.
-    #[error("default_language: {0}")]
-    InvalidDefaultLanguage(LanguageTagError),
-    /// A text lacks the default language.
-    #[error("{field} has no text in the default language {language}")]
-    MissingDefaultLanguage {
-        /// Which text, e.g. `question` or `options[2].label`.
-        field: String,
-        /// The default language.
-        language: String,
-    },
+    /// A problem every instrument's definition can have: slug, default language, a text
+    /// lacking it, an option id malformed or used twice.
+    #[error(transparent)]
+    Definition(#[from] DefinitionProblem),
     /// The scale is impossible.
     #[error("{0}")]
     InvalidScale(ScaleError),
@@ -291,22 +276,6 @@ pub enum ScoreDefinitionError {
     OptionCount {
         /// How many options the definition has.
         count: usize,
-    },
-    /// An option id is not URL-safe.
-    #[error("options[{index}].id {id:?} {source}")]
-    InvalidOptionId {
-        /// Position of the option.
-        index: usize,
-        /// The rejected id.
-        id: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// Two options share an id.
-    #[error("option id {id:?} is used twice")]
-    DuplicateOptionId {
-        /// The repeated id.
-        id: String,
     },
 }
 
@@ -336,31 +305,13 @@ pub struct ScoreQuestion {
     require_all: bool,
 }
 
-impl From<SharedDefinitionProblem> for ScoreDefinitionError {
-    fn from(problem: SharedDefinitionProblem) -> Self {
-        match problem {
-            SharedDefinitionProblem::InvalidSlug { slug, source } => {
-                Self::InvalidSlug { slug, source }
-            }
-            SharedDefinitionProblem::InvalidDefaultLanguage(e) => Self::InvalidDefaultLanguage(e),
-            SharedDefinitionProblem::MissingDefaultLanguage { field, language } => {
-                Self::MissingDefaultLanguage { field, language }
-            }
-            SharedDefinitionProblem::InvalidOptionId { index, id, source } => {
-                Self::InvalidOptionId { index, id, source }
-            }
-            SharedDefinitionProblem::DuplicateOptionId { id } => Self::DuplicateOptionId { id },
-        }
-    }
-}
-
 impl TryFrom<ScoreQuestionSpec> for ScoreQuestion {
     type Error = ScoreDefinitionErrors;
 
     fn try_from(spec: ScoreQuestionSpec) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
         let (slug, default_language) = check_header(
-            spec.slug,
+            &spec.slug,
             spec.default_language,
             &spec.question,
             &spec.options,
@@ -374,7 +325,7 @@ impl TryFrom<ScoreQuestionSpec> for ScoreQuestion {
                 count: spec.options.len(),
             });
         }
-        let options = check_options(spec.options, &mut errors);
+        let options = check_options("options", spec.options, None, &mut errors);
         match (slug, default_language, scale) {
             (Some(slug), Some(default_language), Some(scale)) if errors.is_empty() => Ok(Self {
                 slug,

@@ -10,7 +10,7 @@ use baraza_core::consultation::{
     ConsultationSettings, ModerationAction, ModerationState, ParticipantId, Reaction,
     RejectionReason, Stance,
 };
-use baraza_core::{ErrorCode, LocalizedText, OffsetDateTime};
+use baraza_core::{DefinitionProblem, ErrorCode, LocalizedText, OffsetDateTime};
 use proptest::prelude::*;
 use time::Duration;
 use time::macros::datetime;
@@ -624,16 +624,33 @@ fn sections_are_numbered_by_position_with_stable_ids() {
     );
     assert_eq!(
         c.add_section("fares", en("Again"), en("…")),
-        Err(ConsultationError::DuplicateSection { id: "fares".into() })
+        Err(ConsultationError::Definition(
+            DefinitionProblem::DuplicateId {
+                field: "sections[2].id".into(),
+                id: "fares".into()
+            }
+        ))
+    );
+    let duplicate = c
+        .add_section("fares", en("Again"), en("…"))
+        .expect_err("duplicate");
+    assert_eq!(duplicate.code(), ErrorCode::DuplicateSection);
+    assert_eq!(
+        duplicate.to_string(),
+        "sections[2].id \"fares\" is used twice"
     );
     assert!(matches!(
         c.add_section("Bad Id", en("X"), en("…")),
-        Err(ConsultationError::InvalidSectionId { .. })
+        Err(ConsultationError::Definition(
+            DefinitionProblem::InvalidId { .. }
+        ))
     ));
     let swahili = LocalizedText::new("sw", "Nauli").expect("text");
     assert!(matches!(
         c.add_section("tolls", swahili, en("…")),
-        Err(ConsultationError::MissingDefaultLanguage { .. })
+        Err(ConsultationError::Definition(
+            DefinitionProblem::MissingDefaultLanguage { .. }
+        ))
     ));
     assert_eq!(
         c.move_section("fares", 5),

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use baraza_core::ErrorCode;
 use baraza_core::OffsetDateTime;
 use baraza_core::feedback::{
     AnswerValue, Confidence, FeedbackAggregate, FeedbackForm, FeedbackFormSpec, FeedbackResponse,
@@ -12,6 +11,7 @@ use baraza_core::feedback::{
     PeriodGroups, QuestionCounts, ResponseError, nps_interval, wilson_interval,
 };
 use baraza_core::score::Ratio;
+use baraza_core::{DefinitionProblem, ErrorCode};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -103,18 +103,18 @@ fn form_definition_reports_every_problem_at_once() {
         [
             "slug \"bad slug\" contains ' '; only lower-case ASCII letters, digits and '-' are allowed",
             "title has no text in the default language en",
-            "question id \"q\" is used twice",
+            "questions[1].id \"q\" is used twice",
             "questions[2].prompt has no text in the default language en",
             "questions[2].kind.max_len must be 1 to 10000 characters; got 0",
             "questions[2].id \"Bad\" contains 'B'; only lower-case ASCII letters, digits and '-' are allowed",
             "questions[3].kind.options needs 2 to 20 choices; it has 1",
-            "questions[4].kind.reasons: choice id \"x\" is used twice",
+            "questions[4].kind.reasons[1].id \"x\" is used twice",
             "questions[4].kind.comment_max_len must be 1 to 10000 characters; got 10001",
         ]
     );
     assert!(matches!(
         errors.0[0],
-        FormDefinitionError::InvalidSlug { .. }
+        FormDefinitionError::Definition(DefinitionProblem::InvalidSlug { .. })
     ));
 
     let empty: FeedbackFormSpec = serde_json::from_value(json!({

@@ -3,8 +3,9 @@
 //! (`phase_at` / `check_open_at`) respects its boundaries.
 
 use baraza_core::{
-    LanguageTagError, MAX_OPTIONS, MAX_SLUG_LEN, OffsetDateTime, Poll, PollDefinitionError,
-    PollDefinitionErrors, PollKind, PollNotOpen, PollPhase, PollSpec, PollStatus, SlugError,
+    DefinitionProblem, LanguageTagError, MAX_OPTIONS, MAX_SLUG_LEN, OffsetDateTime, Poll,
+    PollDefinitionError, PollDefinitionErrors, PollKind, PollNotOpen, PollPhase, PollSpec,
+    PollStatus, SlugError,
 };
 use serde_json::{Value, json};
 use time::Duration;
@@ -82,10 +83,12 @@ fn slug_with_upper_case_and_space_is_rejected_as_invalid_slug() {
     definition["slug"] = json!("Water Tariffs");
     assert_eq!(
         definition_errors(definition),
-        [PollDefinitionError::InvalidSlug {
-            slug: "Water Tariffs".into(),
-            source: SlugError::InvalidCharacter { found: 'W' },
-        }]
+        [PollDefinitionError::Definition(
+            DefinitionProblem::InvalidSlug {
+                slug: "Water Tariffs".into(),
+                source: SlugError::InvalidCharacter { found: 'W' },
+            }
+        )]
     );
 }
 
@@ -108,10 +111,12 @@ fn slug_breaking_each_rule_names_that_rule() {
         definition["slug"] = json!(slug);
         assert_eq!(
             definition_errors(definition),
-            [PollDefinitionError::InvalidSlug {
-                slug: slug.to_owned(),
-                source
-            }],
+            [PollDefinitionError::Definition(
+                DefinitionProblem::InvalidSlug {
+                    slug: slug.to_owned(),
+                    source
+                }
+            )],
             "slug {slug:?}"
         );
     }
@@ -124,10 +129,10 @@ fn malformed_default_language_is_rejected() {
     let errors = definition_errors(definition);
     assert_eq!(
         errors,
-        [PollDefinitionError::InvalidDefaultLanguage(
-            LanguageTagError {
+        [PollDefinitionError::Definition(
+            DefinitionProblem::InvalidDefaultLanguage(LanguageTagError {
                 tag: "en_GB".into()
-            }
+            })
         )]
     );
     assert!(errors[0].to_string().starts_with("default_language: "));
@@ -144,10 +149,12 @@ fn question_without_default_language_text_is_rejected() {
     let errors = definition_errors(definition);
     assert_eq!(
         errors,
-        [PollDefinitionError::MissingDefaultLanguage {
-            field: "question".into(),
-            language: "fr".into()
-        }]
+        [PollDefinitionError::Definition(
+            DefinitionProblem::MissingDefaultLanguage {
+                field: "question".into(),
+                language: "fr".into()
+            }
+        )]
     );
     assert_eq!(
         errors[0].to_string(),
@@ -161,10 +168,12 @@ fn option_label_without_default_language_text_names_its_position() {
     definition["options"][2]["label"] = json!({"sw": "Kiasi cha msingi bure"});
     assert_eq!(
         definition_errors(definition),
-        [PollDefinitionError::MissingDefaultLanguage {
-            field: "options[2].label".into(),
-            language: "en".into()
-        }]
+        [PollDefinitionError::Definition(
+            DefinitionProblem::MissingDefaultLanguage {
+                field: "options[2].label".into(),
+                language: "en".into()
+            }
+        )]
     );
 }
 
@@ -217,11 +226,13 @@ fn option_id_that_is_not_url_safe_names_its_index_and_rule() {
     let errors = definition_errors(definition);
     assert_eq!(
         errors,
-        [PollDefinitionError::InvalidOptionId {
-            index: 1,
-            id: "Tiered".into(),
-            source: SlugError::InvalidCharacter { found: 'T' },
-        }]
+        [PollDefinitionError::Definition(
+            DefinitionProblem::InvalidId {
+                field: "options[1].id".into(),
+                id: "Tiered".into(),
+                source: SlugError::InvalidCharacter { found: 'T' },
+            }
+        )]
     );
     assert!(
         errors[0]
@@ -239,9 +250,17 @@ fn repeated_option_id_is_rejected() {
     let errors = definition_errors(definition);
     assert_eq!(
         errors,
-        [PollDefinitionError::DuplicateOptionId { id: "flat".into() }]
+        [PollDefinitionError::Definition(
+            DefinitionProblem::DuplicateId {
+                field: "options[2].id".into(),
+                id: "flat".into()
+            }
+        )]
     );
-    assert_eq!(errors[0].to_string(), "option id \"flat\" is used twice");
+    assert_eq!(
+        errors[0].to_string(),
+        "options[2].id \"flat\" is used twice"
+    );
 }
 
 #[test]
@@ -393,24 +412,27 @@ fn every_problem_of_a_definition_is_reported_together_in_order() {
     assert_eq!(
         errors,
         [
-            PollDefinitionError::InvalidSlug {
+            PollDefinitionError::Definition(DefinitionProblem::InvalidSlug {
                 slug: "Bad Slug".into(),
                 source: SlugError::InvalidCharacter { found: 'B' },
-            },
-            PollDefinitionError::MissingDefaultLanguage {
+            }),
+            PollDefinitionError::Definition(DefinitionProblem::MissingDefaultLanguage {
                 field: "question".into(),
                 language: "en".into()
-            },
-            PollDefinitionError::MissingDefaultLanguage {
+            }),
+            PollDefinitionError::Definition(DefinitionProblem::MissingDefaultLanguage {
                 field: "options[1].label".into(),
                 language: "en".into()
-            },
-            PollDefinitionError::InvalidOptionId {
-                index: 1,
+            }),
+            PollDefinitionError::Definition(DefinitionProblem::InvalidId {
+                field: "options[1].id".into(),
                 id: "Not-Ok".into(),
                 source: SlugError::InvalidCharacter { found: 'N' },
-            },
-            PollDefinitionError::DuplicateOptionId { id: "ok".into() },
+            }),
+            PollDefinitionError::Definition(DefinitionProblem::DuplicateId {
+                field: "options[2].id".into(),
+                id: "ok".into()
+            }),
             PollDefinitionError::ClosesBeforeOpening,
         ]
     );
@@ -426,11 +448,13 @@ fn invalid_default_language_and_option_count_are_reported_together() {
     assert_eq!(
         errors,
         [
-            PollDefinitionError::InvalidSlug {
+            PollDefinitionError::Definition(DefinitionProblem::InvalidSlug {
                 slug: "-bad".into(),
                 source: SlugError::EdgeHyphen
-            },
-            PollDefinitionError::InvalidDefaultLanguage(LanguageTagError { tag: "x".into() }),
+            }),
+            PollDefinitionError::Definition(DefinitionProblem::InvalidDefaultLanguage(
+                LanguageTagError { tag: "x".into() }
+            )),
             PollDefinitionError::OptionCount { count: 1 },
         ]
     );
@@ -631,4 +655,30 @@ fn not_open_reasons_have_specific_messages() {
         "the poll has not opened yet"
     );
     assert_eq!(PollNotOpen::Closed.to_string(), "the poll is closed");
+}
+
+#[test]
+fn shared_problems_name_their_field_and_position() {
+    let mut definition = good_definition();
+    definition["slug"] = json!("Bad Slug");
+    definition["options"][2]["label"] = json!({"sw": "Kiasi cha msingi bure"});
+    definition["options"][1]["id"] = json!("flat");
+    let errors = definition_errors(definition);
+    let shared: Vec<(&str, Option<usize>)> = errors
+        .iter()
+        .map(|error| match error {
+            PollDefinitionError::Definition(problem) => {
+                (problem.field(), problem.index_in("options"))
+            }
+            other => panic!("not a shared problem: {other}"),
+        })
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            ("slug", None),
+            ("options[2].label", Some(2)),
+            ("options[1].id", Some(1)),
+        ]
+    );
 }

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use baraza_core::ErrorCode;
 use baraza_core::score::{
     RatingSubmission, Ratio, Scale, ScaleError, ScoreBallotError, ScoreDefinitionError,
     ScoreQuestion, ScoreQuestionSpec, ScoreSubmission, ScoreTally, ScoreTallyError,
 };
+use baraza_core::{DefinitionProblem, ErrorCode};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -80,11 +80,13 @@ fn definition_reports_every_problem_at_once() {
         .0
         .iter()
         .map(|e| match e {
-            ScoreDefinitionError::InvalidSlug { .. } => "slug",
-            ScoreDefinitionError::MissingDefaultLanguage { .. } => "language",
+            ScoreDefinitionError::Definition(DefinitionProblem::InvalidSlug { .. }) => "slug",
+            ScoreDefinitionError::Definition(DefinitionProblem::MissingDefaultLanguage {
+                ..
+            }) => "language",
             ScoreDefinitionError::InvalidScale(_) => "scale",
-            ScoreDefinitionError::DuplicateOptionId { .. } => "duplicate",
-            ScoreDefinitionError::InvalidOptionId { .. } => "option id",
+            ScoreDefinitionError::Definition(DefinitionProblem::DuplicateId { .. }) => "duplicate",
+            ScoreDefinitionError::Definition(DefinitionProblem::InvalidId { .. }) => "option id",
             _ => "other",
         })
         .collect();

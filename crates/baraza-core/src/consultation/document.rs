@@ -5,6 +5,9 @@
     reason = "one module split in files: the imports and items of the parent are shared"
 )]
 use super::*;
+use crate::definition::{
+    check_default_language, check_item_id, check_slug, report, require_default_language,
+};
 
 /// One section of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,25 +200,12 @@ impl Consultation {
         settings: ConsultationSettings,
     ) -> Result<Self, ConsultationErrors> {
         let mut errors = Vec::new();
-        let slug = Slug::parse(slug)
-            .map_err(|source| {
-                errors.push(ConsultationError::InvalidSlug {
-                    slug: slug.to_owned(),
-                    source,
-                })
-            })
-            .ok();
-        let language = LanguageTag::parse(default_language)
-            .map_err(|e| errors.push(ConsultationError::InvalidDefaultLanguage(e)))
-            .ok();
-        if let Some(language) = &language
-            && !title.has(language)
-        {
-            errors.push(ConsultationError::MissingDefaultLanguage {
-                field: "title".to_owned(),
-                language: language.to_string(),
-            });
-        }
+        let slug = report(check_slug(slug), &mut errors);
+        let language = report(check_default_language(default_language), &mut errors);
+        report(
+            require_default_language(language.as_ref(), || "title".to_owned(), &title),
+            &mut errors,
+        );
         if settings.hide_after_reports == 0 {
             errors.push(ConsultationError::InvalidSetting {
                 field: "hide_after_reports",
@@ -352,14 +342,8 @@ impl Consultation {
         field: String,
         text: &LocalizedText,
     ) -> Result<(), ConsultationError> {
-        if text.has(&self.default_language) {
-            Ok(())
-        } else {
-            Err(ConsultationError::MissingDefaultLanguage {
-                field,
-                language: self.default_language.to_string(),
-            })
-        }
+        require_default_language(Some(&self.default_language), || field, text)?;
+        Ok(())
     }
 
     fn section_index(&self, id: &str) -> Option<usize> {
@@ -443,14 +427,12 @@ impl Consultation {
         text: LocalizedText,
     ) -> Result<(), ConsultationError> {
         self.require(Action::EditDocument)?;
-        let section_id =
-            SectionId::parse(id).map_err(|source| ConsultationError::InvalidSectionId {
-                id: id.to_owned(),
-                source,
-            })?;
-        if self.section_index(id).is_some() {
-            return Err(ConsultationError::DuplicateSection { id: id.to_owned() });
-        }
+        let section_id = check_item_id(
+            id.to_owned(),
+            || format!("sections[{}].id", self.sections.len()),
+            SectionId::parse,
+            |id| self.sections.iter().any(|s| &s.id == id),
+        )?;
         if self.sections.len() >= MAX_SECTIONS {
             return Err(ConsultationError::TooManySections);
         }

@@ -57,25 +57,10 @@ pub enum ConsultationError {
     /// Too many sections.
     #[error("a consultation may have at most {MAX_SECTIONS} sections")]
     TooManySections,
-    /// The slug is not URL-safe.
-    #[error("slug {slug:?} {source}")]
-    InvalidSlug {
-        /// The rejected slug.
-        slug: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// The default language is not a language tag.
-    #[error("default_language: {0}")]
-    InvalidDefaultLanguage(LanguageTagError),
-    /// A text lacks the default language.
-    #[error("{field} has no text in the default language {language}")]
-    MissingDefaultLanguage {
-        /// Which text.
-        field: String,
-        /// The default language.
-        language: String,
-    },
+    /// A problem every instrument's definition can have: slug, default language, a text
+    /// lacking it, a section id malformed or used twice.
+    #[error(transparent)]
+    Definition(#[from] DefinitionProblem),
     /// A settings value is out of range.
     #[error("{field} must be {rule}; got {value}")]
     InvalidSetting {
@@ -85,20 +70,6 @@ pub enum ConsultationError {
         rule: &'static str,
         /// The value given.
         value: u32,
-    },
-    /// A section id is not URL-safe.
-    #[error("section id {id:?} {source}")]
-    InvalidSectionId {
-        /// The rejected id.
-        id: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// A section with that id exists already.
-    #[error("section {id:?} exists already")]
-    DuplicateSection {
-        /// The id.
-        id: String,
     },
     /// No section has that id.
     #[error("there is no section {id:?}")]
@@ -162,7 +133,8 @@ impl ConsultationError {
         match self {
             Self::WrongPhase { .. } => ErrorCode::ConsultationWrongPhase,
             Self::SectionNotFound { .. } => ErrorCode::SectionNotFound,
-            Self::DuplicateSection { .. } => ErrorCode::DuplicateSection,
+            // Sections are the only list with ids in a consultation.
+            Self::Definition(DefinitionProblem::DuplicateId { .. }) => ErrorCode::DuplicateSection,
             Self::CommentNotFound { .. } => ErrorCode::CommentNotFound,
             Self::ReplyToReply { .. } => ErrorCode::ReplyToReply,
             Self::CommentNotPublished { .. } => ErrorCode::CommentNotPublished,
@@ -174,11 +146,8 @@ impl ConsultationError {
             | Self::TimeBeforePreviousStep { .. }
             | Self::NoSections
             | Self::TooManySections
-            | Self::InvalidSlug { .. }
-            | Self::InvalidDefaultLanguage(_)
-            | Self::MissingDefaultLanguage { .. }
+            | Self::Definition(_)
             | Self::InvalidSetting { .. }
-            | Self::InvalidSectionId { .. }
             | Self::PositionOutOfRange { .. }
             | Self::InconsistentRecord(_) => ErrorCode::InvalidRequest,
         }

@@ -5,6 +5,11 @@
     reason = "one module split in files: the imports and items of the parent are shared"
 )]
 use super::*;
+use crate::definition::{
+    DefinitionProblem, check_default_language, check_item_id, check_slug, report,
+    require_default_language,
+};
+use crate::poll::check_options;
 
 /// A feedback form as written by an official or stored: the unchecked shape of a
 /// [`FeedbackForm`].
@@ -253,46 +258,15 @@ impl From<QuestionKindSpec> for QuestionKindFields {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormDefinitionError {
-    /// The slug is not URL-safe.
-    #[error("slug {slug:?} {source}")]
-    InvalidSlug {
-        /// The rejected slug.
-        slug: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// The default language is not a language tag.
-    #[error("default_language: {0}")]
-    InvalidDefaultLanguage(LanguageTagError),
-    /// A text lacks the default language.
-    #[error("{field} has no text in the default language {language}")]
-    MissingDefaultLanguage {
-        /// Which text, e.g. `questions[1].prompt`.
-        field: String,
-        /// The default language.
-        language: String,
-    },
+    /// A problem every instrument's definition can have: slug, default language, a text
+    /// lacking it, a question or choice id malformed or used twice.
+    #[error(transparent)]
+    Definition(#[from] DefinitionProblem),
     /// No questions, or more than [`MAX_QUESTIONS`].
     #[error("a form needs 1 to {MAX_QUESTIONS} questions; this one has {count}")]
     QuestionCount {
         /// How many questions the definition has.
         count: usize,
-    },
-    /// A question id is not URL-safe.
-    #[error("questions[{index}].id {id:?} {source}")]
-    InvalidQuestionId {
-        /// Position of the question.
-        index: usize,
-        /// The rejected id.
-        id: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// Two questions share an id.
-    #[error("question id {id:?} is used twice")]
-    DuplicateQuestionId {
-        /// The repeated id.
-        id: String,
     },
     /// A list of choices is too short or too long.
     #[error("{field} needs {min} to {max} choices; it has {count}")]
@@ -305,24 +279,6 @@ pub enum FormDefinitionError {
         max: usize,
         /// How many it has.
         count: usize,
-    },
-    /// A choice id is not URL-safe.
-    #[error("{field} {id:?} {source}")]
-    InvalidChoiceId {
-        /// Which id, e.g. `questions[2].options[0].id`.
-        field: String,
-        /// The rejected id.
-        id: String,
-        /// Which rule it breaks.
-        source: SlugError,
-    },
-    /// Two choices of one question share an id.
-    #[error("{field}: choice id {id:?} is used twice")]
-    DuplicateChoiceId {
-        /// Which list.
-        field: String,
-        /// The repeated id.
-        id: String,
     },
     /// A text limit is 0 or above [`MAX_TEXT_LIMIT`].
     #[error("{field} must be 1 to {MAX_TEXT_LIMIT} characters; got {value}")]
@@ -426,35 +382,7 @@ fn check_choices(
             count: specs.len(),
         });
     }
-    let mut choices: Vec<PollOption> = Vec::with_capacity(specs.len());
-    for (index, spec) in specs.into_iter().enumerate() {
-        if let Some(language) = language
-            && !spec.label.has(language)
-        {
-            errors.push(FormDefinitionError::MissingDefaultLanguage {
-                field: format!("{field}[{index}].label"),
-                language: language.to_string(),
-            });
-        }
-        match OptionId::parse(spec.id.clone()) {
-            Ok(id) if choices.iter().any(|c| c.id == id) => {
-                errors.push(FormDefinitionError::DuplicateChoiceId {
-                    field: field.to_owned(),
-                    id: spec.id,
-                });
-            }
-            Ok(id) => choices.push(PollOption {
-                id,
-                label: spec.label,
-            }),
-            Err(source) => errors.push(FormDefinitionError::InvalidChoiceId {
-                field: format!("{field}[{index}].id"),
-                id: spec.id,
-                source,
-            }),
-        }
-    }
-    choices
+    check_options(field, specs, language, errors)
 }
 
 fn check_limit(field: String, value: u32, errors: &mut Vec<FormDefinitionError>) {
@@ -468,27 +396,10 @@ impl TryFrom<FeedbackFormSpec> for FeedbackForm {
 
     fn try_from(spec: FeedbackFormSpec) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
-        let slug = Slug::parse(spec.slug.clone())
-            .map_err(|source| {
-                errors.push(FormDefinitionError::InvalidSlug {
-                    slug: spec.slug,
-                    source,
-                })
-            })
-            .ok();
-        let language = LanguageTag::parse(spec.default_language)
-            .map_err(|e| errors.push(FormDefinitionError::InvalidDefaultLanguage(e)))
-            .ok();
-        let missing = |field: String, text: &LocalizedText| {
-            language
-                .as_ref()
-                .filter(|language| !text.has(language))
-                .map(|language| FormDefinitionError::MissingDefaultLanguage {
-                    field,
-                    language: language.to_string(),
-                })
-        };
-        errors.extend(missing("title".to_owned(), &spec.title));
+        let slug = report(check_slug(&spec.slug), &mut errors);
+        let language = report(check_default_language(spec.default_language), &mut errors);
+        let title = require_default_language(language.as_ref(), || "title".to_owned(), &spec.title);
+        report(title, &mut errors);
         if !(1..=MAX_QUESTIONS).contains(&spec.questions.len()) {
             errors.push(FormDefinitionError::QuestionCount {
                 count: spec.questions.len(),
@@ -496,10 +407,12 @@ impl TryFrom<FeedbackFormSpec> for FeedbackForm {
         }
         let mut questions: Vec<Question> = Vec::with_capacity(spec.questions.len());
         for (index, question) in spec.questions.into_iter().enumerate() {
-            errors.extend(missing(
-                format!("questions[{index}].prompt"),
+            let prompt = require_default_language(
+                language.as_ref(),
+                || format!("questions[{index}].prompt"),
                 &question.prompt,
-            ));
+            );
+            report(prompt, &mut errors);
             let kind = match question.kind {
                 QuestionKindSpec::Useful {
                     reasons,
@@ -544,21 +457,19 @@ impl TryFrom<FeedbackFormSpec> for FeedbackForm {
                     QuestionKind::FreeText { max_len }
                 }
             };
-            match Slug::parse(question.id.clone()) {
-                Ok(id) if questions.iter().any(|q| q.id == id) => {
-                    errors.push(FormDefinitionError::DuplicateQuestionId { id: question.id });
-                }
-                Ok(id) => questions.push(Question {
+            let id = check_item_id(
+                question.id,
+                || format!("questions[{index}].id"),
+                Slug::parse,
+                |id| questions.iter().any(|q| &q.id == id),
+            );
+            if let Some(id) = report(id, &mut errors) {
+                questions.push(Question {
                     id,
                     prompt: question.prompt,
                     required: question.required,
                     kind,
-                }),
-                Err(source) => errors.push(FormDefinitionError::InvalidQuestionId {
-                    index,
-                    id: question.id,
-                    source,
-                }),
+                });
             }
         }
         match (slug, language) {

@@ -7,10 +7,10 @@
 //! build at all (a title with no text in the default language) is reported, and a stand-in
 //! lets the core check the rest, so every problem is shown at once.
 
-use baraza_core::LocalizedText;
 use baraza_core::consultation::{
     Consultation, ConsultationError, ConsultationSettings, MAX_SECTIONS,
 };
+use baraza_core::{DefinitionProblem, LocalizedText};
 
 use super::consultation_texts::ConsultationTexts;
 use super::poll_form::{FieldError, derived_id};
@@ -209,9 +209,9 @@ impl ConsultationForm {
             Some(Err(problems)) => {
                 for problem in problems.0 {
                     errors.push(match problem {
-                        ConsultationError::InvalidSlug { .. } => {
-                            error("slug".to_owned(), t.slug_invalid)
-                        }
+                        ConsultationError::Definition(DefinitionProblem::InvalidSlug {
+                            ..
+                        }) => error("slug".to_owned(), t.slug_invalid),
                         _ => error("default_language".to_owned(), t.default_language_invalid),
                     });
                 }
@@ -253,7 +253,7 @@ impl ConsultationForm {
             if let Err(problem) = consultation.add_section(&id, title, text) {
                 let field = section_field(row, "id");
                 errors.push(match problem {
-                    ConsultationError::DuplicateSection { .. } => {
+                    ConsultationError::Definition(DefinitionProblem::DuplicateId { .. }) => {
                         error(field, c.section_id_duplicate)
                     }
                     ConsultationError::TooManySections => error(field, c.too_many_sections),

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use baraza_core::{
-    LocalizedText, MAX_OPTIONS, Poll, PollDefinitionError, PollKind, PollOptionSpec, PollSpec,
-    PollStatus,
+    DefinitionProblem, LocalizedText, MAX_OPTIONS, Poll, PollDefinitionError, PollKind,
+    PollOptionSpec, PollSpec, PollStatus,
 };
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
@@ -271,11 +271,6 @@ impl PollForm {
                 )),
             }
         }
-        let given: Vec<(usize, String)> = rows
-            .iter()
-            .copied()
-            .zip(options.into_iter().map(|(id, _)| id))
-            .collect();
         let Some(question) = question_text else {
             return Err(errors);
         };
@@ -292,7 +287,7 @@ impl PollForm {
         let checked = Poll::try_from(spec);
         if let Err(problems) = &checked {
             for problem in &problems.0 {
-                errors.push(field_of(problem, &given, stand_in_language, t));
+                errors.push(field_of(problem, &rows, stand_in_language, t));
             }
         }
         match checked {
@@ -364,25 +359,25 @@ impl PollForm {
     }
 }
 
-/// The field a problem found by the core belongs to, with its message. `given`: the form row
-/// and identifier of each option passed to the core, in order.
+/// The field a problem found by the core belongs to, with its message. `rows`: the form row of
+/// each option passed to the core, in order.
 fn field_of(
     problem: &PollDefinitionError,
-    given: &[(usize, String)],
+    rows: &[usize],
     language: Language,
     t: &Texts,
 ) -> FieldError {
-    let row_of = |index: usize| given.get(index).map_or(0, |(row, _)| *row);
+    let row_of = |index: usize| rows.get(index).copied().unwrap_or(0);
     match problem {
-        PollDefinitionError::InvalidSlug { .. } => FieldError::new("slug", t.slug_invalid),
-        PollDefinitionError::InvalidDefaultLanguage(_) => {
+        PollDefinitionError::Definition(DefinitionProblem::InvalidSlug { .. }) => {
+            FieldError::new("slug", t.slug_invalid)
+        }
+        PollDefinitionError::Definition(DefinitionProblem::InvalidDefaultLanguage(_)) => {
             FieldError::new("default_language", t.default_language_invalid)
         }
-        PollDefinitionError::MissingDefaultLanguage { field, .. } => match field
-            .strip_prefix("options[")
-            .and_then(|rest| rest.split(']').next())
-            .and_then(|index| index.parse::<usize>().ok())
-        {
+        PollDefinitionError::Definition(
+            shared @ DefinitionProblem::MissingDefaultLanguage { .. },
+        ) => match shared.index_in("options") {
             Some(index) => {
                 FieldError::new(option_label_field(row_of(index), language), t.label_missing)
             }
@@ -391,16 +386,14 @@ fn field_of(
         PollDefinitionError::OptionCount { .. } => {
             FieldError::new(option_label_field(0, language), t.option_count_wrong)
         }
-        PollDefinitionError::InvalidOptionId { index, .. } => {
-            FieldError::new(option_id_field(row_of(*index)), t.option_id_invalid)
+        PollDefinitionError::Definition(shared @ DefinitionProblem::InvalidId { .. }) => {
+            let row = row_of(shared.index_in("options").unwrap_or(0));
+            FieldError::new(option_id_field(row), t.option_id_invalid)
         }
-        PollDefinitionError::DuplicateOptionId { id } => {
-            // The second row with this identifier (typed or derived) is the one to change.
-            let row = given
-                .iter()
-                .filter(|(_, given_id)| given_id == id)
-                .nth(1)
-                .map_or_else(|| row_of(0), |(row, _)| *row);
+        PollDefinitionError::Definition(shared @ DefinitionProblem::DuplicateId { .. }) => {
+            // The core names the later option with the identifier (typed or derived): the
+            // one to change.
+            let row = row_of(shared.index_in("options").unwrap_or(0));
             FieldError::new(option_id_field(row), t.option_id_duplicate)
         }
         PollDefinitionError::InvalidSelectionRange { .. } => {
