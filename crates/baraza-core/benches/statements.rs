@@ -239,8 +239,9 @@ fn wall_clock(c: &mut Criterion) {
 }
 
 /// CPU time of the benchmarking thread (steadier when other work shares the machine). The
-/// passes over the votes also run on a second thread when the machine has two cores; that
-/// thread's time is not counted here, so this is the calling thread's share of the work.
+/// passes over the votes, the k-means runs and the silhouettes also run on a second thread when
+/// the machine has two cores; that thread's time is not counted here, so this is the calling
+/// thread's share of the work.
 fn cpu_time(c: &mut Criterion<ThreadCpuTime>) {
     opinion_groups(c, "statements_cpu");
 }

@@ -76,6 +76,11 @@
 //!    with the least within-group sum of squares is kept. An emptied group is re-seeded with the
 //!    point farthest from its centroid. On many points, Lloyd's steps skip the points whose
 //!    centre is provably still the nearest (Hamerly's bounds, 2010), which changes no label.
+//!    From 4,096 participants the Lloyd runs of every k (and the base clusters below), then the
+//!    silhouettes of every k, run on the available cores (`std::thread::scope`; one thread on
+//!    wasm): every k-means++ start is drawn first, in the order a run-by-run pass draws them,
+//!    each run is computed as it would be alone, and the best run and k are chosen in the same
+//!    order, so the result is the same bits whatever the number of cores.
 //!    The k with the highest mean silhouette (Rousseeuw, 1987; a point alone in its group
 //!    scores 0) wins, the smaller k on ties. Groups are numbered by their smallest participant
 //!    id, so group 0 holds the lowest id.

@@ -43,7 +43,9 @@ pub(crate) fn threads_for(pieces: usize) -> usize {
 }
 
 /// `f` applied to every item, on up to `threads` threads (the calling thread included); the
-/// results in the items' order. Item i runs on thread i mod `threads`.
+/// results in the items' order. A thread that is free takes the next item not yet taken, so
+/// items of uneven cost (k-means runs) spread over the threads: put the costliest first. Which
+/// thread runs an item never changes its result.
 pub(crate) fn map<I, O, F>(items: Vec<I>, threads: usize, f: F) -> Vec<O>
 where
     I: Send,
@@ -54,64 +56,80 @@ where
     if threads == 1 {
         return items.into_iter().map(f).collect();
     }
-    let count = items.len();
-    let mut shares: Vec<Vec<(usize, I)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, item) in items.into_iter().enumerate() {
-        shares[i % threads].push((i, item));
-    }
-    let run = |share: Vec<(usize, I)>| -> Vec<(usize, O)> {
-        share.into_iter().map(|(i, item)| (i, f(item))).collect()
-    };
-    let mut done: Vec<(usize, O)> = Vec::with_capacity(count);
-    spawn_and_run(shares, &run, &mut done);
+    let mut done = run_shared(items, threads, &f);
     done.sort_unstable_by_key(|&(i, _)| i);
     done.into_iter().map(|(_, o)| o).collect()
 }
 
+/// Every item through `f` on `threads` threads taking items from one queue; the results with
+/// their items' indices, in no particular order.
 #[cfg(not(target_family = "wasm"))]
-fn spawn_and_run<I: Send, O: Send>(
-    shares: Vec<Vec<(usize, I)>>,
-    run: &(impl Fn(Vec<(usize, I)>) -> Vec<(usize, O)> + Sync),
-    done: &mut Vec<(usize, O)>,
-) {
+fn run_shared<I: Send, O: Send>(
+    items: Vec<I>,
+    threads: usize,
+    f: &(impl Fn(I) -> O + Sync),
+) -> Vec<(usize, O)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
-    // Each share sits in a slot that its thread empties, so that a share whose thread cannot
-    // start is still there for the calling thread to run: slower, same result.
-    type Slot<I> = Mutex<Option<Vec<(usize, I)>>>;
-    let slots: Vec<Slot<I>> = shares.into_iter().map(|s| Mutex::new(Some(s))).collect();
-    let take = |slot: &Slot<I>| slot.lock().unwrap_or_else(PoisonError::into_inner).take();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = slots[1..]
-            .iter()
-            .filter_map(|slot| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, || take(slot).map(run))
-                    .ok()
-            })
-            .collect();
-        for slot in &slots {
-            // The calling thread's own share, then any share no thread took.
-            if let Some(share) = take(slot) {
-                done.extend(run(share));
+    let count = items.len();
+    // The counter hands each index to exactly one thread; the slot only moves the item out.
+    let slots: Vec<Mutex<Option<I>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(slot) = slots.get(i) else {
+                return done;
+            };
+            let item = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let Some(item) = item {
+                done.push((i, f(item)));
             }
         }
+    };
+    let mut done = Vec::with_capacity(count);
+    std::thread::scope(|scope| {
+        // A thread that cannot start leaves its share of the queue to the others, the calling
+        // thread at least: slower, same result.
+        let handles: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        done.extend(work());
         for handle in handles {
             match handle.join() {
-                Ok(results) => done.extend(results.into_iter().flatten()),
-                // A panic in a worker is a bug in `run`; raise it again on the caller's thread.
+                Ok(results) => done.extend(results),
+                // A panic in a worker is a bug in `f`; raise it again on the caller's thread.
                 Err(payload) => std::panic::resume_unwind(payload),
             }
         }
     });
+    done
 }
 
 #[cfg(target_family = "wasm")]
-fn spawn_and_run<I: Send, O: Send>(
-    shares: Vec<Vec<(usize, I)>>,
-    run: &(impl Fn(Vec<(usize, I)>) -> Vec<(usize, O)> + Sync),
-    done: &mut Vec<(usize, O)>,
-) {
-    for share in shares {
-        done.extend(run(share));
+fn run_shared<I: Send, O: Send>(
+    items: Vec<I>,
+    _threads: usize,
+    f: &(impl Fn(I) -> O + Sync),
+) -> Vec<(usize, O)> {
+    items.into_iter().map(f).enumerate().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_returns_results_in_item_order_on_any_number_of_threads() {
+        // Uneven costs, so the threads finish their items out of order.
+        let items: Vec<u64> = (0..40).map(|i| (i * 7919) % 23 * 1_000).collect();
+        let work = |n: u64| (0..n).fold(n, |acc, x| acc.wrapping_mul(31).wrapping_add(x));
+        let one = map(items.clone(), 1, work);
+        assert_eq!(one, items.iter().map(|&n| work(n)).collect::<Vec<_>>());
+        for threads in [2, 3, 8, 64] {
+            assert_eq!(map(items.clone(), threads, work), one, "{threads} threads");
+        }
+        assert_eq!(map(Vec::<u64>::new(), 2, work), Vec::<u64>::new());
     }
 }

@@ -50,7 +50,8 @@ pub(crate) struct Clustering {
 /// The best of `restarts` k-means runs (least inertia; the earlier run on ties) over points
 /// carrying positive `weights` (a weight w counts as w points at the same place; with every
 /// weight 1 this is plain k-means, bit for bit). `k` must not exceed the number of distinct
-/// points.
+/// points. The same as [`lloyd`] from each of [`seeds`] in turn, then [`best_run`]; callers
+/// with many runs to do take those steps themselves and run the Lloyd iterations in parallel.
 pub(crate) fn kmeans(
     points: &[Point],
     weights: &[f64],
@@ -59,18 +60,41 @@ pub(crate) fn kmeans(
     restarts: usize,
     max_iterations: usize,
 ) -> Clustering {
-    let mut best: Option<Clustering> = None;
-    for _ in 0..restarts.max(1) {
+    let runs = seeds(points, weights, k, rng, restarts)
+        .into_iter()
+        .map(|centroids| lloyd(points, weights, centroids, max_iterations));
+    best_run(runs).unwrap_or_else(|| {
         let centroids = seed_centroids(points, weights, k, rng);
-        let run = lloyd(points, weights, centroids, max_iterations);
+        lloyd(points, weights, centroids, max_iterations)
+    })
+}
+
+/// The k-means++ starting centres of `restarts` runs (at least one), drawn from `rng` one run
+/// after the other. Only the seeding draws random numbers, so drawing every run's start first
+/// leaves `rng` where running the runs one by one would, and the runs themselves can then go in
+/// any order or in parallel.
+pub(crate) fn seeds(
+    points: &[Point],
+    weights: &[f64],
+    k: usize,
+    rng: &mut SplitMix64,
+    restarts: usize,
+) -> Vec<Vec<Point>> {
+    (0..restarts.max(1))
+        .map(|_| seed_centroids(points, weights, k, rng))
+        .collect()
+}
+
+/// The run with the least inertia among `runs`, given in the order of their [`seeds`]; the
+/// earlier one on ties (and a NaN inertia never replaces a run). `None` without runs.
+pub(crate) fn best_run(runs: impl IntoIterator<Item = Clustering>) -> Option<Clustering> {
+    let mut best: Option<Clustering> = None;
+    for run in runs {
         if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
             best = Some(run);
         }
     }
-    best.unwrap_or_else(|| {
-        let centroids = seed_centroids(points, weights, k, rng);
-        lloyd(points, weights, centroids, max_iterations)
-    })
+    best
 }
 
 /// Finds the nearest centre of a point: the lowest-numbered one among equally near centres.
