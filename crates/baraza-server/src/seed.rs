@@ -22,8 +22,8 @@ pub const DEMO_USSD_CODE: &str = "*384*55#";
 
 /// The slug of the demo feedback form, embedded by `www/feedback.html`.
 pub const DEMO_FEEDBACK_FORM: &str = "water-page-feedback";
-/// The SMS keyword of [`DEMO_FEEDBACK_FORM`]: `MAJI no 2 long queue` gives feedback by SMS.
-pub const DEMO_FEEDBACK_SMS_KEYWORD: &str = "MAJI";
+/// The SMS keyword of [`DEMO_FEEDBACK_FORM`]: `MAONI no 2 long queue` gives feedback by SMS.
+pub const DEMO_FEEDBACK_SMS_KEYWORD: &str = "MAONI";
 /// The USSD service code of [`DEMO_FEEDBACK_FORM`].
 pub const DEMO_FEEDBACK_USSD_CODE: &str = "*384*56#";
 

@@ -97,7 +97,7 @@ async fn seeding_twice_does_not_duplicate_polls_or_ballots() {
         .collect();
     assert_eq!(
         keywords,
-        ["MAJI water-page-feedback", "TARIFF water-tariffs-2027"]
+        ["MAONI water-page-feedback", "TARIFF water-tariffs-2027"]
     );
     assert_eq!(server.stored_ballots(CLOSED_DEMO).await, first);
     assert!(server.stored_ballots(DEMO_POLL).await.is_empty());
