@@ -180,6 +180,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
             "/admin/polls/{slug}/vouchers",
             get(voucher_pages::vouchers_page).post(voucher_pages::generate_vouchers),
         )
+        .route(
+            "/admin/polls/{slug}/vouchers/sms",
+            post(voucher_pages::send_vouchers_by_sms),
+        )
         .route("/admin/polls/{slug}/open", post(poll_pages::open_poll))
         .route("/admin/polls/{slug}/close", post(poll_pages::close_poll))
         .route("/admin/polls/{slug}/preview", get(poll_pages::preview_poll))

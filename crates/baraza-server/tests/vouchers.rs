@@ -527,3 +527,82 @@ async fn the_admin_api_reads_and_sets_a_polls_phone_channels_with_the_sites_rule
         .collect();
     assert_eq!(audits.len(), 1, "{audits:?}");
 }
+
+#[tokio::test]
+async fn an_editor_sends_codes_by_sms_from_the_admin_site() {
+    let (server, editor) = voucher_poll().await;
+    let page = "/admin/polls/water/vouchers";
+    // Kannel at an address where nothing listens: every message fails, which the page reports.
+    let sendsms = baraza_server::channels::sendsms::KannelSendSms::new(
+        "http://127.0.0.1:9/cgi-bin/sendsms",
+        "baraza".into(),
+        "secret".into(),
+        Some("22555".into()),
+    )
+    .expect("settings");
+    let with_sms = |request| {
+        let sendsms = sendsms.clone();
+        server.send_with(request, move |state| {
+            state.with_channels(settings()).with_outgoing_sms(sendsms)
+        })
+    };
+    let post = |phones: &str| {
+        let body = support::site::form_body(&[("csrf_token", &editor.csrf), ("phones", phones)]);
+        support::site::site_post(&format!("{page}/sms"), &body, Some(&editor.session))
+    };
+
+    // Without Kannel's sendsms settings the page says so and offers no form.
+    let without = html(
+        &send(
+            &server,
+            support::site::site_get(page, Some(&editor.session)),
+        )
+        .await,
+    );
+    assert!(
+        without.contains(r#"<p id="sms-unavailable">This server sends no SMS"#),
+        "{without}"
+    );
+    assert!(!without.contains(r#"name="phones""#));
+    assert_eq!(
+        send(&server, post("+254700111222")).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+
+    let form = html(&with_sms(support::site::site_get(page, Some(&editor.session))).await);
+    assert!(
+        form.contains(r#"<textarea id="phones" name="phones""#),
+        "{form}"
+    );
+    let unreadable = with_sms(post("+254700111222\n\n0800-FLOWERS")).await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unreadable = html(&unreadable);
+    assert!(
+        unreadable.contains(r##"<a href="#phones">Line 3 is not a phone number"##),
+        "{unreadable}"
+    );
+    assert!(unreadable.contains(r#"aria-invalid="true""#));
+    let empty = html(&with_sms(post("  \n")).await);
+    assert!(empty.contains("Enter at least one phone number"), "{empty}");
+    assert_eq!(counts(&server).await.total, 0, "refusals issue nothing");
+
+    let sent = with_sms(post("+254700111222\n0700333444\n")).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let back = sent.header("location").expect("location").to_owned();
+    assert_eq!(back, "/admin/polls/water/vouchers?sent=0&failed=2");
+    let notice = html(&with_sms(support::site::site_get(&back, Some(&editor.session))).await);
+    assert!(
+        notice.contains(r#"<div class="notice" role="status"><p>0 codes sent by SMS; 2 could not be sent.</p></div>"#),
+        "{notice}"
+    );
+    assert_eq!(counts(&server).await.total, 2);
+    let audited: Vec<String> = server
+        .audit_log(WATER)
+        .await
+        .into_iter()
+        .map(|entry| entry.action)
+        .filter(|action| action == "poll.vouchers_sms")
+        .collect();
+    assert_eq!(audited.len(), 1);
+    assert!(!server.database_dump().await.contains("700333444"));
+}

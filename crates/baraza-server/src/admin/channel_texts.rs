@@ -45,6 +45,16 @@ pub(crate) struct ChannelTexts {
     pub(crate) vouchers_link: &'static str,
     pub(crate) no_secret_title: &'static str,
     pub(crate) no_secret_body: &'static str,
+    pub(crate) sms_heading: &'static str,
+    pub(crate) sms_intro: &'static str,
+    pub(crate) phones_label: &'static str,
+    pub(crate) phones_hint: &'static str,
+    pub(crate) send_button: &'static str,
+    pub(crate) phones_empty: &'static str,
+    pub(crate) phones_too_many: &'static str,
+    pub(crate) phone_invalid: &'static str,
+    pub(crate) sms_unavailable: &'static str,
+    pub(crate) sent_notice: &'static str,
 }
 
 impl ChannelTexts {
@@ -96,6 +106,16 @@ const EN: ChannelTexts = ChannelTexts {
     vouchers_link: "Voucher codes",
     no_secret_title: "Voucher codes are not available",
     no_secret_body: "This server has no secret to protect voucher codes with: start it with --secret-file.",
+    sms_heading: "Send codes by SMS",
+    sms_intro: "Each phone gets one new code in a message, in the poll's language, naming its SMS keyword. The numbers are used only to send: they are not kept.",
+    phones_label: "Phone numbers",
+    phones_hint: "One a line, for example +254700111222; at most 1,000.",
+    send_button: "Send the codes",
+    phones_empty: "Enter at least one phone number, one a line",
+    phones_too_many: "Enter at most 1,000 phone numbers at a time",
+    phone_invalid: "Line {line} is not a phone number: write it like +254700111222",
+    sms_unavailable: "This server sends no SMS: its operator has not set up Kannel's sendsms interface (see the configuration in the README).",
+    sent_notice: "{sent} codes sent by SMS; {failed} could not be sent.",
 };
 
 const FR: ChannelTexts = ChannelTexts {
@@ -136,6 +156,16 @@ const FR: ChannelTexts = ChannelTexts {
     vouchers_link: "Codes d’accès",
     no_secret_title: "Codes d’accès indisponibles",
     no_secret_body: "Ce serveur n’a pas de secret pour protéger les codes d’accès : démarrez-le avec --secret-file.",
+    sms_heading: "Envoyer des codes par SMS",
+    sms_intro: "Chaque téléphone reçoit un nouveau code par message, dans la langue du sondage, avec son mot-clé SMS. Les numéros servent seulement à l’envoi : ils ne sont pas gardés.",
+    phones_label: "Numéros de téléphone",
+    phones_hint: "Un par ligne, par exemple +254700111222 ; 1 000 au plus.",
+    send_button: "Envoyer les codes",
+    phones_empty: "Entrez au moins un numéro de téléphone, un par ligne",
+    phones_too_many: "Entrez au plus 1 000 numéros de téléphone à la fois",
+    phone_invalid: "La ligne {line} n’est pas un numéro de téléphone : écrivez-le comme +254700111222",
+    sms_unavailable: "Ce serveur n’envoie pas de SMS : son exploitant n’a pas configuré l’interface sendsms de Kannel (voir la configuration dans le README).",
+    sent_notice: "{sent} codes envoyés par SMS ; {failed} n’ont pas pu l’être.",
 };
 
 const SW: ChannelTexts = ChannelTexts {
@@ -176,4 +206,14 @@ const SW: ChannelTexts = ChannelTexts {
     vouchers_link: "Misimbo ya vocha",
     no_secret_title: "Misimbo ya vocha haipatikani",
     no_secret_body: "Seva hii haina siri ya kulinda misimbo ya vocha: iwashe kwa --secret-file.",
+    sms_heading: "Tuma misimbo kwa SMS",
+    sms_intro: "Kila simu inapata msimbo mpya mmoja kwa ujumbe, kwa lugha ya kura, pamoja na neno kuu lake la SMS. Namba hutumika kutuma tu: hazihifadhiwi.",
+    phones_label: "Namba za simu",
+    phones_hint: "Moja kwa kila mstari, kwa mfano +254700111222; zisizozidi 1,000.",
+    send_button: "Tuma misimbo",
+    phones_empty: "Weka angalau namba moja ya simu, moja kwa kila mstari",
+    phones_too_many: "Weka namba za simu zisizozidi 1,000 kwa wakati mmoja",
+    phone_invalid: "Mstari {line} si namba ya simu: iandike kama +254700111222",
+    sms_unavailable: "Seva hii haitumi SMS: msimamizi wake hajaweka kiolesura cha sendsms cha Kannel (tazama usanidi katika README).",
+    sent_notice: "Misimbo {sent} imetumwa kwa SMS; {failed} haikuweza kutumwa.",
 };

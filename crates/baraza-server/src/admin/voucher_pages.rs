@@ -5,15 +5,20 @@
 //! |---|---|---|
 //! | `GET /admin/polls/{slug}/vouchers` | editor, admin | counts and the form |
 //! | `POST /admin/polls/{slug}/vouchers` | editor, admin | `200 text/csv` download; `422` with problems |
+//! | `POST /admin/polls/{slug}/vouchers/sms` | editor, admin | `303` back with the count sent; `422` with problems |
 //!
 //! The download is the only time the codes exist in the clear: the server stores keyed hashes
-//! (see [`crate::vouchers`]), and the response is `no-store`. Every generation writes an audit
-//! row (`poll.vouchers`); the codes themselves are never logged.
+//! (see [`crate::vouchers`]), and the response is `no-store`. Codes sent by SMS (one new code
+//! per phone, through Kannel's sendsms, when the server is configured for it) exist in the
+//! clear only in the messages; the numbers typed are used to send and forgotten. Every
+//! generation writes an audit row (`poll.vouchers`, `poll.vouchers_sms`); the codes and
+//! numbers are never logged.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse as _, Redirect};
 use baraza_core::{Poll, PollPhase};
 use serde::Deserialize;
 
@@ -27,8 +32,9 @@ use super::site::{
 };
 use super::texts::Texts;
 use crate::AppState;
+use crate::channels::phone::PhoneNumber;
 use crate::storage::{Actor, AuditEntry, Membership, StaffSession};
-use crate::vouchers::{self, MAX_CODES_PER_BATCH};
+use crate::vouchers::{self, MAX_CODES_PER_BATCH, MAX_PHONES_PER_SMS_BATCH};
 
 /// The voucher page.
 #[derive(Template)]
@@ -46,6 +52,20 @@ struct VouchersPage<'a> {
     used: u64,
     count: &'a str,
     count_error: Option<&'a str>,
+    /// Whether the server can send codes by SMS (Kannel's sendsms is configured).
+    sms_available: bool,
+    phones: &'a str,
+    phones_error: Option<&'a str>,
+    notice: Option<String>,
+}
+
+/// What the page's two forms show: what was typed, and its problem.
+#[derive(Default)]
+struct Typed<'a> {
+    count: &'a str,
+    count_error: Option<&'a str>,
+    phones: &'a str,
+    phones_error: Option<String>,
 }
 
 /// The poll and membership when the member may generate codes for it, else the answer.
@@ -88,7 +108,7 @@ async fn generating(
 
 #[expect(
     clippy::too_many_arguments,
-    reason = "one page, its session, poll and the form's state"
+    reason = "one page, its session, poll, the forms' state and a notice"
 )]
 async fn render(
     state: &AppState,
@@ -97,18 +117,25 @@ async fn render(
     session: &StaffSession,
     poll: &Poll,
     member: &Membership,
-    count: &str,
-    count_error: Option<&str>,
+    typed: Typed<'_>,
+    notice: Option<String>,
 ) -> SiteResult {
     let counts = state.database.voucher_counts(poll.slug()).await?;
-    let errors = count_error
-        .map(|message| {
-            vec![FieldError {
-                field: "count".to_owned(),
-                message: message.to_owned(),
-            }]
-        })
-        .unwrap_or_default();
+    let problem = |field: &str, message: &str| FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    };
+    let errors = typed
+        .count_error
+        .map(|message| problem("count", message))
+        .into_iter()
+        .chain(
+            typed
+                .phones_error
+                .as_deref()
+                .map(|message| problem("phones", message)),
+        )
+        .collect();
     page(
         status,
         &VouchersPage {
@@ -125,10 +152,21 @@ async fn render(
             errors,
             total: counts.total,
             used: counts.used,
-            count,
-            count_error,
+            count: typed.count,
+            count_error: typed.count_error,
+            sms_available: state.outgoing_sms().is_some(),
+            phones: typed.phones,
+            phones_error: typed.phones_error.as_deref(),
+            notice,
         },
     )
+}
+
+/// The voucher page's query: how many codes the last SMS batch sent and failed.
+#[derive(Deserialize)]
+pub(crate) struct SentQuery {
+    sent: Option<usize>,
+    failed: Option<usize>,
 }
 
 /// `GET /admin/polls/{slug}/vouchers`
@@ -136,10 +174,17 @@ pub(crate) async fn vouchers_page(
     State(state): State<AppState>,
     SiteTexts(t): SiteTexts,
     Path(slug): Path<String>,
+    Query(query): Query<SentQuery>,
     headers: HeaderMap,
 ) -> SiteResult {
     let session = go_on!(require_session(&state, &headers).await?);
     let (poll, member) = go_on!(generating(&state, t, &session, &slug).await?);
+    let notice = query.sent.map(|sent| {
+        ChannelTexts::for_site(t)
+            .sent_notice
+            .replace("{sent}", &sent.to_string())
+            .replace("{failed}", &query.failed.unwrap_or_default().to_string())
+    });
     render(
         &state,
         StatusCode::OK,
@@ -147,8 +192,8 @@ pub(crate) async fn vouchers_page(
         &session,
         &poll,
         &member,
-        "",
-        None,
+        Typed::default(),
+        notice,
     )
     .await
 }
@@ -181,8 +226,12 @@ pub(crate) async fn generate_vouchers(
             &session,
             &poll,
             &member,
-            &form.count,
-            Some(ct.count_invalid),
+            Typed {
+                count: &form.count,
+                count_error: Some(ct.count_invalid),
+                ..Typed::default()
+            },
+            None,
         )
         .await;
     };
@@ -210,6 +259,102 @@ pub(crate) async fn generate_vouchers(
         "text/csv; charset=utf-8",
         &format!("{}-vouchers.csv", poll.slug()),
     ))
+}
+
+/// The SMS form.
+#[derive(Deserialize)]
+pub(crate) struct SendForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    phones: String,
+}
+
+/// The numbers typed, one a line (blank lines skipped), or what is wrong with them.
+fn read_phones(
+    typed: &str,
+    country_code: Option<&str>,
+    ct: &ChannelTexts,
+) -> Result<Vec<PhoneNumber>, String> {
+    let lines: Vec<(usize, &str)> = typed
+        .lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty())
+        .collect();
+    if lines.is_empty() {
+        return Err(ct.phones_empty.to_owned());
+    }
+    if lines.len() > MAX_PHONES_PER_SMS_BATCH {
+        return Err(ct.phones_too_many.to_owned());
+    }
+    lines
+        .into_iter()
+        .map(|(number, line)| {
+            PhoneNumber::parse(line, country_code)
+                .map_err(|_| ct.phone_invalid.replace("{line}", &number.to_string()))
+        })
+        .collect()
+}
+
+/// `POST /admin/polls/{slug}/vouchers/sms`: one new code to each phone typed, then back to the
+/// page with how many were sent.
+pub(crate) async fn send_vouchers_by_sms(
+    State(state): State<AppState>,
+    SiteTexts(t): SiteTexts,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<SendForm>,
+) -> SiteResult {
+    let session = go_on!(require_form_session(&state, &headers, &form.csrf_token, t).await?);
+    let (poll, member) = go_on!(generating(&state, t, &session, &slug).await?);
+    let ct = ChannelTexts::for_site(t);
+    let (Some(settings), Some(sendsms)) = (state.channels(), state.outgoing_sms()) else {
+        return message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            t,
+            ct.sms_heading,
+            ct.sms_unavailable,
+            &format!("/admin/polls/{}/vouchers", poll.slug()),
+            ct.vouchers_heading,
+        );
+    };
+    let phones = match read_phones(&form.phones, settings.country_code.as_deref(), ct) {
+        Ok(phones) => phones,
+        Err(problem) => {
+            return render(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t,
+                &session,
+                &poll,
+                &member,
+                Typed {
+                    phones: &form.phones,
+                    phones_error: Some(problem),
+                    ..Typed::default()
+                },
+                None,
+            )
+            .await;
+        }
+    };
+    let audit = AuditEntry::new(
+        Some(&member.organisation),
+        Actor::User(session.user_id),
+        "poll.vouchers_sms",
+        poll.slug().as_str(),
+        state.now(),
+    );
+    let outcome =
+        vouchers::send_by_sms(&state, sendsms, &settings.phone_key, &poll, &phones, &audit).await?;
+    Ok(Redirect::to(&format!(
+        "/admin/polls/{}/vouchers?sent={}&failed={}",
+        poll.slug(),
+        outcome.sent,
+        outcome.failed
+    ))
+    .into_response())
 }
 
 /// A count of codes to generate: a whole number from 1 to [`MAX_CODES_PER_BATCH`].
