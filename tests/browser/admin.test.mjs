@@ -5,7 +5,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   axeViolations,
   launchBrowser,
@@ -88,7 +90,18 @@ describe("the admin site", () => {
     // The snippet is only known once the editor has read it; the host site serves it then.
     let hostPage = "";
     const host = await startHostSite(() => hostPage);
-    const server = await startServer({ allowedOrigins: host.url });
+    // Kannel's sendsms at an address where nothing listens: the voucher page's SMS form is on,
+    // and its messages fail, which the page reports (delivery itself: tests/kannel.rs).
+    const kannelPassword = path.join(mkdtempSync(path.join(tmpdir(), "baraza-kannel-")), "kannel.pass");
+    writeFileSync(kannelPassword, "kannel-test-password\n");
+    const server = await startServer({
+      allowedOrigins: host.url,
+      extraArgs: [
+        "--kannel-sendsms-url", "http://127.0.0.1:9/cgi-bin/sendsms",
+        "--kannel-username", "baraza",
+        "--kannel-password-file", kannelPassword,
+      ],
+    });
     const errors = [];
     try {
       for (const [email, role] of [[EDITOR, "editor"], [ANALYST, "analyst"], [ADMIN, "admin"]]) {
@@ -165,6 +178,15 @@ describe("the admin site", () => {
       assert.equal(codesFile.suggestedFilename(), "kiosk-hours-vouchers.csv");
       const codes = readFileSync(await codesFile.path(), "utf8").trim().split("\r\n").slice(1).map((row) => row.split(",")[1]);
       assert.equal(codes.length, 2);
+      // Codes by SMS: an unreadable line is named beside the field, then a number is sent to.
+      await page.getByLabel("Phone numbers").fill("+254700111222\nnot a phone");
+      await page.getByRole("button", { name: "Send the codes" }).click();
+      await page.getByRole("alert").getByRole("link", { name: /Line 2 is not a phone number/ }).waitFor();
+      await assertAccessible(page, "the voucher codes page with an unreadable phone number");
+      await page.getByLabel("Phone numbers").fill("+254700111222");
+      await page.getByRole("button", { name: "Send the codes" }).click();
+      await page.getByRole("status").filter({ hasText: "0 codes sent by SMS; 1 could not be sent." }).waitFor();
+      await assertAccessible(page, "the voucher codes page after sending by SMS");
       await page.goto(`${server.url}/admin/polls/kiosk-hours`);
 
       await page.getByRole("button", { name: "Open now" }).click();
@@ -236,7 +258,7 @@ ${snippet}
       const log = admin.page.getByRole("table", { name: "Staff actions, newest first" });
       await log.waitFor();
       const actions = await log.locator("tbody tr td:nth-child(3)").allTextContents();
-      assert.deepEqual(actions.slice(0, 5), ["poll.export_csv", "poll.open", "poll.vouchers", "poll.channels", "poll.create"]);
+      assert.deepEqual(actions.slice(0, 6), ["poll.export_csv", "poll.open", "poll.vouchers_sms", "poll.vouchers", "poll.channels", "poll.create"]);
       assert.ok((await log.locator("tbody").textContent()).includes(EDITOR));
       await assertAccessible(admin.page, "the audit log");
       // The organisation's settings: a bad origin is shown beside the field, then saved.

@@ -19,7 +19,7 @@ function required(name) {
 }
 
 /** Starts `baraza serve --demo` on 127.0.0.1:0 with a fresh database; resolves once it listens. */
-export async function startServer({ allowedOrigins = "" } = {}) {
+export async function startServer({ allowedOrigins = "", extraArgs = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "baraza-e2e-"));
   const databasePath = path.join(dir, "baraza.sqlite3");
   const child = spawn(
@@ -32,6 +32,7 @@ export async function startServer({ allowedOrigins = "" } = {}) {
       "--allowed-origins", allowedOrigins,
       "--www-dir", required("BARAZA_WWW_DIR"),
       "--widgets-dir", required("BARAZA_WIDGETS_DIR"),
+      ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BARAZA_LOG: "warn" } },
   );
