@@ -273,6 +273,26 @@ ${snippet}
       await admin.page.getByRole("button", { name: "Save the settings" }).click();
       await admin.page.getByRole("status").filter({ hasText: "The settings are saved." }).waitFor();
       await assertAccessible(admin.page, "the settings page");
+      // Staff: a colleague added with a first password (a short one refused first), by keyboard.
+      await admin.page.goto(`${server.url}/admin/`);
+      await admin.page.getByRole("link", { name: "Staff", exact: true }).click();
+      await admin.page.getByRole("heading", { level: 1, name: "Staff and roles" }).waitFor();
+      await assertAccessible(admin.page, "the staff page");
+      await admin.page.getByLabel("E-mail address").fill("amina@water.go.ke");
+      await admin.page.getByLabel("Role", { exact: true }).selectOption("moderator");
+      await admin.page.getByLabel(/First password/).fill("short");
+      await admin.page.getByRole("button", { name: "Add a member" }).click();
+      await admin.page.getByRole("alert").getByRole("link", { name: /at least 12 characters/ }).waitFor();
+      await assertAccessible(admin.page, "the staff page with a problem");
+      await admin.page.getByLabel(/First password/).fill("a long first password");
+      await admin.page.getByLabel(/First password/).press("Enter");
+      await admin.page.getByRole("status").filter({ hasText: "The member is added." }).waitFor();
+      const staff = admin.page.getByRole("table", { name: "Members of this organisation" });
+      assert.ok((await staff.textContent()).includes("amina@water.go.ke"));
+      await admin.page.getByLabel("New role for amina@water.go.ke").selectOption("editor");
+      await admin.page.getByRole("button", { name: "Change role – amina@water.go.ke" }).click();
+      await admin.page.getByRole("status").filter({ hasText: "The role is changed." }).waitFor();
+      await assertAccessible(admin.page, "the staff page after a change");
       await admin.page.goto(`${server.url}/admin/organisations/${WATER}/audit`);
 
       // ── The same pages in French, chosen with the switcher ──

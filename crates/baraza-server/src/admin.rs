@@ -16,7 +16,8 @@
 //!   organisation's moderation queue with bulk steps; `consultation_texts`: their words.
 //! - `settings_page`: an organisation's name and the websites allowed to embed its
 //!   instruments (admins); `tokens_page`: the organisation's admin API tokens, made (shown
-//!   once) and revoked (admins); `settings_texts`: their words.
+//!   once) and revoked (admins); `staff_page`: its members and their roles, added, changed
+//!   and removed (admins); `settings_texts`: their words.
 //! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
 //!   download and embed code; `feedback_texts`: their words.
 //! - `channel_settings`, `channel_texts`: a poll's or feedback form's SMS keyword and USSD
@@ -66,6 +67,7 @@ pub mod secrets;
 mod settings_page;
 mod settings_texts;
 mod site;
+mod staff_page;
 mod texts;
 mod tokens_page;
 mod voucher_api;
@@ -162,6 +164,18 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/organisations/{organisation}/tokens/{id}/revoke",
             post(tokens_page::revoke_token),
+        )
+        .route(
+            "/admin/organisations/{organisation}/staff",
+            get(staff_page::list_staff).post(staff_page::add_member),
+        )
+        .route(
+            "/admin/organisations/{organisation}/staff/{user}/role",
+            post(staff_page::change_role),
+        )
+        .route(
+            "/admin/organisations/{organisation}/staff/{user}/remove",
+            post(staff_page::remove_member),
         )
         .route(
             "/admin/organisations/{organisation}/audit",
