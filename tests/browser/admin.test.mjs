@@ -293,6 +293,16 @@ ${snippet}
       await admin.page.getByRole("button", { name: "Change role – amina@water.go.ke" }).click();
       await admin.page.getByRole("status").filter({ hasText: "The role is changed." }).waitFor();
       await assertAccessible(admin.page, "the staff page after a change");
+      // Their own password: a wrong current one is named beside its field.
+      await admin.page.getByRole("link", { name: "Change password" }).click();
+      await admin.page.getByRole("heading", { level: 1, name: "Change your password" }).waitFor();
+      await assertAccessible(admin.page, "the password form");
+      await admin.page.getByLabel("Current password").fill("not my password at all");
+      await admin.page.getByLabel("New password", { exact: true }).fill("river basin lantern mango");
+      await admin.page.getByLabel("New password again").fill("river basin lantern mango");
+      await admin.page.getByRole("button", { name: "Change the password" }).click();
+      await admin.page.getByRole("alert").getByRole("link", { name: "The current password is not right" }).waitFor();
+      await assertAccessible(admin.page, "the password form with a problem");
       await admin.page.goto(`${server.url}/admin/organisations/${WATER}/audit`);
 
       // ── The same pages in French, chosen with the switcher ──

@@ -17,7 +17,8 @@
 //! - `settings_page`: an organisation's name and the websites allowed to embed its
 //!   instruments (admins); `tokens_page`: the organisation's admin API tokens, made (shown
 //!   once) and revoked (admins); `staff_page`: its members and their roles, added, changed
-//!   and removed (admins); `settings_texts`: their words.
+//!   and removed (admins); `account_page`: a member changes their own password;
+//!   `settings_texts`: their words.
 //! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
 //!   download and embed code; `feedback_texts`: their words.
 //! - `channel_settings`, `channel_texts`: a poll's or feedback form's SMS keyword and USSD
@@ -41,6 +42,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::error::BodyLimit;
 
+mod account_page;
 pub mod accounts;
 mod audit_page;
 mod auth;
@@ -164,6 +166,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         .route(
             "/admin/organisations/{organisation}/tokens/{id}/revoke",
             post(tokens_page::revoke_token),
+        )
+        .route(
+            "/admin/account/password",
+            get(account_page::password_form).post(account_page::change_password),
         )
         .route(
             "/admin/organisations/{organisation}/staff",

@@ -1,6 +1,6 @@
 //! An organisation's staff as its admins manage them on the admin site: who is a member with
 //! which role, adding a member (a new account with its first password, or an existing one),
-//! changing a role and removing a member.
+//! changing a role and removing a member; and a member changing their own password.
 //!
 //! Every change is one transaction with its audit row, and none may leave the organisation
 //! without an admin: the count is taken inside the transaction, so two admins demoting each
@@ -167,6 +167,35 @@ impl Database {
         audit: &AuditEntry,
     ) -> Result<(), MemberChangeError> {
         self.change_member(organisation, user, None, audit).await
+    }
+
+    /// Sets `user`'s password hash and ends every other session of theirs (all but the one
+    /// whose CSRF token is `current_session_csrf`), with the audit row, in one transaction.
+    pub async fn change_password(
+        &self,
+        user: i64,
+        password_hash: &str,
+        current_session_csrf: &str,
+        audit: &AuditEntry,
+    ) -> anyhow::Result<()> {
+        with_pool!(&self.inner.engine, pool => {
+            let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot store the password")?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND csrf_token <> $2")
+                .bind(user)
+                .bind(current_session_csrf)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot end the other sessions")?;
+            write_audit!(transaction, audit, audit.target.as_str());
+            transaction.commit().await.context("cannot commit")?;
+        });
+        Ok(())
     }
 
     /// A new role for `user`, or (`None`) their removal, in one transaction with its audit row.
