@@ -216,6 +216,27 @@ describe("<baraza-poll> on the demo ministry page", () => {
     });
   });
 
+  test("on an Arabic right-to-left page the English widget keeps its own direction", async () => {
+    await withDemo(async ({ server, page }) => {
+      await page.goto(`${server.url}/`);
+      await page.evaluate(() => {
+        const section = document.createElement("section");
+        section.lang = "ar";
+        section.dir = "rtl";
+        section.innerHTML = '<baraza-poll poll="water-tariffs-2027" id="arabic-page"></baraza-poll>';
+        document.querySelector("main").append(section);
+      });
+      const widget = page.locator("#arabic-page");
+      await widget.getByRole("button", { name: "Send my answer" }).waitFor();
+      const container = widget.locator("section.baraza");
+      // The chrome is English (no Arabic texts yet), so the widget is English and left to right.
+      assert.equal(await container.getAttribute("lang"), "en");
+      assert.equal(await container.getAttribute("dir"), "ltr");
+      assert.equal(await container.evaluate((element) => getComputedStyle(element).direction), "ltr");
+      await assertNoAxeViolations(page, "English widget on an Arabic page");
+    });
+  });
+
   test("an unknown poll says so instead of failing silently", async () => {
     await withDemo(async ({ server, page }) => {
       await page.goto(`${server.url}/`);

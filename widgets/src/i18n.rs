@@ -27,6 +27,15 @@ impl Lang {
             _ => Self::En,
         }
     }
+
+    /// The writing direction of the chrome in this language, for the container's `dir`: the
+    /// widget takes its direction from the language it displays, never from the host page (an
+    /// Arabic page's `dir="rtl"` must not lay English out right to left).
+    pub fn dir(self) -> &'static str {
+        match self {
+            Self::En | Self::Sw | Self::Fr => "ltr",
+        }
+    }
 }
 
 /// Why something the widget needed did not happen, as the citizen should be told.

@@ -86,16 +86,17 @@ where
 }
 
 /// The frame of every widget: its container (with `part="container"`, the language of its
-/// texts and whether it is busy) and the polite live region that announces what the citizen
-/// caused.
+/// texts, that language's direction and whether it is busy) and the polite live region that
+/// announces what the citizen caused.
 pub(crate) fn frame(
     language_tag: &'static str,
     busy: bool,
     body: Html,
     announcement: &str,
 ) -> Html {
+    let dir = crate::i18n::Lang::from_tag(language_tag).dir();
     html! {
-        <section class="baraza" part="container" lang={language_tag} aria-busy={busy.to_string()}>
+        <section class="baraza" part="container" lang={language_tag} {dir} aria-busy={busy.to_string()}>
             { body }
             <p class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
                 { announcement.to_owned() }
