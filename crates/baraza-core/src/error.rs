@@ -156,6 +156,9 @@ pub enum ErrorCode {
     VoucherUnknown,
     /// The voucher code given has already been used; each code counts once.
     VoucherUsed,
+    /// Too many wrong voucher codes came from this sender for this poll lately; answers are
+    /// refused without looking at the code until the window ends (an hour).
+    TooManyVoucherAttempts,
     /// The server has no SMS gateway to send messages through (Kannel's sendsms is not
     /// configured); nothing was sent or stored.
     SmsNotConfigured,
@@ -233,6 +236,7 @@ impl ErrorCode {
             Self::VoucherRequired => "voucher_required",
             Self::VoucherUnknown => "voucher_unknown",
             Self::VoucherUsed => "voucher_used",
+            Self::TooManyVoucherAttempts => "too_many_voucher_attempts",
             Self::SmsNotConfigured => "sms_not_configured",
         }
     }
@@ -356,6 +360,7 @@ mod tests {
             ErrorCode::VoucherRequired,
             ErrorCode::VoucherUnknown,
             ErrorCode::VoucherUsed,
+            ErrorCode::TooManyVoucherAttempts,
             ErrorCode::SmsNotConfigured,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));

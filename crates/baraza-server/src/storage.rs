@@ -82,6 +82,8 @@ struct Inner {
     /// Requests with an idempotency key being handled right now (see [`crate::idempotency`]);
     /// here so every router and handler sharing this database shares it.
     in_flight_keys: Arc<crate::idempotency::InFlightKeys>,
+    /// Recent wrong voucher codes by poll and sender (see [`crate::vouchers::WrongCodes`]).
+    wrong_codes: crate::vouchers::WrongCodes,
     /// Which origins may embed each organisation's instruments (see [`embedding`]).
     embedding: Arc<embedding::EmbeddingOrigins>,
     _background: Vec<BackgroundTask>,
@@ -135,6 +137,7 @@ impl Database {
                 live,
                 writer,
                 in_flight_keys: Arc::default(),
+                wrong_codes: crate::vouchers::WrongCodes::default(),
                 embedding,
                 _background: background,
             }),
@@ -143,6 +146,11 @@ impl Database {
 
     pub(crate) fn in_flight_keys(&self) -> &Arc<crate::idempotency::InFlightKeys> {
         &self.inner.in_flight_keys
+    }
+
+    /// Recent wrong voucher codes, shared by every router and handler on this database.
+    pub(crate) fn wrong_codes(&self) -> &crate::vouchers::WrongCodes {
+        &self.inner.wrong_codes
     }
 
     /// The engine this database runs on.

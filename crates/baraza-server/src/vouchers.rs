@@ -9,9 +9,13 @@
 //! that stores its ballot, by a conditional update, so it counts once even when two answers
 //! race (see `storage::vouchers`).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
+use std::sync::{Mutex, PoisonError};
 
 use baraza_core::Slug;
+use time::OffsetDateTime;
 
 use crate::channels::phone::PhoneKey;
 use crate::storage::{AuditEntry, Database};
@@ -131,6 +135,60 @@ pub(crate) async fn check(
         return Ok(VoucherCheck::Malformed);
     };
     Ok(VoucherCheck::Spend(code.hash(&settings.phone_key, poll)))
+}
+
+/// Wrong codes one sender may give for one poll within [`WRONG_CODE_WINDOW`] before their
+/// answers are refused without the code being looked at. A citizen who mistypes has room to
+/// correct; guessing one of 10,000 codes among 31⁶ (about 887 million) would take one sender
+/// some 9,000 years at this pace.
+pub const MAX_WRONG_CODES: u32 = 10;
+/// How long wrong codes are remembered.
+pub const WRONG_CODE_WINDOW: time::Duration = time::Duration::hours(1);
+/// Senders remembered at most; beyond it, windows that have ended are forgotten first.
+const MAX_REMEMBERED_SENDERS: usize = 100_000;
+
+/// Who gave a voucher code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Sender {
+    /// A phone, by its keyed hash (the voter token of its answers): numbers cost money to
+    /// change, so this is the strong key.
+    Phone(String),
+    /// A browser, by the address its request came from. Behind one address (a proxy, a
+    /// carrier's NAT) many citizens share the allowance.
+    Address(IpAddr),
+}
+
+/// Recent wrong codes by poll and sender, in this server's memory: a server restart forgets
+/// them, and servers sharing a database each keep their own (the limit is then per server).
+#[derive(Debug, Default)]
+pub struct WrongCodes {
+    seen: Mutex<HashMap<(Slug, Sender), (u32, OffsetDateTime)>>,
+}
+
+impl WrongCodes {
+    /// Whether `sender` gave [`MAX_WRONG_CODES`] wrong codes for `poll` in the current window.
+    pub fn blocked(&self, poll: &Slug, sender: &Sender, now: OffsetDateTime) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.get(&(poll.clone(), sender.clone()))
+            .is_some_and(|(count, since)| {
+                *count >= MAX_WRONG_CODES && now - *since < WRONG_CODE_WINDOW
+            })
+    }
+
+    /// Counts one wrong code from `sender` for `poll`.
+    pub fn record(&self, poll: &Slug, sender: &Sender, now: OffsetDateTime) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if seen.len() >= MAX_REMEMBERED_SENDERS {
+            seen.retain(|_, (_, since)| now - *since < WRONG_CODE_WINDOW);
+        }
+        let entry = seen
+            .entry((poll.clone(), sender.clone()))
+            .or_insert((0, now));
+        if now - entry.1 >= WRONG_CODE_WINDOW {
+            *entry = (0, now);
+        }
+        entry.0 = entry.0.saturating_add(1);
+    }
 }
 
 /// `count` distinct new codes.

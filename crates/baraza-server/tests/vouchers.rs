@@ -606,3 +606,69 @@ async fn an_editor_sends_codes_by_sms_from_the_admin_site() {
     assert_eq!(audited.len(), 1);
     assert!(!server.database_dump().await.contains("700333444"));
 }
+
+/// `request` as if it came from `address`.
+fn from_address(address: &str, mut request: Request<Body>) -> Request<Body> {
+    let peer: SocketAddr = format!("{address}:50000").parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(peer));
+    request
+}
+
+#[tokio::test]
+async fn wrong_codes_from_one_sender_are_limited_and_other_senders_go_on() {
+    let (server, editor) = voucher_poll().await;
+    let codes = generate(&server, &editor, "3").await;
+    let guesser = "198.51.100.7";
+
+    // On the web, by address: ten wrong codes, then even a right one is refused unseen.
+    for n in 0..10 {
+        send(
+            &server,
+            from_address(guesser, web_ballot(n, Some("AAA-AAA"))),
+        )
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "voucher_unknown");
+    }
+    let blocked = send(
+        &server,
+        from_address(guesser, web_ballot(10, Some(&codes[0]))),
+    )
+    .await
+    .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_voucher_attempts");
+    assert!(
+        blocked["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("try again in an hour")),
+        "{blocked}"
+    );
+    assert_eq!(
+        counts(&server).await.used,
+        0,
+        "the right code was not spent"
+    );
+    let elsewhere = send(
+        &server,
+        from_address("198.51.100.8", web_ballot(11, Some(&codes[0]))),
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED);
+
+    // By SMS and USSD, by phone: the same allowance, shared by both channels.
+    for _ in 0..9 {
+        let wrong = sms(&server, "254700111222", "TARIFF 2 AAAAAA").await;
+        assert!(
+            wrong.starts_with("That voucher code is not valid"),
+            "{wrong}"
+        );
+    }
+    let tenth = ussd(&server, "+254700111222", "AAAAAA*1*2*1").await;
+    assert!(tenth.contains("not valid"), "{tenth}");
+    let refused = sms(&server, "254700111222", &format!("TARIFF 2 {}", codes[1])).await;
+    assert_eq!(
+        refused,
+        "Too many wrong voucher codes for TARIFF from this phone. Try again in an hour."
+    );
+    let other_phone = sms(&server, "254700999888", &format!("TARIFF 2 {}", codes[1])).await;
+    assert!(other_phone.starts_with("Thank you."), "{other_phone}");
+    assert_eq!(counts(&server).await.used, 2);
+}

@@ -1,17 +1,19 @@
 //! Polls: `GET /api/v1/polls/{slug}`, `POST /api/v1/polls/{slug}/ballots`,
 //! `GET /api/v1/polls/{slug}/results`.
 
-use axum::Json;
-use axum::extract::State;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
 use baraza_core::{ErrorCode, Poll, PollPhase, Slug};
 
 use crate::AppState;
 use crate::error::{ApiJson, ApiPath, AppError};
 use crate::storage::{Channel, SubmitError};
-use crate::vouchers::{self, VoucherCheck};
-use std::sync::Arc;
+use crate::vouchers::{self, Sender, VoucherCheck};
 
 /// Largest ballot body accepted. A ballot of 20 option ids and a token fits in well under 2 KiB.
 pub const MAX_BALLOT_BODY_BYTES: usize = 8 * 1024;
@@ -40,12 +42,35 @@ pub(crate) async fn get_poll(
 /// `POST /api/v1/polls/{slug}/ballots`
 pub(crate) async fn submit_ballot(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiPath(slug): ApiPath<String>,
     ApiJson(submission): ApiJson<BallotSubmission>,
 ) -> Result<(StatusCode, Json<BallotReceipt>), AppError> {
     let poll = visible_poll(&state, &slug).await?;
     let now = state.now();
     let ballot = submission.validate(&poll, now)?;
+    // Wrong codes are counted by address; without one (the router driven in-process) they are
+    // not limited.
+    let sender =
+        peer.map(|Extension(ConnectInfo(address))| Sender::Address(address.ip().to_canonical()));
+    let wrong_codes = state.database.wrong_codes();
+    if let Some(sender) = &sender
+        && submission.voucher.is_some()
+        && wrong_codes.blocked(poll.slug(), sender, now)
+    {
+        return Err(AppError::client(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyVoucherAttempts,
+            "too many wrong voucher codes came from this address for this poll: try again in \
+             an hour",
+        ));
+    }
+    let wrong_code = || {
+        if let Some(sender) = &sender {
+            wrong_codes.record(poll.slug(), sender, now);
+        }
+        AppError::from(SubmitError::VoucherUnknown)
+    };
     let voucher = match vouchers::check(&state, poll.slug(), submission.voucher.as_deref()).await? {
         VoucherCheck::Missing => {
             return Err(AppError::client(
@@ -54,7 +79,7 @@ pub(crate) async fn submit_ballot(
                 "this poll counts only ballots with one of its voucher codes: send it in `voucher`",
             ));
         }
-        VoucherCheck::Malformed => return Err(SubmitError::VoucherUnknown.into()),
+        VoucherCheck::Malformed => return Err(wrong_code()),
         check => check.into_hash(),
     };
     state
@@ -62,6 +87,7 @@ pub(crate) async fn submit_ballot(
         .insert_ballot_with_voucher(ballot, now, Channel::Web, voucher)
         .await
         .map_err(|e| match e {
+            SubmitError::VoucherUnknown => wrong_code(),
             SubmitError::AlreadyParticipated => AppError::client(
                 StatusCode::CONFLICT,
                 ErrorCode::AlreadyVoted,

@@ -16,7 +16,7 @@ use super::texts::{Texts, texts_for};
 use super::{ChannelSettings, sms_text};
 use crate::AppState;
 use crate::storage::{Channel, PhoneRoute, SubmitError};
-use crate::vouchers::{self, VoucherCheck, VoucherCode};
+use crate::vouchers::{self, Sender, VoucherCheck, VoucherCode};
 
 /// The query Kannel sends: `%p` (the sender) and `%a` (the whole text).
 #[derive(Debug, Deserialize)]
@@ -231,9 +231,18 @@ async fn answer(
     let Ok(ballot) = poll.check_ballot(&selections, &voter) else {
         return format!("{} {}", texts.invalid_answer, help(&poll, keyword, texts));
     };
+    let sender = Sender::Phone(voter.clone());
+    let wrong_codes = state.database.wrong_codes();
+    if typed_voucher.is_some() && wrong_codes.blocked(slug, &sender, now) {
+        return texts.voucher_blocked.replace("{keyword}", keyword);
+    }
+    let wrong_code = || {
+        wrong_codes.record(slug, &sender, now);
+        texts.voucher_unknown.replace("{keyword}", keyword)
+    };
     let voucher = match vouchers::check(state, slug, typed_voucher.as_deref()).await {
         Ok(VoucherCheck::Missing) => return texts.voucher_needed.replace("{keyword}", keyword),
-        Ok(VoucherCheck::Malformed) => return texts.voucher_unknown.replace("{keyword}", keyword),
+        Ok(VoucherCheck::Malformed) => return wrong_code(),
         Ok(check) => check.into_hash(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
@@ -264,7 +273,7 @@ async fn answer(
         Err(SubmitError::AlreadyParticipated) => {
             texts.already_answered.replace("{keyword}", keyword)
         }
-        Err(SubmitError::VoucherUnknown) => texts.voucher_unknown.replace("{keyword}", keyword),
+        Err(SubmitError::VoucherUnknown) => wrong_code(),
         Err(SubmitError::VoucherUsed) => texts.voucher_used.to_owned(),
         Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => texts.busy.to_owned(),
         Err(SubmitError::Database(error)) => {

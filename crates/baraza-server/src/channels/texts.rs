@@ -49,6 +49,7 @@ pub(crate) struct Texts {
     pub(crate) feedback_empty: &'static str,
     pub(crate) voucher_sms: &'static str,
     pub(crate) voucher_sms_web: &'static str,
+    pub(crate) voucher_blocked: &'static str,
 }
 
 static EN: Texts = Texts {
@@ -97,6 +98,7 @@ static EN: Texts = Texts {
     feedback_empty: "Answer at least one question.",
     voucher_sms: "Your voucher code for {keyword}: {code}. Send {keyword}, your answer and the code, e.g. {keyword} 2 {code}",
     voucher_sms_web: "Your voucher code: {code}. Give it with your answer; it counts once.",
+    voucher_blocked: "Too many wrong voucher codes for {keyword} from this phone. Try again in an hour.",
 };
 
 static SW: Texts = Texts {
@@ -145,6 +147,7 @@ static SW: Texts = Texts {
     feedback_empty: "Jibu angalau swali moja.",
     voucher_sms: "Msimbo wako wa vocha kwa {keyword}: {code}. Tuma {keyword}, jibu lako na msimbo, mfano {keyword} 2 {code}",
     voucher_sms_web: "Msimbo wako wa vocha: {code}. Uweke pamoja na jibu lako; huhesabiwa mara moja.",
+    voucher_blocked: "Misimbo mingi mno isiyo sahihi kwa {keyword} kutoka simu hii. Jaribu tena baada ya saa moja.",
 };
 
 static FR: Texts = Texts {
@@ -193,6 +196,7 @@ static FR: Texts = Texts {
     feedback_empty: "Répondez à au moins une question.",
     voucher_sms: "Votre code pour {keyword} : {code}. Envoyez {keyword}, votre réponse et le code, ex. {keyword} 2 {code}",
     voucher_sms_web: "Votre code : {code}. Donnez-le avec votre réponse ; il compte une fois.",
+    voucher_blocked: "Trop de codes erronés pour {keyword} depuis ce téléphone. Réessayez dans une heure.",
 };
 
 /// The texts for a language tag (`sw`, `fr-CA`…), English when there are none.
@@ -259,6 +263,7 @@ mod tests {
                 texts.feedback_empty,
                 texts.voucher_sms,
                 texts.voucher_sms_web,
+                texts.voucher_blocked,
             ] {
                 assert_eq!(segments(text), (Encoding::Gsm7, 1), "{text}");
                 assert!(text.chars().count() <= 110, "{text}");

@@ -17,7 +17,7 @@ use super::phone::PhoneNumber;
 use super::texts::texts_for;
 use crate::AppState;
 use crate::storage::{Channel, PhoneRoute, SubmitError};
-use crate::vouchers::{self, VoucherCheck, VoucherCode};
+use crate::vouchers::{self, Sender, VoucherCheck, VoucherCode};
 
 /// The most characters one USSD screen shows.
 pub const SCREEN_CHARS: usize = 182;
@@ -430,13 +430,21 @@ async fn answer_poll(
             let Ok(ballot) = poll.check_ballot(&ids, &voter) else {
                 return Screen::End(texts.invalid_answer.to_owned());
             };
+            let now = state.now();
+            let sender = Sender::Phone(voter.clone());
+            let wrong_codes = state.database.wrong_codes();
+            if typed_voucher.is_some() && wrong_codes.blocked(slug, &sender, now) {
+                return Screen::End(texts.voucher_blocked.replace("{keyword}", name));
+            }
+            let wrong_code = || {
+                wrong_codes.record(slug, &sender, now);
+                Screen::End(texts.voucher_unknown.replace("{keyword}", name))
+            };
             let voucher = match vouchers::check(state, slug, typed_voucher).await {
                 Ok(VoucherCheck::Missing) => {
                     return Screen::End(texts.voucher_needed.replace("{keyword}", name));
                 }
-                Ok(VoucherCheck::Malformed) => {
-                    return Screen::End(texts.voucher_unknown.replace("{keyword}", name));
-                }
+                Ok(VoucherCheck::Malformed) => return wrong_code(),
                 Ok(check) => check.into_hash(),
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
@@ -445,7 +453,7 @@ async fn answer_poll(
             };
             match state
                 .database
-                .insert_ballot_with_voucher(ballot, state.now(), Channel::Ussd, voucher)
+                .insert_ballot_with_voucher(ballot, now, Channel::Ussd, voucher)
                 .await
             {
                 Ok(()) => Screen::End(
@@ -457,9 +465,7 @@ async fn answer_poll(
                 Err(SubmitError::AlreadyParticipated) => {
                     Screen::End(texts.already_answered.replace("{keyword}", name))
                 }
-                Err(SubmitError::VoucherUnknown) => {
-                    Screen::End(texts.voucher_unknown.replace("{keyword}", name))
-                }
+                Err(SubmitError::VoucherUnknown) => wrong_code(),
                 Err(SubmitError::VoucherUsed) => Screen::End(texts.voucher_used.to_owned()),
                 Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => {
                     Screen::End(texts.busy.to_owned())
