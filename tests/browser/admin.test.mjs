@@ -505,7 +505,7 @@ ${snippet}
       ]);
       assert.equal(download.suggestedFilename(), "kiosk-service-responses.csv");
       const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
-      assert.equal(csv[0], "submitted_at,page_path,page_title,useful,useful_reasons,useful_comment,satisfaction,recommend");
+      assert.equal(csv[0], "submitted_at,page_path,page_title,channel,useful,useful_reasons,useful_comment,satisfaction,recommend");
       assert.equal(csv.length, 3);
       // Phone channels for the form: no voucher rule, a keyword saved, the page says so.
       await editor.page.getByRole("link", { name: "Change phone channels" }).click();

@@ -19,8 +19,9 @@
 //!   once) and revoked (admins); `staff_page`: its members and their roles, added, changed
 //!   and removed (admins); `account_page`: a member changes their own password;
 //!   `settings_texts`: their words.
-//! - `feedback_pages`: a feedback form's results (intervals, eight-week trend), its CSV
-//!   download and embed code; `feedback_texts`: their words.
+//! - `feedback_pages`: a feedback form's results (intervals, eight-week trend) and embed code;
+//!   `feedback_export`: its responses as CSV and JSON (site and API); `feedback_texts`: their
+//!   words.
 //! - `channel_settings`, `channel_texts`: a poll's or feedback form's SMS keyword and USSD
 //!   service code and a poll's voucher rule, and those pages' words; `channels_api`: a poll's
 //!   channels through the admin API; `voucher_pages`, `voucher_api`: generating voucher codes
@@ -57,6 +58,7 @@ mod consultation_pages;
 mod consultation_texts;
 mod export;
 mod feedback_api;
+mod feedback_export;
 mod feedback_pages;
 mod feedback_texts;
 mod language;
@@ -116,7 +118,11 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
         )
         .route(
             "/admin/feedback/{slug}/export.csv",
-            get(feedback_pages::export_csv),
+            get(feedback_export::site_csv),
+        )
+        .route(
+            "/admin/feedback/{slug}/export.json",
+            get(feedback_export::site_json),
         )
         .route(
             "/admin/consultations/{slug}/edit",
@@ -243,6 +249,14 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route(
             "/api/v1/admin/polls/{slug}/vouchers",
             get(voucher_api::voucher_summary).post(voucher_api::generate_vouchers),
+        )
+        .route(
+            "/api/v1/admin/feedback-forms/{slug}/export.csv",
+            get(feedback_export::api_csv),
+        )
+        .route(
+            "/api/v1/admin/feedback-forms/{slug}/export.json",
+            get(feedback_export::api_json),
         )
         .route(
             "/api/v1/admin/polls/{slug}/channels",

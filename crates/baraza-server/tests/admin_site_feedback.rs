@@ -139,11 +139,11 @@ async fn an_analyst_reads_results_with_intervals_and_downloads_the_responses() {
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "submitted_at,page_path,page_title,useful,useful_reasons,useful_comment,satisfaction,recommend"
+        "submitted_at,page_path,page_title,channel,useful,useful_reasons,useful_comment,satisfaction,recommend"
     );
     assert_eq!(lines.len(), 5);
     assert!(
-        lines[1].ends_with(",/kiosks,Kiosks,yes,,,5,10"),
+        lines[1].ends_with(",/kiosks,Kiosks,web,yes,,,5,10"),
         "{}",
         lines[1]
     );
@@ -154,9 +154,51 @@ async fn an_analyst_reads_results_with_intervals_and_downloads_the_responses() {
         lines[4]
     );
     assert!(lines[4].contains(",no,outdated,"), "{}", lines[4]);
-    let audit = server.audit_log(WATER).await;
-    assert_eq!(audit[0].action, "feedback.export_csv");
-    assert_eq!(audit[0].target, FORM);
+    // The same responses as JSON, on the site and through the admin API.
+    let json = server.get_as(&analyst, &format!("{PAGE}/export.json")).await;
+    assert_eq!(json.header("content-type"), Some("application/json"));
+    let rows = json.json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(4), "{rows}");
+    assert_eq!(rows[0]["channel"], "web");
+    assert_eq!(rows[0]["page_path"], "/kiosks");
+    assert_eq!(rows[0]["answers"]["satisfaction"], json!({"csat": 5}));
+    assert_eq!(
+        rows[3]["answers"]["useful"]["useful"]["reasons"],
+        json!(["outdated"])
+    );
+    assert!(!rows.to_string().contains("jane@mail.example"), "{rows}");
+    let token = server.token_for("analyst@water.go.ke").await;
+    let api = server
+        .send(support::staff::admin_get(
+            &format!("/api/v1/admin/feedback-forms/{FORM}/export.json"),
+            &token,
+        ))
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.json(), rows);
+    let api_csv = server
+        .send(support::staff::admin_get(
+            &format!("/api/v1/admin/feedback-forms/{FORM}/export.csv"),
+            &token,
+        ))
+        .await;
+    assert_eq!(api_csv.body, download.body);
+    let audit: Vec<String> = server
+        .audit_log(WATER)
+        .await
+        .into_iter()
+        .map(|entry| format!("{} {}", entry.action, entry.target))
+        .filter(|line| line.starts_with("feedback."))
+        .collect();
+    assert_eq!(
+        audit[..4],
+        [
+            format!("feedback.export_csv {FORM}"),
+            format!("feedback.export_json {FORM}"),
+            format!("feedback.export_json {FORM}"),
+            format!("feedback.export_csv {FORM}"),
+        ]
+    );
 }
 
 #[tokio::test]
@@ -190,12 +232,27 @@ async fn other_organisations_demo_forms_and_moderators_downloads_are_refused() {
             .status,
         StatusCode::FORBIDDEN
     );
+    // Through the admin API: another organisation's token finds nothing, a moderator's may
+    // not download.
+    let outsider = server
+        .staff_token("editor@health.go.ke", Role::Editor, "ministry-of-health")
+        .await;
+    let moderator_token = server.token_for("moderator@water.go.ke").await;
+    let uri = format!("/api/v1/admin/feedback-forms/{FORM}/export.json");
+    server
+        .send(support::staff::admin_get(&uri, &outsider))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "feedback_form_not_found");
+    server
+        .send(support::staff::admin_get(&uri, &moderator_token))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
     assert!(
         server
             .audit_log(WATER)
             .await
             .iter()
-            .all(|entry| entry.action != "feedback.export_csv")
+            .all(|entry| !entry.action.starts_with("feedback.export"))
     );
 
     // The server's own demo forms belong to no organisation, so to no member.

@@ -92,7 +92,7 @@ pub(crate) async fn export_comments_csv(
             comment.agrees().to_string(),
             comment.disagrees().to_string(),
             comment.report_count().to_string(),
-            super::feedback_pages::safe_cell(comment.text().as_str()),
+            super::feedback_export::safe_cell(comment.text().as_str()),
         ])?;
     }
     let body = writer

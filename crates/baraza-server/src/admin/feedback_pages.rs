@@ -1,47 +1,32 @@
 //! The admin site's feedback form page: results per question with their 95% intervals (the
-//! "is this page useful?" share, CSAT, NPS, choices), the trend over the last eight weeks, the
-//! responses as a CSV download, and the code to embed the form.
+//! "is this page useful?" share, CSAT, NPS, choices), responses by channel, the trend over the
+//! last eight weeks, links to the downloads (`feedback_export`), and the code to embed the form.
 //!
 //! | request | who | answer |
 //! |---|---|---|
 //! | `GET /admin/feedback/{slug}` | any member | the results page |
-//! | `GET /admin/feedback/{slug}/export.csv` | analyst, editor, admin | the responses |
 //!
 //! A form of an organisation the member does not belong to (or a demo form, which belongs to
-//! none) answers `404`, like a missing one. Every download writes an audit row.
-//!
-//! The CSV has one row per response, oldest first: `submitted_at` (UTC, RFC 3339), `page_path`,
-//! `page_title`, then per question in the form's order its columns — `useful` questions give
-//! `{id}` (`yes`/`no`), `{id}_reasons` (reason ids joined by `;`) and `{id}_comment`; other
-//! kinds give `{id}` (the score, the choice's id or the text). Free text is stored already
-//! redacted, so the export carries no personal details the citizen typed. Cells a spreadsheet
-//! would read as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are
-//! prefixed with `'`.
+//! none) answers `404`, like a missing one.
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode};
 use baraza_core::Slug;
 use baraza_core::feedback::{
-    AnswerInput, Confidence, FeedbackAggregate, FeedbackForm, Proportion, QuestionCounts,
-    QuestionKind,
+    Confidence, FeedbackAggregate, FeedbackForm, Proportion, QuestionCounts, QuestionKind,
 };
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, Time};
 
 use super::channel_texts::ChannelTexts;
 use super::feedback_texts::FeedbackTexts;
 use super::language::SiteTexts;
 use super::poll_pages::{ChannelRow, PollPageQuery, base_url, channel_rows};
-use super::site::{
-    SiteError, SiteResult, SiteSettings, go_on, membership, not_found, page, require_session,
-    role_refused,
-};
+use super::site::{SiteResult, SiteSettings, go_on, membership, not_found, page, require_session};
 use super::texts::{Language, Texts};
 use crate::AppState;
-use crate::storage::{Actor, AuditEntry, Membership, StaffSession};
+use crate::storage::{Membership, StaffSession};
 
 /// Weeks the trend table covers.
 const TREND_WEEKS: i64 = 8;
@@ -399,125 +384,9 @@ pub(crate) async fn show_feedback(
     )
 }
 
-/// `GET /admin/feedback/{slug}/export.csv`
-pub(crate) async fn export_csv(
-    State(state): State<AppState>,
-    SiteTexts(t): SiteTexts,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-) -> SiteResult {
-    let session = go_on!(require_session(&state, &headers).await?);
-    let Some((form, member)) = member_form(&state, &session, &slug).await? else {
-        return not_found(t);
-    };
-    if !member.role.may_export() {
-        return role_refused(t);
-    }
-    state
-        .database
-        .audit(&AuditEntry::new(
-            Some(&member.organisation),
-            Actor::User(session.user_id),
-            "feedback.export_csv",
-            form.slug().as_str(),
-            state.now(),
-        ))
-        .await?;
-    let csv = responses_csv(&state, &form).await?;
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        csv,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}-responses.csv\"",
-        form.slug()
-    )) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
-}
-
-/// A cell a spreadsheet cannot take for a formula.
-pub(crate) fn safe_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// Every response of `form` as CSV (columns in the module docs).
-async fn responses_csv(state: &AppState, form: &FeedbackForm) -> Result<Vec<u8>, SiteError> {
-    let responses = state.database.feedback_responses(form.slug()).await?;
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let mut header = vec![
-        "submitted_at".to_owned(),
-        "page_path".to_owned(),
-        "page_title".to_owned(),
-    ];
-    for question in form.questions() {
-        let id = question.id.as_str();
-        header.push(id.to_owned());
-        if matches!(question.kind, QuestionKind::Useful { .. }) {
-            header.push(format!("{id}_reasons"));
-            header.push(format!("{id}_comment"));
-        }
-    }
-    writer.write_record(&header)?;
-    for response in responses {
-        let mut row = vec![
-            response.submitted_at.format(&Rfc3339)?,
-            safe_cell(&response.page_path),
-            safe_cell(response.page_title.as_deref().unwrap_or_default()),
-        ];
-        for question in form.questions() {
-            let answer = response
-                .answers
-                .iter()
-                .find(|a| a.question == question.id.as_str())
-                .map(|a| &a.answer);
-            match (answer, &question.kind) {
-                (Some(AnswerInput::Useful(useful)), _) => {
-                    row.push(if useful.useful { "yes" } else { "no" }.to_owned());
-                    row.push(useful.reasons.join(";"));
-                    row.push(safe_cell(useful.comment.as_deref().unwrap_or_default()));
-                }
-                (None, QuestionKind::Useful { .. }) => {
-                    row.extend([String::new(), String::new(), String::new()])
-                }
-                (Some(AnswerInput::Csat(score) | AnswerInput::Nps(score)), _) => {
-                    row.push(score.to_string());
-                }
-                (Some(AnswerInput::Choice(id)), _) => row.push(id.clone()),
-                (Some(AnswerInput::Text(text)), _) => row.push(safe_cell(text)),
-                (None, _) => row.push(String::new()),
-            }
-        }
-        writer.write_record(&row)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|error| SiteError::from(anyhow::anyhow!("cannot finish the CSV: {error}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_defused_and_other_text_kept() {
-        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(safe_cell("-1"), "'-1");
-        assert_eq!(safe_cell("Kiosk 4"), "Kiosk 4");
-    }
 
     #[test]
     fn eight_weeks_end_at_the_next_midnight() {

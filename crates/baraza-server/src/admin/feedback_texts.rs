@@ -45,6 +45,7 @@ pub(crate) struct FeedbackTexts {
     pub(crate) nps_column: &'static str,
     pub(crate) no_value: &'static str,
     pub(crate) download_csv: &'static str,
+    pub(crate) download_json: &'static str,
     pub(crate) embed_heading: &'static str,
     pub(crate) embed_hint: &'static str,
 }
@@ -96,6 +97,7 @@ const EN: FeedbackTexts = FeedbackTexts {
     nps_column: "NPS",
     no_value: "–",
     download_csv: "Download the responses as CSV (spreadsheet)",
+    download_json: "Download the responses as JSON (for programs)",
     embed_heading: "Put the form on your site",
     embed_hint: "Paste this code into the page the feedback is about. Your site's Content-Security-Policy must allow this server in script-src and connect-src, and 'wasm-unsafe-eval'.",
 };
@@ -136,6 +138,7 @@ const FR: FeedbackTexts = FeedbackTexts {
     nps_column: "NPS",
     no_value: "–",
     download_csv: "Télécharger les réponses en CSV (tableur)",
+    download_json: "Télécharger les réponses en JSON (pour les programmes)",
     embed_heading: "Intégrer le formulaire à votre site",
     embed_hint: "Collez ce code dans la page concernée par les avis. La Content-Security-Policy de votre site doit autoriser ce serveur dans script-src et connect-src, ainsi que 'wasm-unsafe-eval'.",
 };
@@ -176,6 +179,7 @@ const SW: FeedbackTexts = FeedbackTexts {
     nps_column: "NPS",
     no_value: "–",
     download_csv: "Pakua majibu kama CSV (lahajedwali)",
+    download_json: "Pakua majibu kama JSON (kwa programu)",
     embed_heading: "Weka fomu kwenye tovuti yako",
     embed_hint: "Bandika msimbo huu kwenye ukurasa unaohusika na maoni. Content-Security-Policy ya tovuti yako lazima iruhusu seva hii katika script-src na connect-src, pamoja na 'wasm-unsafe-eval'.",
 };

@@ -31,7 +31,7 @@ pub const MAX_FEEDBACK_BODY_BYTES: usize = 64 * 1024;
 /// Longest page title stored, in characters; longer titles are refused, not cut.
 pub const MAX_PAGE_TITLE_CHARS: usize = 300;
 
-fn form_not_found(slug: &str) -> AppError {
+pub(crate) fn form_not_found(slug: &str) -> AppError {
     AppError::client(
         StatusCode::NOT_FOUND,
         ErrorCode::FeedbackFormNotFound,

@@ -36,6 +36,8 @@ pub struct StoredFeedbackResponse {
     pub answers: Vec<AnswerSubmission>,
     /// When it was received.
     pub submitted_at: OffsetDateTime,
+    /// How it reached the server: `web`, `sms` or `ussd`.
+    pub channel: String,
 }
 
 /// The answers of a validated response in their stored (submission) shape.
@@ -159,22 +161,23 @@ impl Database {
         &self,
         form: &Slug,
     ) -> anyhow::Result<Vec<StoredFeedbackResponse>> {
-        let rows: Vec<(String, Option<String>, String, OffsetDateTime)> = with_pool!(&self.inner.engine, pool => {
+        let rows: Vec<(String, Option<String>, String, OffsetDateTime, String)> = with_pool!(&self.inner.engine, pool => {
             sqlx::query_as(
-                "SELECT page_path, page_title, answers, submitted_at FROM feedback_responses \
-                 WHERE form_slug = $1 ORDER BY id",
+                "SELECT page_path, page_title, answers, submitted_at, channel \
+                 FROM feedback_responses WHERE form_slug = $1 ORDER BY id",
             )
             .bind(form.as_str())
             .fetch_all(pool)
             .await?
         });
         rows.into_iter()
-            .map(|(page_path, page_title, answers, submitted_at)| {
+            .map(|(page_path, page_title, answers, submitted_at, channel)| {
                 Ok(StoredFeedbackResponse {
                     page_path,
                     page_title,
                     answers: serde_json::from_str(&answers)?,
                     submitted_at,
+                    channel,
                 })
             })
             .collect()
