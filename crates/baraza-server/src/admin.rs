@@ -158,6 +158,10 @@ pub(crate) fn site_routes(https: bool) -> Router<AppState> {
             get(consultation_export::export_comments_csv),
         )
         .route(
+            "/admin/consultations/{slug}/export.json",
+            get(consultation_export::export_comments_json),
+        )
+        .route(
             "/admin/consultations/{slug}/preview",
             get(consultation_pages::preview_consultation),
         )
@@ -249,6 +253,14 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route(
             "/api/v1/admin/polls/{slug}/vouchers",
             get(voucher_api::voucher_summary).post(voucher_api::generate_vouchers),
+        )
+        .route(
+            "/api/v1/admin/consultations/{slug}/export.csv",
+            get(consultation_export::api_csv),
+        )
+        .route(
+            "/api/v1/admin/consultations/{slug}/export.json",
+            get(consultation_export::api_json),
         )
         .route(
             "/api/v1/admin/feedback-forms/{slug}/export.csv",

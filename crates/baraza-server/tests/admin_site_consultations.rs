@@ -648,4 +648,54 @@ async fn analysts_download_every_comment_without_device_tokens_and_moderators_ca
     );
     let audit = server.audit_log(WATER).await;
     assert_eq!(audit[0].action, "consultation.export_csv");
+
+    // The same comments as JSON, on the site and through the admin API.
+    let json = server
+        .get_as(&analyst, &format!("{PAGE}/export.json"))
+        .await;
+    assert_eq!(json.header("content-type"), Some("application/json"));
+    let rows = json.json();
+    assert_eq!(rows[0]["comment_id"], 1);
+    assert_eq!(rows[0]["state"], "published");
+    assert_eq!(rows[0]["reply_to"], serde_json::Value::Null);
+    assert_eq!(rows[1]["rejection_reason"], "spam");
+    assert_eq!(
+        rows[1]["text"], "=HYPERLINK(\"http://evil.example\")",
+        "JSON needs no defusing"
+    );
+    assert!(!rows.to_string().contains("jane@mail.example"));
+    assert!(!rows.to_string().contains(&voter(1)));
+    let token = server.token_for("analyst@water.go.ke").await;
+    let api = server
+        .send(support::staff::admin_get(
+            "/api/v1/admin/consultations/kiosk-bylaw-2027/export.json",
+            &token,
+        ))
+        .await;
+    assert_eq!(api.json(), rows);
+    let api_csv = server
+        .send(support::staff::admin_get(
+            "/api/v1/admin/consultations/kiosk-bylaw-2027/export.csv",
+            &token,
+        ))
+        .await;
+    assert_eq!(api_csv.body, download.body);
+    let moderator_token = server.token_for(MODERATOR).await;
+    server
+        .send(support::staff::admin_get(
+            "/api/v1/admin/consultations/kiosk-bylaw-2027/export.json",
+            &moderator_token,
+        ))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let outsider = server
+        .staff_token("analyst@health.go.ke", Role::Analyst, "ministry-of-health")
+        .await;
+    server
+        .send(support::staff::admin_get(
+            "/api/v1/admin/consultations/kiosk-bylaw-2027/export.csv",
+            &outsider,
+        ))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "consultation_not_found");
 }

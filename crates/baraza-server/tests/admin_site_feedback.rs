@@ -155,7 +155,9 @@ async fn an_analyst_reads_results_with_intervals_and_downloads_the_responses() {
     );
     assert!(lines[4].contains(",no,outdated,"), "{}", lines[4]);
     // The same responses as JSON, on the site and through the admin API.
-    let json = server.get_as(&analyst, &format!("{PAGE}/export.json")).await;
+    let json = server
+        .get_as(&analyst, &format!("{PAGE}/export.json"))
+        .await;
     assert_eq!(json.header("content-type"), Some("application/json"));
     let rows = json.json();
     assert_eq!(rows.as_array().map(Vec::len), Some(4), "{rows}");

@@ -135,6 +135,7 @@ pub(crate) struct ConsultationTexts {
     pub(crate) embed_heading: &'static str,
     pub(crate) embed_hint: &'static str,
     pub(crate) download_comments_csv: &'static str,
+    pub(crate) download_comments_json: &'static str,
     pub(crate) too_many_sections: &'static str,
 }
 
@@ -319,6 +320,7 @@ pub(crate) const EN: ConsultationTexts = ConsultationTexts {
     embed_heading: "Put the consultation on your site",
     embed_hint: "Paste this code into the page where the consultation should appear. Your site's Content-Security-Policy must allow this server in script-src and connect-src, and 'wasm-unsafe-eval'.",
     download_comments_csv: "Download every comment as CSV (spreadsheet)",
+    download_comments_json: "Download every comment as JSON (for programs)",
     too_many_sections: "A consultation may have at most 200 sections",
 };
 
@@ -431,6 +433,7 @@ pub(crate) const FR: ConsultationTexts = ConsultationTexts {
     embed_heading: "Intégrer la consultation à votre site",
     embed_hint: "Collez ce code dans la page où la consultation doit apparaître. La Content-Security-Policy de votre site doit autoriser ce serveur dans script-src et connect-src, ainsi que 'wasm-unsafe-eval'.",
     download_comments_csv: "Télécharger tous les commentaires en CSV (tableur)",
+    download_comments_json: "Télécharger tous les commentaires en JSON (pour les programmes)",
     too_many_sections: "Une consultation peut avoir au plus 200 sections",
 };
 
@@ -543,5 +546,6 @@ pub(crate) const SW: ConsultationTexts = ConsultationTexts {
     embed_heading: "Weka shauri kwenye tovuti yako",
     embed_hint: "Bandika msimbo huu kwenye ukurasa ambapo shauri linapaswa kuonekana. Content-Security-Policy ya tovuti yako lazima iruhusu seva hii katika script-src na connect-src, pamoja na 'wasm-unsafe-eval'.",
     download_comments_csv: "Pakua maoni yote kama CSV (lahajedwali)",
+    download_comments_json: "Pakua maoni yote kama JSON (kwa programu)",
     too_many_sections: "Shauri linaweza kuwa na sehemu zisizozidi 200",
 };

@@ -34,7 +34,7 @@ pub const MAX_COMMENT_BODY_BYTES: usize = 96 * 1024;
 /// Largest reaction or report body accepted: a reaction name and a device token.
 pub const MAX_REACTION_BODY_BYTES: usize = 1024;
 
-fn consultation_not_found(slug: &str) -> AppError {
+pub(crate) fn consultation_not_found(slug: &str) -> AppError {
     AppError::client(
         StatusCode::NOT_FOUND,
         ErrorCode::ConsultationNotFound,
