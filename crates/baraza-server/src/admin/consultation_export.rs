@@ -81,8 +81,8 @@ fn rows(stored: &StoredConsultation) -> anyhow::Result<Vec<ExportedComment>> {
                     .moderated_at()
                     .map(|at| at.format(&Rfc3339))
                     .transpose()?,
-                agrees: u64::from(comment.agrees()),
-                disagrees: u64::from(comment.disagrees()),
+                agrees: comment.agrees(),
+                disagrees: comment.disagrees(),
                 reports: u64::try_from(comment.report_count())?,
                 text: comment.text().as_str().to_owned(),
             })
