@@ -163,6 +163,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ErrorCode;
 use crate::poll::write_joined;
 
+mod choose;
 mod chunks;
 mod groups;
 mod kmeans;
