@@ -65,6 +65,7 @@ pub struct AppState {
     clock: Clock,
     channels: Option<Arc<channels::ChannelSettings>>,
     outgoing_sms: Option<Arc<channels::sendsms::KannelSendSms>>,
+    trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -75,6 +76,7 @@ impl AppState {
             clock: Arc::new(OffsetDateTime::now_utc),
             channels: None,
             outgoing_sms: None,
+            trusted_proxies: Arc::new([]),
         }
     }
 
@@ -97,6 +99,41 @@ impl AppState {
         self
     }
 
+    /// Believes `X-Forwarded-For` from these addresses (the reverse proxies in front of the
+    /// server), for the limits kept per client address.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = proxies.into_iter().map(|p| p.to_canonical()).collect();
+        self
+    }
+
+    /// The address of the client whose request came from `peer`: `peer` itself, unless `peer`
+    /// is a trusted proxy and the request says whom it forwards (`X-Forwarded-For`); then the
+    /// last address there that is not itself a trusted proxy (earlier ones the client may have
+    /// written itself).
+    pub fn client_address(
+        &self,
+        peer: std::net::IpAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        let peer = peer.to_canonical();
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let forwarded: Vec<std::net::IpAddr> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|part| part.trim().parse::<std::net::IpAddr>().ok())
+            .map(|address| address.to_canonical())
+            .collect();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|address| !self.trusted_proxies.contains(address))
+            .unwrap_or(peer)
+    }
+
     /// Kannel's sendsms settings, when the server may send messages.
     pub fn outgoing_sms(&self) -> Option<&channels::sendsms::KannelSendSms> {
         self.outgoing_sms.as_deref()
@@ -109,6 +146,7 @@ impl AppState {
             clock,
             channels: None,
             outgoing_sms: None,
+            trusted_proxies: Arc::new([]),
         }
     }
 

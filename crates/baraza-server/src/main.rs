@@ -172,6 +172,11 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     sms_gateways: Vec<std::net::IpAddr>,
+    /// Reverse proxies in front of the server, comma-separated: their `X-Forwarded-For` names
+    /// the client for the limits kept per address (wrong voucher codes). Without it, every
+    /// request seems to come from the proxy.
+    #[arg(long, env = "BARAZA_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Days after a poll closes before the hashes of the phones that answered it are purged.
     #[arg(long, env = "BARAZA_PHONE_RETENTION_DAYS", default_value_t = 30)]
     phone_retention_days: u32,
@@ -397,6 +402,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         country_code: args.sms_country_code.clone(),
         gateways: args.sms_gateways.clone(),
     });
+    state = state.with_trusted_proxies(args.trusted_proxies.clone());
     if let Some(sendsms) = outgoing {
         state = state.with_outgoing_sms(sendsms);
     }

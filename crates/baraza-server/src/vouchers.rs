@@ -153,9 +153,25 @@ pub enum Sender {
     /// A phone, by its keyed hash (the voter token of its answers): numbers cost money to
     /// change, so this is the strong key.
     Phone(String),
-    /// A browser, by the address its request came from. Behind one address (a proxy, a
-    /// carrier's NAT) many citizens share the allowance.
+    /// A browser, by the address its request came from ([`Sender::address`]). Behind one
+    /// address (a carrier's NAT) many citizens share the allowance; behind a reverse proxy the
+    /// server must be told which proxies to believe (`--trusted-proxies`), or every browser
+    /// would share the proxy's.
     Address(IpAddr),
+}
+
+impl Sender {
+    /// The sender at `address`: IPv4 as it is, IPv6 by its /64 prefix, which one customer
+    /// usually holds whole (keying full IPv6 addresses would give each guesser 2⁶⁴ tries).
+    pub fn address(address: IpAddr) -> Self {
+        match address.to_canonical() {
+            IpAddr::V4(v4) => Self::Address(IpAddr::V4(v4)),
+            IpAddr::V6(v6) => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                Self::Address(IpAddr::V6(prefix.into()))
+            }
+        }
+    }
 }
 
 /// Recent wrong codes by poll and sender, in this server's memory: a server restart forgets
@@ -166,20 +182,20 @@ pub struct WrongCodes {
 }
 
 impl WrongCodes {
-    /// Whether `sender` gave [`MAX_WRONG_CODES`] wrong codes for `poll` in the current window.
-    pub fn blocked(&self, poll: &Slug, sender: &Sender, now: OffsetDateTime) -> bool {
-        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        seen.get(&(poll.clone(), sender.clone()))
-            .is_some_and(|(count, since)| {
-                *count >= MAX_WRONG_CODES && now - *since < WRONG_CODE_WINDOW
-            })
-    }
-
-    /// Counts one wrong code from `sender` for `poll`.
-    pub fn record(&self, poll: &Slug, sender: &Sender, now: OffsetDateTime) {
+    /// Counts an attempt with a code from `sender` for `poll` before the code is looked at, and
+    /// says whether it may go on: `false` once [`MAX_WRONG_CODES`] attempts were made in the
+    /// current window. Counting first means requests sent at once cannot all slip past the
+    /// check; a right code is then [`forgiven`](Self::forgive).
+    pub fn attempt(&self, poll: &Slug, sender: &Sender, now: OffsetDateTime) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         if seen.len() >= MAX_REMEMBERED_SENDERS {
             seen.retain(|_, (_, since)| now - *since < WRONG_CODE_WINDOW);
+            if seen.len() >= MAX_REMEMBERED_SENDERS {
+                // Still full within one window: start afresh rather than scan this map on
+                // every attempt (a flood of new senders then resets the counts once, for a
+                // cost of 100,000 distinct phones or addresses).
+                seen.clear();
+            }
         }
         let entry = seen
             .entry((poll.clone(), sender.clone()))
@@ -187,7 +203,19 @@ impl WrongCodes {
         if now - entry.1 >= WRONG_CODE_WINDOW {
             *entry = (0, now);
         }
-        entry.0 = entry.0.saturating_add(1);
+        if entry.0 >= MAX_WRONG_CODES {
+            return false;
+        }
+        entry.0 += 1;
+        true
+    }
+
+    /// Takes back the attempt of a code that turned out right (or was never looked at).
+    pub fn forgive(&self, poll: &Slug, sender: &Sender) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = seen.get_mut(&(poll.clone(), sender.clone())) {
+            entry.0 = entry.0.saturating_sub(1);
+        }
     }
 }
 
@@ -318,6 +346,14 @@ pub async fn send_by_sms(
     phones: &[crate::channels::phone::PhoneNumber],
     audit: &AuditEntry,
 ) -> anyhow::Result<SentBySms> {
+    // One code per phone, however often a number was listed (`0712…` and `+254712…` alike).
+    let mut unique: Vec<&crate::channels::phone::PhoneNumber> = Vec::with_capacity(phones.len());
+    for phone in phones {
+        if !unique.iter().any(|seen| seen.as_e164() == phone.as_e164()) {
+            unique.push(phone);
+        }
+    }
+    let phones = unique;
     let count = u32::try_from(phones.len())?;
     let mut codes = issue(&state.database, key, poll.slug(), count, audit).await?;
     if codes.len() < phones.len() {

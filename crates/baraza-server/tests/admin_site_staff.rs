@@ -246,21 +246,23 @@ async fn the_last_admin_stays_and_other_roles_and_organisations_are_refused() {
         .await;
     assert_eq!(last.status, StatusCode::CONFLICT);
     assert!(
-        server
-            .database
-            .remove_member(
-                &support::staff::slug(WATER),
-                other_admin,
-                &baraza_server::storage::AuditEntry::new(
-                    None,
-                    baraza_server::storage::Actor::CommandLine,
-                    "member.remove",
-                    "",
-                    support::now(),
-                ),
-            )
-            .await
-            .is_err(),
+        matches!(
+            server
+                .database
+                .remove_member(
+                    &support::staff::slug(WATER),
+                    other_admin,
+                    &baraza_server::storage::AuditEntry::new(
+                        None,
+                        baraza_server::storage::Actor::CommandLine,
+                        "member.remove",
+                        "",
+                        support::now(),
+                    ),
+                )
+                .await,
+            Err(baraza_server::storage::MemberChangeError::LastAdmin)
+        ),
         "the storage refuses to remove the last admin"
     );
 

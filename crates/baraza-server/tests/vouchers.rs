@@ -672,3 +672,48 @@ async fn wrong_codes_from_one_sender_are_limited_and_other_senders_go_on() {
     assert!(other_phone.starts_with("Thank you."), "{other_phone}");
     assert_eq!(counts(&server).await.used, 2);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_limited_not_everyone() {
+    let (server, editor) = voucher_poll().await;
+    let codes = generate(&server, &editor, "1").await;
+    let proxy = "10.0.0.1";
+    let through_proxy = |client: &str, request: Request<Body>| {
+        let mut request = from_address(proxy, request);
+        request.headers_mut().insert(
+            "x-forwarded-for",
+            // A client may write its own X-Forwarded-For; the proxy appends the real address.
+            format!("203.0.113.99, {client}").parse().expect("header"),
+        );
+        request
+    };
+    let send_trusting = |request| {
+        server.send_with(request, |state| {
+            state
+                .with_channels(settings())
+                .with_trusted_proxies(vec![proxy.parse().expect("address")])
+        })
+    };
+    // IPv6 guessers are one sender per /64: changing the last 64 bits does not help.
+    for n in 0..10 {
+        let client = format!("2001:db8:1:2::{n:x}");
+        send_trusting(through_proxy(&client, web_ballot(n, Some("AAA-AAA"))))
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "voucher_unknown");
+    }
+    send_trusting(through_proxy(
+        "2001:db8:1:2::ffff",
+        web_ballot(10, Some(&codes[0])),
+    ))
+    .await
+    .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_voucher_attempts");
+    // Another citizen behind the same proxy is not blocked.
+    let other = send_trusting(through_proxy(
+        "198.51.100.20",
+        web_ballot(11, Some(&codes[0])),
+    ))
+    .await;
+    assert_eq!(other.status, StatusCode::CREATED);
+    // Without trusting the proxy, every request would be the proxy's: its own count is clean.
+    assert_eq!(counts(&server).await.used, 1);
+}

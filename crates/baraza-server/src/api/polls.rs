@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
 use baraza_core::{ErrorCode, Poll, PollPhase, Slug};
@@ -43,20 +43,23 @@ pub(crate) async fn get_poll(
 pub(crate) async fn submit_ballot(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     ApiPath(slug): ApiPath<String>,
     ApiJson(submission): ApiJson<BallotSubmission>,
 ) -> Result<(StatusCode, Json<BallotReceipt>), AppError> {
     let poll = visible_poll(&state, &slug).await?;
     let now = state.now();
     let ballot = submission.validate(&poll, now)?;
-    // Wrong codes are counted by address; without one (the router driven in-process) they are
-    // not limited.
-    let sender =
-        peer.map(|Extension(ConnectInfo(address))| Sender::Address(address.ip().to_canonical()));
+    // Codes are counted by the client's address (through trusted proxies); without one (the
+    // router driven in-process) they are not limited.
     let wrong_codes = state.database.wrong_codes();
-    if let Some(sender) = &sender
-        && submission.voucher.is_some()
-        && wrong_codes.blocked(poll.slug(), sender, now)
+    let attempt =
+        peer.filter(|_| submission.voucher.is_some())
+            .map(|Extension(ConnectInfo(address))| {
+                Sender::address(state.client_address(address.ip(), &headers))
+            });
+    if let Some(sender) = &attempt
+        && !wrong_codes.attempt(poll.slug(), sender, now)
     {
         return Err(AppError::client(
             StatusCode::TOO_MANY_REQUESTS,
@@ -65,36 +68,42 @@ pub(crate) async fn submit_ballot(
              an hour",
         ));
     }
-    let wrong_code = || {
-        if let Some(sender) = &sender {
-            wrong_codes.record(poll.slug(), sender, now);
+    // Every outcome but a wrong code takes the attempt back.
+    let forgive = || {
+        if let Some(sender) = &attempt {
+            wrong_codes.forgive(poll.slug(), sender);
         }
-        AppError::from(SubmitError::VoucherUnknown)
     };
-    let voucher = match vouchers::check(&state, poll.slug(), submission.voucher.as_deref()).await? {
-        VoucherCheck::Missing => {
+    let voucher = match vouchers::check(&state, poll.slug(), submission.voucher.as_deref()).await {
+        Ok(VoucherCheck::Missing) => {
             return Err(AppError::client(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::VoucherRequired,
                 "this poll counts only ballots with one of its voucher codes: send it in `voucher`",
             ));
         }
-        VoucherCheck::Malformed => return Err(wrong_code()),
-        check => check.into_hash(),
+        Ok(VoucherCheck::Malformed) => return Err(SubmitError::VoucherUnknown.into()),
+        Ok(check) => check.into_hash(),
+        Err(error) => {
+            forgive();
+            return Err(error.into());
+        }
     };
-    state
+    let stored = state
         .database
         .insert_ballot_with_voucher(ballot, now, Channel::Web, voucher)
-        .await
-        .map_err(|e| match e {
-            SubmitError::VoucherUnknown => wrong_code(),
-            SubmitError::AlreadyParticipated => AppError::client(
-                StatusCode::CONFLICT,
-                ErrorCode::AlreadyVoted,
-                "this device has already voted in this poll; a ballot cannot be changed once cast",
-            ),
-            other => AppError::from(other),
-        })?;
+        .await;
+    if !matches!(stored, Err(SubmitError::VoucherUnknown)) {
+        forgive();
+    }
+    stored.map_err(|e| match e {
+        SubmitError::AlreadyParticipated => AppError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::AlreadyVoted,
+            "this device has already voted in this poll; a ballot cannot be changed once cast",
+        ),
+        other => AppError::from(other),
+    })?;
     tracing::debug!(poll = %poll.slug(), "ballot stored");
     let tally = state.database.tally(&poll)?;
     let results = PollResults::new(&tally, poll.phase_at(now));

@@ -231,20 +231,25 @@ async fn answer(
     let Ok(ballot) = poll.check_ballot(&selections, &voter) else {
         return format!("{} {}", texts.invalid_answer, help(&poll, keyword, texts));
     };
+    // Codes are counted before they are looked at; every outcome but a wrong code takes the
+    // attempt back.
     let sender = Sender::Phone(voter.clone());
     let wrong_codes = state.database.wrong_codes();
-    if typed_voucher.is_some() && wrong_codes.blocked(slug, &sender, now) {
+    let attempting = typed_voucher.is_some();
+    if attempting && !wrong_codes.attempt(slug, &sender, now) {
         return texts.voucher_blocked.replace("{keyword}", keyword);
     }
-    let wrong_code = || {
-        wrong_codes.record(slug, &sender, now);
-        texts.voucher_unknown.replace("{keyword}", keyword)
+    let forgive = || {
+        if attempting {
+            wrong_codes.forgive(slug, &sender);
+        }
     };
     let voucher = match vouchers::check(state, slug, typed_voucher.as_deref()).await {
         Ok(VoucherCheck::Missing) => return texts.voucher_needed.replace("{keyword}", keyword),
-        Ok(VoucherCheck::Malformed) => return wrong_code(),
+        Ok(VoucherCheck::Malformed) => return texts.voucher_unknown.replace("{keyword}", keyword),
         Ok(check) => check.into_hash(),
         Err(error) => {
+            forgive();
             tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
             return texts.failed.to_owned();
         }
@@ -261,11 +266,14 @@ async fn answer(
             })
         })
         .collect();
-    match state
+    let stored = state
         .database
         .insert_ballot_with_voucher(ballot, now, Channel::Sms, voucher)
-        .await
-    {
+        .await;
+    if !matches!(stored, Err(SubmitError::VoucherUnknown)) {
+        forgive();
+    }
+    match stored {
         Ok(()) => texts
             .recorded
             .replace("{keyword}", keyword)
@@ -273,7 +281,7 @@ async fn answer(
         Err(SubmitError::AlreadyParticipated) => {
             texts.already_answered.replace("{keyword}", keyword)
         }
-        Err(SubmitError::VoucherUnknown) => wrong_code(),
+        Err(SubmitError::VoucherUnknown) => texts.voucher_unknown.replace("{keyword}", keyword),
         Err(SubmitError::VoucherUsed) => texts.voucher_used.to_owned(),
         Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => texts.busy.to_owned(),
         Err(SubmitError::Database(error)) => {

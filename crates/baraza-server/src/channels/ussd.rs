@@ -430,32 +430,41 @@ async fn answer_poll(
             let Ok(ballot) = poll.check_ballot(&ids, &voter) else {
                 return Screen::End(texts.invalid_answer.to_owned());
             };
+            // As by SMS: counted before the code is looked at, taken back unless it is wrong.
             let now = state.now();
             let sender = Sender::Phone(voter.clone());
             let wrong_codes = state.database.wrong_codes();
-            if typed_voucher.is_some() && wrong_codes.blocked(slug, &sender, now) {
+            let attempting = typed_voucher.is_some();
+            if attempting && !wrong_codes.attempt(slug, &sender, now) {
                 return Screen::End(texts.voucher_blocked.replace("{keyword}", name));
             }
-            let wrong_code = || {
-                wrong_codes.record(slug, &sender, now);
-                Screen::End(texts.voucher_unknown.replace("{keyword}", name))
+            let forgive = || {
+                if attempting {
+                    wrong_codes.forgive(slug, &sender);
+                }
             };
             let voucher = match vouchers::check(state, slug, typed_voucher).await {
                 Ok(VoucherCheck::Missing) => {
                     return Screen::End(texts.voucher_needed.replace("{keyword}", name));
                 }
-                Ok(VoucherCheck::Malformed) => return wrong_code(),
+                Ok(VoucherCheck::Malformed) => {
+                    return Screen::End(texts.voucher_unknown.replace("{keyword}", name));
+                }
                 Ok(check) => check.into_hash(),
                 Err(error) => {
+                    forgive();
                     tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
                     return Screen::End(texts.failed.to_owned());
                 }
             };
-            match state
+            let stored = state
                 .database
                 .insert_ballot_with_voucher(ballot, now, Channel::Ussd, voucher)
-                .await
-            {
+                .await;
+            if !matches!(stored, Err(SubmitError::VoucherUnknown)) {
+                forgive();
+            }
+            match stored {
                 Ok(()) => Screen::End(
                     texts
                         .recorded
@@ -465,7 +474,9 @@ async fn answer_poll(
                 Err(SubmitError::AlreadyParticipated) => {
                     Screen::End(texts.already_answered.replace("{keyword}", name))
                 }
-                Err(SubmitError::VoucherUnknown) => wrong_code(),
+                Err(SubmitError::VoucherUnknown) => {
+                    Screen::End(texts.voucher_unknown.replace("{keyword}", name))
+                }
                 Err(SubmitError::VoucherUsed) => Screen::End(texts.voucher_used.to_owned()),
                 Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => {
                     Screen::End(texts.busy.to_owned())

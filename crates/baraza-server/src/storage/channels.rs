@@ -7,7 +7,7 @@ use baraza_core::{Poll, Slug};
 
 use super::Database;
 use super::engine::{EngineKind, with_pool};
-use super::phone_routes::{CODE_HOLDER, KEYWORD_HOLDER};
+use super::phone_routes::{CODE_HOLDER, KEYWORD_HOLDER, lock_phone_routes};
 use super::staff::{AuditEntry, INSERT_AUDIT, stored_instant};
 use super::writer;
 
@@ -146,6 +146,7 @@ impl Database {
         let code = channels.ussd_service_code.as_deref();
         let outcome: Result<(), SetChannelsError> = with_pool!(&self.inner.engine, pool => {
             let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            lock_phone_routes!(self, transaction);
             let keyword_holder: Option<String> = sqlx::query_scalar(KEYWORD_HOLDER)
             .bind(keyword.as_deref())
             .bind(poll.as_str())

@@ -41,6 +41,25 @@ pub struct FeedbackFormChannels {
     pub ussd_service_code: Option<String>,
 }
 
+/// The PostgreSQL advisory lock every write of phone routes takes first: under READ COMMITTED
+/// two editors saving the same keyword, one on a poll and one on a form, would otherwise both
+/// pass the check across the two tables. (SQLite has one writer at a time.)
+pub(super) const PHONE_ROUTES_LOCK: i64 = 0x00BA_4A2A_0005_0000;
+
+/// On PostgreSQL, waits for [`PHONE_ROUTES_LOCK`] inside `$transaction`.
+macro_rules! lock_phone_routes {
+    ($database:expr, $transaction:ident) => {
+        if $database.engine() == super::engine::EngineKind::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(super::phone_routes::PHONE_ROUTES_LOCK)
+                .execute(&mut *$transaction)
+                .await
+                .context("cannot lock the phone routes")?;
+        }
+    };
+}
+pub(super) use lock_phone_routes;
+
 /// Any instrument other than `$2` (a poll) or `$3` (a form) answering to the keyword `$1`.
 pub(super) const KEYWORD_HOLDER: &str = "SELECT poll_slug FROM poll_channels \
      WHERE sms_keyword = $1 AND poll_slug <> $2 \
@@ -149,6 +168,7 @@ impl Database {
         let (poll_except, form_except) = except(&route);
         with_pool!(&self.inner.engine, pool => {
             let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            lock_phone_routes!(self, transaction);
             if let Some(keyword) = &keyword {
                 let holder: Option<String> = sqlx::query_scalar(KEYWORD_HOLDER)
                     .bind(keyword)
