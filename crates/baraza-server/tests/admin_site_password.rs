@@ -110,3 +110,40 @@ async fn a_member_changes_their_password_and_their_other_sessions_end() {
     let dump = server.database_dump().await;
     assert!(!dump.contains(NEW), "the password is stored only hashed");
 }
+
+#[tokio::test]
+async fn wrong_current_passwords_count_with_sign_in_failures() {
+    let server = TestServer::new().await;
+    server
+        .add_staff(EMAIL, Role::Editor, "ministry-of-water")
+        .await;
+    let here = server.sign_in(EMAIL).await;
+    for n in 0..5 {
+        let wrong = server
+            .post_as(
+                &here,
+                PAGE,
+                &[
+                    ("current", &format!("a wrong guess {n}")),
+                    ("new", NEW),
+                    ("confirm", NEW),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // The right one is now refused too, unseen, as a sixth sign-in would be.
+    let throttled = server
+        .post_as(
+            &here,
+            PAGE,
+            &[("current", PASSWORD), ("new", NEW), ("confirm", NEW)],
+        )
+        .await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        sign_in_with(&server, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert!(!server.database_dump().await.contains(NEW));
+}

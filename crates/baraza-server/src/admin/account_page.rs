@@ -6,16 +6,18 @@
 //! | `POST /admin/account/password` | any member | `303` back with a notice; `422` with problems |
 //!
 //! The current password must be given (a session left open on a shared computer cannot take
-//! the account over); the new one follows the sign-up rule (12 to 256 characters) and is typed
+//! the account over), and wrong ones count with sign-in's failures (`429` past the limit); the new one follows the sign-up rule (12 to 256 characters) and is typed
 //! twice. On success the account's other sessions end — anywhere else it was signed in — and an
 //! audit row is written (`account.password`). Passwords are hashed (argon2id) off the async
 //! threads and never logged.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
+use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::language::SiteTexts;
@@ -23,7 +25,10 @@ use super::poll_form::FieldError;
 use super::secrets::{self, WeakPassword};
 use super::settings_page::settings_texts;
 use super::settings_texts::SettingsTexts;
-use super::site::{SiteResult, go_on, page, require_form_session, require_session};
+use super::site::{
+    FAILURE_WINDOW, SiteResult, failure_keys, go_on, page, require_form_session, require_session,
+    throttled_until, too_many_attempts,
+};
 use super::texts::Texts;
 use crate::AppState;
 use crate::storage::{Actor, AuditEntry, StaffSession};
@@ -104,6 +109,7 @@ pub(crate) struct PasswordForm {
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     SiteTexts(t): SiteTexts,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> SiteResult {
@@ -121,6 +127,13 @@ pub(crate) async fn change_password(
             None,
         )
     };
+    // Wrong current passwords count with sign-in's: a session left open cannot be used to
+    // guess the password at leisure.
+    let now = state.now();
+    let (account_key, address_key) = failure_keys(&state, &session.email, peer, &headers);
+    if let Some(retry_at) = throttled_until(&state, &account_key, &address_key, now).await? {
+        return too_many_attempts(t, retry_at, now);
+    }
     let Some(account) = state.database.staff_user(&session.email).await? else {
         return problem("current", s.current_password_wrong);
     };
@@ -128,6 +141,10 @@ pub(crate) async fn change_password(
     let matches =
         tokio::task::spawn_blocking(move || secrets::verify_password(&typed, &stored)).await?;
     if !matches {
+        state
+            .database
+            .record_sign_in_failure(&account_key, &address_key, now, now - FAILURE_WINDOW)
+            .await?;
         return problem("current", s.current_password_wrong);
     }
     match secrets::check_new_password(&form.new) {

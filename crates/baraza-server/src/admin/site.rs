@@ -525,12 +525,7 @@ pub(crate) async fn sign_in(
 
     let now = state.now();
     // Keyed by digests, so the throttling table holds no e-mail address or IP address.
-    let account_key = secrets::digest(&format!("account:{}", email.as_str()));
-    let address = peer.map_or_else(
-        || "unknown".to_owned(),
-        |Extension(ConnectInfo(a))| a.ip().to_string(),
-    );
-    let address_key = secrets::digest(&format!("address:{address}"));
+    let (account_key, address_key) = failure_keys(&state, &email, peer, &headers);
     if let Some(retry_at) = throttled_until(&state, &account_key, &address_key, now).await? {
         return too_many_attempts(t, retry_at, now);
     }
@@ -585,9 +580,25 @@ pub(crate) async fn sign_in(
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin/")).into_response())
 }
 
+/// The keys of wrong passwords for `email` from the client of this request (through
+/// `--trusted-proxies`): digests, so the throttling table holds no e-mail or IP address.
+pub(super) fn failure_keys(
+    state: &AppState,
+    email: &StaffEmail,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: &HeaderMap,
+) -> (String, String) {
+    let account_key = secrets::digest(&format!("account:{}", email.as_str()));
+    let address = peer.map_or_else(
+        || "unknown".to_owned(),
+        |Extension(ConnectInfo(a))| state.client_address(a.ip(), headers).to_string(),
+    );
+    (account_key, secrets::digest(&format!("address:{address}")))
+}
+
 /// When signing in is allowed again, if it is not now: [`MAX_FAILURES`] failures within
 /// [`FAILURE_WINDOW`] for the account or for the address.
-async fn throttled_until(
+pub(super) async fn throttled_until(
     state: &AppState,
     account_key: &str,
     address_key: &str,
@@ -614,7 +625,11 @@ async fn throttled_until(
     Ok(until)
 }
 
-fn too_many_attempts(t: &Texts, retry_at: OffsetDateTime, now: OffsetDateTime) -> SiteResult {
+pub(super) fn too_many_attempts(
+    t: &Texts,
+    retry_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> SiteResult {
     let when = retry_at.format(&Rfc3339)?;
     let body = format!("{} {when} (UTC).", t.throttled_body);
     let mut response = page(
