@@ -66,9 +66,13 @@ impl Baraza {
                 }
             }
         });
-        let address = address
-            .recv_timeout(START_TIMEOUT)
-            .expect("the binary prints `Baraza is serving http://ADDR/`");
+        let Ok(address) = address.recv_timeout(START_TIMEOUT) else {
+            // Say why it did not start: what it wrote on stderr.
+            let _ = child.kill();
+            let _ = child.wait();
+            let log = stderr.join().unwrap_or_default();
+            panic!("the binary did not print `Baraza is serving http://ADDR/`; its log:\n{log}");
+        };
         Self {
             child,
             address,

@@ -65,6 +65,21 @@ pub enum MemberChangeError {
     Database(#[from] anyhow::Error),
 }
 
+/// On SQLite, takes the database's write lock first inside `$transaction` (a write that
+/// changes nothing), so the reads that follow cannot be overtaken by another connection's
+/// commit: the later write would fail with `SQLITE_BUSY_SNAPSHOT`, which the busy timeout does
+/// not wait out. PostgreSQL locks the rows it reads instead (`FOR UPDATE`).
+macro_rules! sqlite_write_first {
+    ($database:expr, $transaction:ident) => {
+        if $database.engine() != EngineKind::Postgres {
+            sqlx::query("UPDATE memberships SET role = role WHERE user_id = -1")
+                .execute(&mut *$transaction)
+                .await
+                .context("cannot take the write lock")?;
+        }
+    };
+}
+
 impl Database {
     /// The members of `organisation`, by e-mail address.
     pub async fn organisation_members(
@@ -106,6 +121,7 @@ impl Database {
         let now = stored_instant(audit.at);
         let user_id = with_pool!(&self.inner.engine, pool => {
             let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            sqlite_write_first!(self, transaction);
             let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
                 .bind(email.as_str())
                 .fetch_optional(&mut *transaction)
@@ -207,7 +223,7 @@ impl Database {
         audit: &AuditEntry,
     ) -> Result<(), MemberChangeError> {
         // PostgreSQL: lock the organisation's memberships so the admin count stays true until
-        // commit. SQLite has one writer, and takes it at the first write below.
+        // commit. SQLite: take the one write lock before reading (`sqlite_write_first!`).
         let lock = if self.engine() == EngineKind::Postgres {
             " FOR UPDATE"
         } else {
@@ -215,6 +231,7 @@ impl Database {
         };
         with_pool!(&self.inner.engine, pool => {
             let mut transaction = pool.begin().await.context("cannot start a transaction")?;
+            sqlite_write_first!(self, transaction);
             let roles: Vec<(i64, String)> = sqlx::query_as(&format!(
                 "SELECT user_id, role FROM memberships WHERE organisation_slug = $1{lock}"
             ))

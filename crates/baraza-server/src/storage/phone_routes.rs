@@ -46,16 +46,22 @@ pub struct FeedbackFormChannels {
 /// pass the check across the two tables. (SQLite has one writer at a time.)
 pub(super) const PHONE_ROUTES_LOCK: i64 = 0x00BA_4A2A_0005_0000;
 
-/// On PostgreSQL, waits for [`PHONE_ROUTES_LOCK`] inside `$transaction`.
+/// Takes the write lock first inside `$transaction`: on PostgreSQL [`PHONE_ROUTES_LOCK`]; on
+/// SQLite the database's write lock, by a write that changes nothing, so that the reads which
+/// follow cannot be overtaken by another connection's commit (which would make the later write
+/// fail with `SQLITE_BUSY_SNAPSHOT`, a conflict the busy timeout does not wait out).
 macro_rules! lock_phone_routes {
     ($database:expr, $transaction:ident) => {
-        if $database.engine() == super::engine::EngineKind::Postgres {
+        let lock = if $database.engine() == super::engine::EngineKind::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(super::phone_routes::PHONE_ROUTES_LOCK)
-                .execute(&mut *$transaction)
-                .await
-                .context("cannot lock the phone routes")?;
-        }
+        } else {
+            sqlx::query("UPDATE poll_channels SET poll_slug = poll_slug WHERE poll_slug = $1")
+                .bind("")
+        };
+        lock.execute(&mut *$transaction)
+            .await
+            .context("cannot lock the phone routes")?;
     };
 }
 pub(super) use lock_phone_routes;
