@@ -276,6 +276,7 @@ impl PollApp {
         self.announcement = self.texts.submitting().to_owned();
         let submission = BallotSubmission {
             selections: chosen,
+            ratings: Vec::new(),
             voter: self.voter.clone(),
             voucher,
         };

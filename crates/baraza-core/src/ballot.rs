@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::ErrorCode;
-use crate::poll::{Poll, PollNotOpen, write_joined};
+use crate::poll::{Poll, PollKind, PollNotOpen, write_joined};
+use crate::score::{RatingSubmission, ScoreBallotError, check_ratings};
 use crate::slug::{OptionId, Slug};
 
 /// Shortest accepted voter token, in characters.
@@ -65,12 +66,16 @@ impl From<VoterToken> for String {
 }
 
 /// A valid ballot for one poll: its selections exist, are distinct and respect the poll's
-/// selection bounds. Built only by [`Poll::validate_ballot`] or [`Poll::check_ballot`].
+/// selection bounds; in a score poll each selected (rated) option has a score on the scale.
+/// Built only by [`Poll::validate_ballot`], [`Poll::check_ballot`],
+/// [`Poll::validate_rated_ballot`] or [`Poll::check_rated_ballot`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ballot {
     poll: Slug,
     voter: VoterToken,
     selections: Vec<OptionId>,
+    /// The score of each selection, in the same order; empty unless the poll is a score poll.
+    scores: Vec<i32>,
 }
 
 impl Ballot {
@@ -84,9 +89,21 @@ impl Ballot {
         &self.voter
     }
 
-    /// The selected options, distinct, in the order the citizen gave them.
+    /// The selected options, distinct, in the order the citizen gave them; in a score poll, the
+    /// rated options.
     pub fn selections(&self) -> &[OptionId] {
         &self.selections
+    }
+
+    /// The score given to each of [`Ballot::selections`], in the same order; empty unless the
+    /// ballot is for a score poll.
+    pub fn scores(&self) -> &[i32] {
+        &self.scores
+    }
+
+    /// Each rated option with its score (nothing unless the ballot is for a score poll).
+    pub fn ratings(&self) -> impl Iterator<Item = (&OptionId, i32)> {
+        self.selections.iter().zip(self.scores.iter().copied())
     }
 }
 
@@ -125,6 +142,28 @@ pub enum BallotError {
         /// How many selections were submitted, counting unknown and repeated ids.
         given: usize,
     },
+    /// A score is off the poll's scale.
+    #[error("option {id:?} is rated {score}; scores run from {min} to {max}")]
+    OutOfScale {
+        /// The rated option.
+        id: String,
+        /// The score given.
+        score: i64,
+        /// The scale's lowest score.
+        min: i32,
+        /// The scale's highest score.
+        max: i32,
+    },
+    /// An option is left unrated in a poll that requires every option to be rated.
+    #[error("option {id:?} is not rated; every option must be")]
+    MissingRating {
+        /// The unrated option.
+        id: String,
+    },
+    /// The ballot has the wrong shape for the poll's kind: ratings for a choice poll, or
+    /// selections for a score poll.
+    #[error("{0}")]
+    WrongShape(&'static str),
     /// The voter token is malformed.
     #[error(transparent)]
     InvalidVoterToken(#[from] VoterTokenError),
@@ -139,6 +178,9 @@ impl BallotError {
             Self::DuplicateSelection { .. } => ErrorCode::DuplicateSelection,
             Self::TooFewSelections { .. } => ErrorCode::TooFewSelections,
             Self::TooManySelections { .. } => ErrorCode::TooManySelections,
+            Self::OutOfScale { .. } => ErrorCode::ScoreOutOfScale,
+            Self::MissingRating { .. } => ErrorCode::MissingRating,
+            Self::WrongShape(_) => ErrorCode::AnswerTypeMismatch,
             Self::InvalidVoterToken(_) => ErrorCode::InvalidVoterToken,
         }
     }
@@ -217,6 +259,12 @@ impl Poll {
         voter: &str,
     ) -> Result<Ballot, BallotErrors> {
         let mut errors: Vec<BallotError> = not_open.into_iter().collect();
+        if self.kind().scale().is_some() {
+            errors.push(BallotError::WrongShape(
+                "this is a score poll: rate options in `ratings` (option and score), not \
+                 `selections`",
+            ));
+        }
         let mut chosen: Vec<OptionId> = Vec::with_capacity(selections.len());
         for id in selections {
             let id = id.as_ref();
@@ -245,8 +293,111 @@ impl Poll {
                 poll: self.slug().clone(),
                 voter,
                 selections: chosen,
+                scores: Vec::new(),
             }),
             _ => Err(BallotErrors(errors)),
+        }
+    }
+
+    /// Checks a score poll's ballot at `now`: the poll is open, every rated option exists and
+    /// is rated once, every score is on the scale, at least one option is rated (every option
+    /// when the poll requires it) and the voter token is well formed. Every problem is
+    /// reported, in that order; a choice poll refuses ratings with
+    /// [`BallotError::WrongShape`].
+    ///
+    /// ```
+    /// # use baraza_core::{Poll, ErrorCode};
+    /// use baraza_core::score::RatingSubmission;
+    /// # let poll: Poll = serde_json::from_str(r#"{"slug":"clinic","default_language":"en",
+    /// #   "question":{"en":"Rate each service"},"status":"open",
+    /// #   "kind":{"type":"score","scale":{"min":1,"max":5}},
+    /// #   "options":[{"id":"staff","label":{"en":"Staff"}},{"id":"wait","label":{"en":"Waiting"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let rate = |option: &str, score| RatingSubmission { option: option.into(), score };
+    /// let ballot = poll.validate_rated_ballot(&[rate("staff", 4)], "device-0123456789ab", now).unwrap();
+    /// assert_eq!(ballot.ratings().map(|(id, s)| (id.as_str(), s)).collect::<Vec<_>>(), [("staff", 4)]);
+    ///
+    /// let errors = poll.validate_rated_ballot(&[rate("wait", 9)], "device-0123456789ab", now).unwrap_err();
+    /// assert_eq!(errors.primary_code(), ErrorCode::ScoreOutOfScale);
+    /// ```
+    pub fn validate_rated_ballot(
+        &self,
+        ratings: &[RatingSubmission],
+        voter: &str,
+        now: OffsetDateTime,
+    ) -> Result<Ballot, BallotErrors> {
+        let open = self.check_open_at(now).map_err(BallotError::PollNotOpen);
+        self.build_rated_ballot(open.err(), ratings, voter)
+    }
+
+    /// Checks a score poll's ballot without regard to time (see [`Poll::check_ballot`]).
+    pub fn check_rated_ballot(
+        &self,
+        ratings: &[RatingSubmission],
+        voter: &str,
+    ) -> Result<Ballot, BallotErrors> {
+        self.build_rated_ballot(None, ratings, voter)
+    }
+
+    fn build_rated_ballot(
+        &self,
+        not_open: Option<BallotError>,
+        ratings: &[RatingSubmission],
+        voter: &str,
+    ) -> Result<Ballot, BallotErrors> {
+        let mut errors: Vec<BallotError> = not_open.into_iter().collect();
+        let rated = match self.kind() {
+            PollKind::Score { scale, require_all } => {
+                let mut problems = Vec::new();
+                let rated =
+                    check_ratings(self.options(), scale, require_all, ratings, &mut problems);
+                errors.extend(problems.into_iter().map(BallotError::from));
+                rated
+            }
+            _ => {
+                errors.push(BallotError::WrongShape(
+                    "this poll is answered with `selections`; only score polls take `ratings`",
+                ));
+                Vec::new()
+            }
+        };
+        let voter = VoterToken::parse(voter)
+            .map_err(|e| errors.push(e.into()))
+            .ok();
+        match voter {
+            Some(voter) if errors.is_empty() => {
+                let (selections, scores) = rated.into_iter().unzip();
+                Ok(Ballot {
+                    poll: self.slug().clone(),
+                    voter,
+                    selections,
+                    scores,
+                })
+            }
+            _ => Err(BallotErrors(errors)),
+        }
+    }
+}
+
+impl From<ScoreBallotError> for BallotError {
+    fn from(problem: ScoreBallotError) -> Self {
+        match problem {
+            ScoreBallotError::UnknownOption { id } => Self::UnknownOption { id },
+            ScoreBallotError::DuplicateRating { id } => Self::DuplicateSelection { id },
+            ScoreBallotError::OutOfScale {
+                id,
+                score,
+                min,
+                max,
+            } => Self::OutOfScale {
+                id,
+                score,
+                min,
+                max,
+            },
+            ScoreBallotError::MissingRating { id } => Self::MissingRating { id },
+            ScoreBallotError::NoRatings => Self::TooFewSelections { min: 1, given: 0 },
+            ScoreBallotError::InvalidVoterToken(error) => Self::InvalidVoterToken(error),
         }
     }
 }

@@ -238,8 +238,9 @@ pub use ballot::{
 pub use definition::DefinitionProblem;
 pub use error::ErrorCode;
 pub use poll::{
-    MAX_OPTIONS, MIN_OPTIONS, Poll, PollDefinitionError, PollDefinitionErrors, PollKind,
-    PollNotOpen, PollOption, PollOptionSpec, PollPhase, PollSpec, PollStatus,
+    MAX_OPTIONS, MAX_POLL_SCALE_POINTS, MIN_OPTIONS, Poll, PollDefinitionError,
+    PollDefinitionErrors, PollKind, PollNotOpen, PollOption, PollOptionSpec, PollPhase, PollSpec,
+    PollStatus,
 };
 pub use slug::{MAX_SLUG_LEN, OptionId, Slug, SlugError};
 #[allow(deprecated)]

@@ -9,6 +9,7 @@ use crate::definition::{
     DefinitionProblem, check_default_language, check_item_id, check_slug, report,
     require_default_language,
 };
+use crate::score::Scale;
 use crate::slug::{OptionId, Slug};
 use crate::text::{LanguageTag, LocalizedText};
 
@@ -20,8 +21,9 @@ pub const MAX_OPTIONS: usize = 20;
 /// How citizens answer a poll.
 ///
 /// JSON: `{"type": "single_choice"}`,
-/// `{"type": "multiple_choice", "min_selections": 1, "max_selections": 3}` or
-/// `{"type": "approval"}`.
+/// `{"type": "multiple_choice", "min_selections": 1, "max_selections": 3}`,
+/// `{"type": "approval"}` or `{"type": "score", "scale": {"min": 1, "max": 5}}` (with an optional
+/// `"require_all": true`).
 ///
 /// # Approval
 /// An approval ballot selects any subset of the options: none, some or all (Brams and Fishburn,
@@ -45,7 +47,22 @@ pub enum PollKind {
     },
     /// Any subset of the options, from none to all of them; see the type's docs.
     Approval,
+    /// Each option rated on a scale of at most [`MAX_POLL_SCALE_POINTS`] points (1–5 stars,
+    /// 0–10). A ballot rates at least one option, every option when `require_all` is set; an
+    /// option left unrated is not a zero, it simply does not count for that option. Counted as
+    /// [`crate::score`] explains: per option the number of ratings, the distribution, the mean
+    /// and the median.
+    Score {
+        /// The scale every option is rated on.
+        scale: Scale,
+        /// Whether a ballot must rate every option.
+        require_all: bool,
+    },
 }
+
+/// The most points a score poll's scale may have: 0–10, the widest scale that still fits a
+/// phone screen as a row of choices and a USSD menu as one screen.
+pub const MAX_POLL_SCALE_POINTS: usize = 11;
 
 /// The JSON shape of [`PollKind`]. A flat struct rather than serde's internally tagged enum,
 /// whose generic input buffering costs the browser bundle several kilobytes.
@@ -58,6 +75,10 @@ struct KindFields {
     min_selections: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     max_selections: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scale: Option<Scale>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    require_all: Option<bool>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -66,6 +87,7 @@ enum KindName {
     SingleChoice,
     MultipleChoice,
     Approval,
+    Score,
 }
 
 /// Why a poll kind's JSON is inconsistent.
@@ -77,11 +99,20 @@ enum KindError {
     MissingMultipleChoiceBounds,
     #[error("approval takes no min_selections or max_selections")]
     BoundsOnApproval,
+    #[error("only score polls take scale or require_all")]
+    ScaleOnChoice,
+    #[error("score needs a scale and takes no min_selections or max_selections")]
+    ScoreFields,
 }
 
 impl TryFrom<KindFields> for PollKind {
     type Error = KindError;
     fn try_from(fields: KindFields) -> Result<Self, Self::Error> {
+        if !matches!(fields.name, KindName::Score)
+            && (fields.scale.is_some() || fields.require_all.is_some())
+        {
+            return Err(KindError::ScaleOnChoice);
+        }
         match (fields.name, fields.min_selections, fields.max_selections) {
             (KindName::SingleChoice, None, None) => Ok(Self::SingleChoice),
             (KindName::SingleChoice, _, _) => Err(KindError::BoundsOnSingleChoice),
@@ -94,31 +125,48 @@ impl TryFrom<KindFields> for PollKind {
             (KindName::MultipleChoice, _, _) => Err(KindError::MissingMultipleChoiceBounds),
             (KindName::Approval, None, None) => Ok(Self::Approval),
             (KindName::Approval, _, _) => Err(KindError::BoundsOnApproval),
+            (KindName::Score, None, None) => match fields.scale {
+                Some(scale) => Ok(Self::Score {
+                    scale,
+                    require_all: fields.require_all.unwrap_or(false),
+                }),
+                None => Err(KindError::ScoreFields),
+            },
+            (KindName::Score, _, _) => Err(KindError::ScoreFields),
         }
     }
 }
 
 impl From<PollKind> for KindFields {
     fn from(kind: PollKind) -> Self {
-        match kind {
-            PollKind::SingleChoice => Self {
-                name: KindName::SingleChoice,
-                min_selections: None,
-                max_selections: None,
-            },
+        let (name, min_selections, max_selections, scale, require_all) = match kind {
+            PollKind::SingleChoice => (KindName::SingleChoice, None, None, None, None),
             PollKind::MultipleChoice {
                 min_selections,
                 max_selections,
-            } => Self {
-                name: KindName::MultipleChoice,
-                min_selections: Some(min_selections),
-                max_selections: Some(max_selections),
-            },
-            PollKind::Approval => Self {
-                name: KindName::Approval,
-                min_selections: None,
-                max_selections: None,
-            },
+            } => (
+                KindName::MultipleChoice,
+                Some(min_selections),
+                Some(max_selections),
+                None,
+                None,
+            ),
+            PollKind::Approval => (KindName::Approval, None, None, None, None),
+            PollKind::Score { scale, require_all } => (
+                KindName::Score,
+                None,
+                None,
+                Some(scale),
+                // Written only when set, so the JSON of a poll that does not need it stays short.
+                require_all.then_some(true),
+            ),
+        };
+        Self {
+            name,
+            min_selections,
+            max_selections,
+            scale,
+            require_all,
         }
     }
 }
@@ -137,16 +185,31 @@ impl PollKind {
         self.selection_range_for(MAX_OPTIONS)
     }
 
-    /// The inclusive range of how many options a ballot selects in a poll of `option_count`
-    /// options. For approval that is `(0, option_count)`; the other kinds ignore the count.
+    /// The inclusive range of how many options a ballot selects (rates, in a score poll) in a
+    /// poll of `option_count` options. For approval that is `(0, option_count)`; for score
+    /// `(1, option_count)`, or `(option_count, option_count)` when every option must be rated;
+    /// the other kinds ignore the count.
     pub fn selection_range_for(self, option_count: usize) -> (u32, u32) {
+        let all = u32::try_from(option_count).unwrap_or(u32::MAX);
         match self {
             Self::SingleChoice => (1, 1),
             Self::MultipleChoice {
                 min_selections,
                 max_selections,
             } => (min_selections, max_selections),
-            Self::Approval => (0, u32::try_from(option_count).unwrap_or(u32::MAX)),
+            Self::Approval => (0, all),
+            Self::Score {
+                require_all: true, ..
+            } => (all, all),
+            Self::Score { .. } => (1, all),
+        }
+    }
+
+    /// The scale of a score poll; `None` for the choice kinds.
+    pub fn scale(self) -> Option<Scale> {
+        match self {
+            Self::Score { scale, .. } => Some(scale),
+            _ => None,
         }
     }
 
@@ -292,6 +355,19 @@ pub enum PollDefinitionError {
     /// The poll closes before (or when) it opens.
     #[error("closes_at must be after opens_at")]
     ClosesBeforeOpening,
+    /// A score poll's scale has more than [`MAX_POLL_SCALE_POINTS`] points.
+    #[error(
+        "a score poll's scale has at most {MAX_POLL_SCALE_POINTS} points (such as 0 to 10); \
+         {min} to {max} has {points}"
+    )]
+    ScaleTooWide {
+        /// The scale's lowest score.
+        min: i32,
+        /// The scale's highest score.
+        max: i32,
+        /// How many points it has.
+        points: usize,
+    },
 }
 
 impl PollDefinitionError {
@@ -448,6 +524,15 @@ impl TryFrom<PollSpec> for Poll {
                     options: listed,
                 });
             }
+        }
+        if let Some(scale) = spec.kind.scale()
+            && scale.points() > MAX_POLL_SCALE_POINTS
+        {
+            errors.push(PollDefinitionError::ScaleTooWide {
+                min: scale.min(),
+                max: scale.max(),
+                points: scale.points(),
+            });
         }
         if let (Some(opens), Some(closes)) = (spec.opens_at, spec.closes_at)
             && closes <= opens

@@ -143,7 +143,8 @@ impl Scale {
         self.min..=self.max
     }
 
-    fn index(self, score: i32) -> usize {
+    /// The position of `score` among the scale's points (0 for the lowest).
+    pub(crate) fn index(self, score: i32) -> usize {
         usize::try_from(score - self.min).unwrap_or(0)
     }
 }
@@ -399,45 +400,13 @@ impl ScoreQuestion {
         submission: &ScoreSubmission,
     ) -> Result<ScoreBallot, ScoreBallotErrors> {
         let mut errors = Vec::new();
-        let mut ratings: Vec<(OptionId, i32)> = Vec::with_capacity(submission.ratings.len());
-        let mut seen: Vec<&str> = Vec::with_capacity(submission.ratings.len());
-        for rating in &submission.ratings {
-            let option = self.options.iter().find(|o| o.id.as_str() == rating.option);
-            match option {
-                None => errors.push(ScoreBallotError::UnknownOption {
-                    id: rating.option.clone(),
-                }),
-                Some(_) if seen.contains(&rating.option.as_str()) => {
-                    errors.push(ScoreBallotError::DuplicateRating {
-                        id: rating.option.clone(),
-                    });
-                    continue;
-                }
-                Some(_) => {}
-            }
-            seen.push(&rating.option);
-            if !self.scale.contains(rating.score) {
-                errors.push(ScoreBallotError::OutOfScale {
-                    id: rating.option.clone(),
-                    score: rating.score,
-                    min: self.scale.min,
-                    max: self.scale.max,
-                });
-            } else if let (Some(option), Ok(score)) = (option, i32::try_from(rating.score)) {
-                ratings.push((option.id.clone(), score));
-            }
-        }
-        if self.require_all {
-            for option in &self.options {
-                if !seen.contains(&option.id.as_str()) {
-                    errors.push(ScoreBallotError::MissingRating {
-                        id: option.id.as_str().to_owned(),
-                    });
-                }
-            }
-        } else if submission.ratings.is_empty() {
-            errors.push(ScoreBallotError::NoRatings);
-        }
+        let ratings = check_ratings(
+            &self.options,
+            self.scale,
+            self.require_all,
+            &submission.ratings,
+            &mut errors,
+        );
         let voter = VoterToken::parse(submission.voter.as_str())
             .map_err(|e| errors.push(e.into()))
             .ok();
@@ -450,6 +419,59 @@ impl ScoreQuestion {
             _ => Err(ScoreBallotErrors(errors)),
         }
     }
+}
+
+/// Checks the ratings of a ballot against the options and the scale, reporting every problem in
+/// `errors` (per rating: unknown option, repeated option, score off the scale; then options left
+/// unrated when all are required, or no rating at all). Shared by score questions and score
+/// polls, so both judge a ballot the same way.
+pub(crate) fn check_ratings(
+    options: &[PollOption],
+    scale: Scale,
+    require_all: bool,
+    ratings_given: &[RatingSubmission],
+    errors: &mut Vec<ScoreBallotError>,
+) -> Vec<(OptionId, i32)> {
+    let mut ratings: Vec<(OptionId, i32)> = Vec::with_capacity(ratings_given.len());
+    let mut seen: Vec<&str> = Vec::with_capacity(ratings_given.len());
+    for rating in ratings_given {
+        let option = options.iter().find(|o| o.id.as_str() == rating.option);
+        match option {
+            None => errors.push(ScoreBallotError::UnknownOption {
+                id: rating.option.clone(),
+            }),
+            Some(_) if seen.contains(&rating.option.as_str()) => {
+                errors.push(ScoreBallotError::DuplicateRating {
+                    id: rating.option.clone(),
+                });
+                continue;
+            }
+            Some(_) => {}
+        }
+        seen.push(&rating.option);
+        if !scale.contains(rating.score) {
+            errors.push(ScoreBallotError::OutOfScale {
+                id: rating.option.clone(),
+                score: rating.score,
+                min: scale.min,
+                max: scale.max,
+            });
+        } else if let (Some(option), Ok(score)) = (option, i32::try_from(rating.score)) {
+            ratings.push((option.id.clone(), score));
+        }
+    }
+    if require_all {
+        for option in options {
+            if !seen.contains(&option.id.as_str()) {
+                errors.push(ScoreBallotError::MissingRating {
+                    id: option.id.as_str().to_owned(),
+                });
+            }
+        }
+    } else if ratings_given.is_empty() {
+        errors.push(ScoreBallotError::NoRatings);
+    }
+    ratings
 }
 
 /// A citizen's ratings as submitted, unchecked.

@@ -26,6 +26,7 @@
 
 use crate::ballot::Ballot;
 use crate::poll::Poll;
+use crate::score::{DistributionSummary, OptionScores, Scale, ScorePoint};
 use crate::slug::{OptionId, Slug};
 
 /// Running counts for one poll. Add ballots one at a time with [`PollTally::record`], so a
@@ -53,6 +54,10 @@ pub struct PollTally {
     option_ids: Vec<OptionId>,
     counts: Vec<u64>,
     total_ballots: u64,
+    /// A score poll's scale; `None` for the choice kinds.
+    scale: Option<Scale>,
+    /// Per option, the ratings at each point of the scale (empty unless a score poll).
+    distributions: Vec<Vec<u64>>,
 }
 
 /// The count for one option.
@@ -139,6 +144,37 @@ pub enum TallyError {
         /// The stored number of ballots.
         total: u64,
     },
+    /// A ballot or count of the wrong kind: selections without scores for a score poll, scores
+    /// for a choice poll.
+    #[error("poll {poll} is {expected}; this ballot or count is not")]
+    WrongKind {
+        /// The poll.
+        poll: Slug,
+        /// What the poll takes.
+        expected: &'static str,
+    },
+    /// A score off the poll's scale.
+    #[error("score {score} for option {id} is off the scale of poll {poll}")]
+    OffScale {
+        /// The poll.
+        poll: Slug,
+        /// The option.
+        id: OptionId,
+        /// The score.
+        score: i64,
+    },
+    /// An option's score distribution does not add up to its number of ratings.
+    #[error("option {id} of poll {poll} has {count} ratings but {sum} scores")]
+    ScoresDoNotAddUp {
+        /// The poll.
+        poll: Slug,
+        /// The option.
+        id: OptionId,
+        /// Its number of ratings.
+        count: u64,
+        /// The sum of its distribution.
+        sum: u64,
+    },
 }
 
 impl PollTally {
@@ -168,13 +204,19 @@ impl PollTally {
     /// An empty tally for `poll`.
     pub fn new(poll: &Poll) -> Self {
         let option_ids: Vec<OptionId> = poll.options().iter().map(|o| o.id.clone()).collect();
+        let scale = poll.kind().scale();
         Self {
             poll: poll.slug().clone(),
             single_choice: poll.kind().is_single_choice(),
             selection_range: poll.selection_range(),
             counts: vec![0; option_ids.len()],
+            distributions: match scale {
+                Some(scale) => vec![vec![0; scale.points()]; option_ids.len()],
+                None => Vec::new(),
+            },
             option_ids,
             total_ballots: 0,
+            scale,
         }
     }
 
@@ -226,20 +268,32 @@ impl PollTally {
                 ballot_poll: ballot.poll().clone(),
             });
         }
+        // A score ballot rates at least one option, so it always has scores.
+        if self.scale.is_some() == ballot.scores().is_empty() {
+            return Err(self.wrong_kind());
+        }
         let mut indices = Vec::with_capacity(ballot.selections().len());
         for id in ballot.selections() {
-            let index = self
-                .option_ids
-                .iter()
-                .position(|known| known == id)
-                .ok_or_else(|| TallyError::UnknownOption {
-                    poll: self.poll.clone(),
-                    id: id.clone(),
-                })?;
-            indices.push(index);
+            indices.push(self.index_of(id)?);
+        }
+        let mut slots = Vec::with_capacity(ballot.scores().len());
+        if let Some(scale) = self.scale {
+            for ((id, score), &index) in ballot.ratings().zip(&indices) {
+                if !scale.contains(i64::from(score)) {
+                    return Err(TallyError::OffScale {
+                        poll: self.poll.clone(),
+                        id: id.clone(),
+                        score: i64::from(score),
+                    });
+                }
+                slots.push((index, scale.index(score)));
+            }
         }
         for index in indices {
             self.counts[index] += 1;
+        }
+        for (index, slot) in slots {
+            self.distributions[index][slot] += 1;
         }
         self.total_ballots += 1;
         Ok(())
@@ -263,6 +317,9 @@ impl PollTally {
     /// assert_eq!(counts, [1, 2]);
     /// ```
     pub fn record_indices(&mut self, selections: &[u16]) -> Result<(), TallyError> {
+        if self.scale.is_some() {
+            return Err(self.wrong_kind());
+        }
         let (min, max) = self.selection_range;
         let given = selections.len();
         if given < min as usize || given > max as usize {
@@ -330,6 +387,9 @@ impl PollTally {
     /// assert_eq!(leaders, ["a", "b"]); // a tie: both win
     /// ```
     pub fn leaders(&self) -> Vec<OptionId> {
+        if let Some(scores) = self.option_scores() {
+            return best_means(&scores);
+        }
         let most = self.counts.iter().copied().max().unwrap_or(0);
         if most == 0 {
             return Vec::new();
@@ -340,6 +400,120 @@ impl PollTally {
             .filter(|&(_, &count)| count == most)
             .map(|(id, _)| id.clone())
             .collect()
+    }
+
+    /// A score poll's scale; `None` for the choice kinds.
+    pub fn scale(&self) -> Option<Scale> {
+        self.scale
+    }
+
+    /// Per option of a score poll, in option order: the number of ratings, the exact mean and
+    /// median, and the distribution over the scale (see [`crate::score`]). `None` for the
+    /// choice kinds.
+    ///
+    /// ```
+    /// use baraza_core::{Poll, PollTally, score::{RatingSubmission, Ratio}};
+    /// let poll: Poll = serde_json::from_str(r#"{"slug":"clinic","default_language":"en",
+    ///   "question":{"en":"Rate each service"},"status":"open",
+    ///   "kind":{"type":"score","scale":{"min":1,"max":5}},
+    ///   "options":[{"id":"staff","label":{"en":"Staff"}},{"id":"wait","label":{"en":"Waiting"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let mut tally = PollTally::new(&poll);
+    /// for (score, voter) in [(4, "voter-000000000001"), (5, "voter-000000000002")] {
+    ///     let rating = [RatingSubmission { option: "staff".into(), score }];
+    ///     tally.record(&poll.validate_rated_ballot(&rating, voter, now).unwrap()).unwrap();
+    /// }
+    /// let staff = &tally.option_scores().unwrap()[0];
+    /// assert_eq!((staff.count, staff.mean), (2, Some(Ratio::new(9, 2))));
+    /// assert_eq!(tally.options()[1].count, 0); // nobody rated the waiting time
+    /// ```
+    pub fn option_scores(&self) -> Option<Vec<OptionScores>> {
+        let scale = self.scale?;
+        Some(
+            self.option_ids
+                .iter()
+                .zip(&self.distributions)
+                .map(|(id, distribution)| {
+                    let summary = DistributionSummary::of(scale.min(), distribution);
+                    OptionScores {
+                        id: id.clone(),
+                        count: summary.count,
+                        mean: summary.mean,
+                        median: summary.median,
+                        distribution: scale
+                            .scores()
+                            .zip(distribution)
+                            .map(|(score, &count)| ScorePoint { score, count })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// Adds a score poll's stored distributions — `(option, score, ratings)` rows, as kept by
+    /// a database beside [`PollTally::from_counts`]'s counts — checking that every score is on
+    /// the scale and that each option's distribution adds up to its count.
+    pub fn with_score_counts(
+        mut self,
+        counts: &[(OptionId, i32, u64)],
+    ) -> Result<Self, TallyError> {
+        let Some(scale) = self.scale else {
+            if counts.is_empty() {
+                return Ok(self);
+            }
+            return Err(self.wrong_kind());
+        };
+        for (id, score, count) in counts {
+            let index = self.index_of(id)?;
+            if !scale.contains(i64::from(*score)) {
+                return Err(TallyError::OffScale {
+                    poll: self.poll.clone(),
+                    id: id.clone(),
+                    score: i64::from(*score),
+                });
+            }
+            let slot = &mut self.distributions[index][scale.index(*score)];
+            *slot = slot.saturating_add(*count);
+        }
+        for ((id, &count), distribution) in self
+            .option_ids
+            .iter()
+            .zip(&self.counts)
+            .zip(&self.distributions)
+        {
+            let sum = distribution.iter().fold(0_u64, |a, &b| a.saturating_add(b));
+            if sum != count {
+                return Err(TallyError::ScoresDoNotAddUp {
+                    poll: self.poll.clone(),
+                    id: id.clone(),
+                    count,
+                    sum,
+                });
+            }
+        }
+        Ok(self)
+    }
+
+    fn index_of(&self, id: &OptionId) -> Result<usize, TallyError> {
+        self.option_ids
+            .iter()
+            .position(|known| known == id)
+            .ok_or_else(|| TallyError::UnknownOption {
+                poll: self.poll.clone(),
+                id: id.clone(),
+            })
+    }
+
+    fn wrong_kind(&self) -> TallyError {
+        TallyError::WrongKind {
+            poll: self.poll.clone(),
+            expected: if self.scale.is_some() {
+                "a score poll (ballots with scores)"
+            } else {
+                "a choice poll (ballots without scores)"
+            },
+        }
     }
 
     /// Per-option counts and percentages, in the poll's option order.
@@ -375,6 +549,29 @@ pub fn tally<'a>(
     ballots: impl IntoIterator<Item = &'a Ballot>,
 ) -> Result<PollTally, TallyError> {
     PollTally::from_ballots(poll, ballots)
+}
+
+/// The options with the highest mean score (every tied option), none when nothing is rated.
+fn best_means(scores: &[OptionScores]) -> Vec<OptionId> {
+    // Means are exact fractions: compare a/b with c/d as a·d with c·b. Scores are at most 100
+    // in size, so below 2^50 ratings per option every product fits i128; past that the
+    // comparison saturates instead of overflowing.
+    let above = |a: crate::score::Ratio, b: crate::score::Ratio| {
+        (a.numerator().saturating_mul(i128::from(b.denominator())))
+            .cmp(&b.numerator().saturating_mul(i128::from(a.denominator())))
+    };
+    let best = scores
+        .iter()
+        .filter_map(|option| option.mean)
+        .max_by(|&a, &b| above(a, b));
+    let Some(best) = best else {
+        return Vec::new();
+    };
+    scores
+        .iter()
+        .filter(|option| option.mean.is_some_and(|mean| above(mean, best).is_eq()))
+        .map(|option| option.id.clone())
+        .collect()
 }
 
 fn half_up_tenths(count: u64, total: u64) -> u32 {

@@ -44,6 +44,7 @@ use time::OffsetDateTime;
 
 use crate::error::ErrorCode;
 use crate::poll::{Poll, PollKind, PollPhase};
+use crate::score::RatingSubmission;
 use crate::slug::{OptionId, Slug};
 use crate::tally::PollTally;
 use crate::text::{LanguageTag, LocalizedText};
@@ -166,13 +167,23 @@ impl PollView {
 /// {"selections": ["tiered"], "voter": "a1b2c3d4e5f6a7b8"}
 /// ```
 ///
+/// A score poll is answered with ratings instead of selections:
+///
+/// ```json
+/// {"ratings": [{"option": "staff", "score": 4}], "voter": "a1b2c3d4e5f6a7b8"}
+/// ```
+///
 /// Unknown fields are rejected, so a typo cannot silently drop part of a ballot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BallotSubmission {
-    /// Ids of the selected options.
+    /// Ids of the selected options (choice polls).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub selections: Vec<String>,
+    /// One score per rated option (score polls).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ratings: Vec<RatingSubmission>,
     /// The device's [`VoterToken`](crate::VoterToken).
     pub voter: String,
     /// A voucher code (`K7Q-94M`), for a poll whose [`PollView::voucher_required`] is set.
@@ -200,7 +211,16 @@ impl BallotSubmission {
         poll: &Poll,
         now: OffsetDateTime,
     ) -> Result<crate::Ballot, crate::BallotErrors> {
-        poll.validate_ballot(&self.selections, &self.voter, now)
+        // Each path reports a ballot of the wrong shape for the poll's kind as such.
+        let rated = match poll.kind() {
+            PollKind::Score { .. } => self.selections.is_empty(),
+            _ => !self.ratings.is_empty(),
+        };
+        if rated {
+            poll.validate_rated_ballot(&self.ratings, &self.voter, now)
+        } else {
+            poll.validate_ballot(&self.selections, &self.voter, now)
+        }
     }
 }
 
@@ -249,11 +269,36 @@ pub struct OptionResult {
     pub count: u64,
     /// Share of all ballots in tenths of a percent; rounding rule in [`crate::tally`](mod@crate::tally).
     pub percent_tenths: u32,
+    /// A score poll's ratings of the option; absent for the choice kinds (where `count` is the
+    /// ballots that selected it; in a score poll, the ballots that rated it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<OptionScoreResult>,
+}
+
+/// How one option of a score poll was rated:
+/// `{"mean_tenths": 37, "median_tenths": 40, "distribution": [1, 0, 2, 5, 3]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OptionScoreResult {
+    /// The mean score in tenths (37 is 3.7), rounded half away from zero; absent when nobody
+    /// rated the option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_tenths: Option<i64>,
+    /// The median score in tenths (the midpoint of the two middle ratings for an even count);
+    /// absent when nobody rated the option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_tenths: Option<i64>,
+    /// The ratings at each point of the scale, from its lowest score to its highest.
+    pub distribution: Vec<u64>,
 }
 
 impl PollResults {
     /// The wire form of `tally`, for a poll currently in `phase`.
     pub fn new(tally: &PollTally, phase: PollPhase) -> Self {
+        let tenths = |ratio: Option<crate::score::Ratio>| {
+            ratio.map(|r| i64::try_from(r.round_half_away(1)).unwrap_or(i64::MAX))
+        };
+        let mut scores = tally.option_scores().map(Vec::into_iter);
         Self {
             poll: tally.poll().clone(),
             phase,
@@ -265,6 +310,13 @@ impl PollResults {
                     id: o.id,
                     count: o.count,
                     percent_tenths: o.percent_tenths,
+                    scores: scores.as_mut().and_then(Iterator::next).map(|rated| {
+                        OptionScoreResult {
+                            mean_tenths: tenths(rated.mean),
+                            median_tenths: tenths(rated.median),
+                            distribution: rated.distribution.iter().map(|p| p.count).collect(),
+                        }
+                    }),
                 })
                 .collect(),
         }

@@ -54,6 +54,7 @@ fn multiple_choice_poll() -> Poll {
 fn submission(selections: &[&str], voter: &str) -> BallotSubmission {
     BallotSubmission {
         selections: selections.iter().map(|&s| s.to_owned()).collect(),
+        ratings: Vec::new(),
         voter: voter.to_owned(),
         voucher: None,
     }

@@ -91,6 +91,7 @@ fn generation_is_deterministic_and_lists_every_v1_type() {
             "OfficialResponse",
             "OptionId",
             "OptionResult",
+            "OptionScoreResult",
             "OptionView",
             "Outcome",
             "OutcomeReport",
@@ -103,6 +104,7 @@ fn generation_is_deterministic_and_lists_every_v1_type() {
             "PublishedComment",
             "QuestionKindSpec",
             "QuestionSpec",
+            "RatingSubmission",
             "Ratio",
             "Reaction",
             "ReactionReceipt",
@@ -173,6 +175,7 @@ fn real_values() -> Vec<(&'static str, Value)> {
     .expect("a valid poll");
     let submission = BallotSubmission {
         selections: vec!["flat".into(), "tiered".into()],
+        ratings: Vec::new(),
         voter: "a1b2c3d4e5f6a7b8".into(),
         voucher: None,
     };

@@ -56,6 +56,7 @@ fn ballot(poll: &Poll, indices: &[usize], voter_number: usize) -> Ballot {
             .iter()
             .map(|&i| poll.options()[i].id.as_str().to_owned())
             .collect(),
+        ratings: Vec::new(),
         voter: voter(voter_number),
         voucher: None,
     };
@@ -148,6 +149,8 @@ fn selection_for(poll: &Poll) -> BoxedStrategy<Vec<usize>> {
         PollKind::Approval => subsequence((0..n).collect::<Vec<_>>(), 0..=n)
             .prop_shuffle()
             .boxed(),
+        // Score polls are answered with ratings; their properties are in tests/score_poll.rs.
+        PollKind::Score { .. } => unreachable!("these strategies make choice polls only"),
     }
 }
 

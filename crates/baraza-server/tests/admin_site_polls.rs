@@ -625,6 +625,7 @@ async fn the_poll_page_shows_ballots_by_channel() {
         .expect("the poll");
     let submission = BallotSubmission {
         selections: vec!["early-morning".into()],
+        ratings: Vec::new(),
         voter: format!("phone-{}", "ab".repeat(20)),
         voucher: None,
     };

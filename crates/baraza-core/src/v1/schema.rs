@@ -195,8 +195,10 @@ impl JsonSchema for PollKind {
         json_schema!({
             "description": "How citizens answer a poll: {\"type\": \"single_choice\"}, \
                 {\"type\": \"multiple_choice\", \"min_selections\": 1, \"max_selections\": 3} \
-                (1 <= min_selections <= max_selections <= number of options) or \
-                {\"type\": \"approval\"} (any subset of the options, none included).",
+                (1 <= min_selections <= max_selections <= number of options), \
+                {\"type\": \"approval\"} (any subset of the options, none included) or \
+                {\"type\": \"score\", \"scale\": {\"min\": 1, \"max\": 5}} (each option rated; \
+                at most 11 points; \"require_all\": true to require every option).",
             "oneOf": [
                 {
                     "description": "Exactly one option.",
@@ -221,6 +223,26 @@ impl JsonSchema for PollKind {
                         "max_selections": count,
                     },
                     "required": ["type", "min_selections", "max_selections"],
+                    "additionalProperties": false,
+                },
+                {
+                    "description": "Each option rated on the scale; at least one option, every \
+                        option when require_all is true.",
+                    "type": "object",
+                    "properties": {
+                        "type": { "const": "score" },
+                        "scale": {
+                            "type": "object",
+                            "properties": {
+                                "min": { "type": "integer", "minimum": -100, "maximum": 100 },
+                                "max": { "type": "integer", "minimum": -100, "maximum": 100 },
+                            },
+                            "required": ["min", "max"],
+                            "additionalProperties": false,
+                        },
+                        "require_all": { "type": "boolean" },
+                    },
+                    "required": ["type", "scale"],
                     "additionalProperties": false,
                 },
             ],
