@@ -138,8 +138,8 @@ export function storedBallots(databasePath, pollSlug) {
   const script = [
     "import json, sqlite3, sys",
     "db = sqlite3.connect(sys.argv[1])",
-    "rows = db.execute('SELECT voter_token, selections FROM ballots WHERE poll_slug = ? ORDER BY id', (sys.argv[2],)).fetchall()",
-    "print(json.dumps([{'voter': v, 'selections': json.loads(s)} for v, s in rows]))",
+    "rows = db.execute('SELECT voter_token, selections, scores FROM ballots WHERE poll_slug = ? ORDER BY id', (sys.argv[2],)).fetchall()",
+    "print(json.dumps([{'voter': v, 'selections': json.loads(s), **({'scores': json.loads(sc)} if sc else {})} for v, s, sc in rows]))",
   ].join("\n");
   return JSON.parse(execFileSync("python3", ["-c", script, databasePath, pollSlug], { encoding: "utf8" }));
 }

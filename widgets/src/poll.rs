@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use baraza_core::score::{RatingSubmission, Scale};
 use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
 use baraza_core::{OffsetDateTime, PollPhase};
 use wasm_bindgen::JsValue;
@@ -43,6 +44,8 @@ enum Stage {
 pub(crate) enum Msg {
     PollLoaded(Result<PollView, Problem>),
     Toggle(usize),
+    /// A score poll's option `.0` rated `.1`.
+    Rate(usize, i32),
     Voucher(String),
     Submit,
     Submitted(Result<BallotReceipt, Problem>),
@@ -56,6 +59,8 @@ pub(crate) struct PollApp {
     stage: Stage,
     poll: Option<Rc<PollView>>,
     selected: Vec<bool>,
+    /// A score poll's rating of each option, `None` while unrated.
+    scores: Vec<Option<i32>>,
     texts: Texts,
     voter: String,
     /// The voucher code typed, for a poll that needs one.
@@ -76,6 +81,7 @@ impl Component for PollApp {
             stage: Stage::Loading,
             poll: None,
             selected: Vec::new(),
+            scores: Vec::new(),
             texts: Texts::new(Lang::from_tag(&ctx.props().language)),
             voter: device::voter_token(),
             voucher: String::new(),
@@ -94,6 +100,7 @@ impl Component for PollApp {
         match msg {
             Msg::PollLoaded(Ok(view)) => {
                 self.selected = vec![false; view.options.len()];
+                self.scores = vec![None; view.options.len()];
                 let phase = view.phase;
                 self.poll = Some(Rc::new(view));
                 if phase == PollPhase::Closed {
@@ -124,6 +131,14 @@ impl Component for PollApp {
                 }
                 if let Some(slot) = self.selected.get_mut(index) {
                     *slot = single || !*slot;
+                }
+                if let Stage::Choosing { problem, .. } = &mut self.stage {
+                    *problem = None;
+                }
+            }
+            Msg::Rate(index, score) => {
+                if let Some(slot) = self.scores.get_mut(index) {
+                    *slot = Some(score);
                 }
                 if let Stage::Choosing { problem, .. } = &mut self.stage {
                     *problem = None;
@@ -255,8 +270,24 @@ impl PollApp {
             .filter(|(_, selected)| **selected)
             .map(|(option, _)| option.id.as_str().to_owned())
             .collect();
+        let ratings: Vec<RatingSubmission> = poll
+            .options
+            .iter()
+            .zip(&self.scores)
+            .filter_map(|(option, score)| {
+                score.map(|score| RatingSubmission {
+                    option: option.id.as_str().to_owned(),
+                    score: i64::from(score),
+                })
+            })
+            .collect();
         let (min, max) = poll.selection_range();
-        if chosen.len() < min as usize {
+        let scored = poll.kind.scale().is_some();
+        if scored && ratings.len() < min as usize {
+            *problem = Some(self.texts.rate_more(min > 1).to_owned());
+            return;
+        }
+        if !scored && chosen.len() < min as usize {
             *problem = Some(self.texts.too_few(min));
             return;
         }
@@ -276,7 +307,7 @@ impl PollApp {
         self.announcement = self.texts.submitting().to_owned();
         let submission = BallotSubmission {
             selections: chosen,
-            ratings: Vec::new(),
+            ratings,
             voter: self.voter.clone(),
             voucher,
         };
@@ -352,7 +383,11 @@ impl PollApp {
             event.prevent_default();
             Msg::Submit
         });
+        let scale = poll.kind.scale();
         let options = poll.options.iter().enumerate().map(|(index, option)| {
+            if let Some(scale) = scale {
+                return self.rating_view(ctx, poll, index, scale);
+            }
             let id = format!("option-{index}");
             let onchange = ctx.link().callback(move |_| Msg::Toggle(index));
             let checked = self.selected.get(index).copied().unwrap_or(false);
@@ -385,7 +420,12 @@ impl PollApp {
             <form {onsubmit} novalidate=true>
                 <fieldset aria-describedby={if problem.is_some() { "hint problem" } else { "hint" }}>
                     <legend part="question">{ self.text(ctx, poll, &poll.question) }</legend>
-                    <p class="hint" id="hint">{ texts.selection_hint(min, max) }</p>
+                    <p class="hint" id="hint">{
+                        match scale {
+                            Some(scale) => texts.score_hint(scale.min(), scale.max(), min > 1),
+                            None => texts.selection_hint(min, max),
+                        }
+                    }</p>
                     { for options }
                 </fieldset>
                 if poll.voucher_required {
@@ -409,6 +449,34 @@ impl PollApp {
         }
     }
 
+    /// One option of a score poll: its label as a group legend and a radio per score.
+    fn rating_view(
+        &self,
+        ctx: &Context<Self>,
+        poll: &PollView,
+        index: usize,
+        scale: Scale,
+    ) -> Html {
+        let chosen = self.scores.get(index).copied().flatten();
+        let scores = scale.scores().map(|score| {
+            let id = format!("option-{index}-{score}");
+            let onchange = ctx.link().callback(move |_| Msg::Rate(index, score));
+            html! {
+                <span class="point">
+                    <input type="radio" id={id.clone()} name={format!("score-{index}")}
+                        value={score.to_string()} checked={chosen == Some(score)} {onchange} />
+                    <label for={id}>{ score }</label>
+                </span>
+            }
+        });
+        html! {
+            <fieldset class="rating" part="option">
+                <legend>{ self.text(ctx, poll, &poll.options[index].label) }</legend>
+                <div class="scale">{ for scores }</div>
+            </fieldset>
+        }
+    }
+
     fn results_view(
         &self,
         ctx: &Context<Self>,
@@ -428,6 +496,20 @@ impl PollApp {
                 .iter()
                 .find(|o| o.id == result.id)
                 .map_or(result.id.as_str(), |o| self.text(ctx, poll, &o.label));
+            if let (Some(scores), Some(scale)) = (&result.scores, poll.kind.scale()) {
+                // The meter runs over the scale: the lowest score is empty, the highest full.
+                let span = i64::from(scale.max() - scale.min()) * 10;
+                let filled = scores
+                    .mean_tenths
+                    .map_or(0, |mean| (mean - i64::from(scale.min()) * 10) * 1000 / span.max(1));
+                return html! {
+                    <li part="result">
+                        <span class="label">{ label }</span>
+                        <span class="figure">{ texts.average(scores.mean_tenths, scale.max(), result.count) }</span>
+                        <meter aria-hidden="true" min="0" max="1000" value={filled.to_string()}></meter>
+                    </li>
+                };
+            }
             html! {
                 <li part="result">
                     <span class="label">{ label }</span>

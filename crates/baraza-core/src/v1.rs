@@ -173,13 +173,13 @@ impl PollView {
 /// {"ratings": [{"option": "staff", "score": 4}], "voter": "a1b2c3d4e5f6a7b8"}
 /// ```
 ///
-/// Unknown fields are rejected, so a typo cannot silently drop part of a ballot.
+/// Unknown fields are rejected, so a typo cannot silently drop part of a ballot, and a body
+/// with neither `selections` nor `ratings` is refused as malformed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "BallotFields")]
 pub struct BallotSubmission {
-    /// Ids of the selected options (choice polls).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Ids of the selected options (choice polls; empty for a score poll).
     pub selections: Vec<String>,
     /// One score per rated option (score polls).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -189,6 +189,40 @@ pub struct BallotSubmission {
     /// A voucher code (`K7Q-94M`), for a poll whose [`PollView::voucher_required`] is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<String>,
+}
+
+/// The JSON shape of a [`BallotSubmission`] as read: either list may be missing, not both.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "BallotSubmission"))]
+#[serde(deny_unknown_fields)]
+struct BallotFields {
+    /// Ids of the selected options (choice polls).
+    #[serde(default)]
+    selections: Option<Vec<String>>,
+    /// One score per rated option (score polls).
+    #[serde(default)]
+    ratings: Option<Vec<RatingSubmission>>,
+    /// The device's [`VoterToken`](crate::VoterToken).
+    voter: String,
+    /// A voucher code (`K7Q-94M`), for a poll whose [`PollView::voucher_required`] is set.
+    #[serde(default)]
+    voucher: Option<String>,
+}
+
+impl TryFrom<BallotFields> for BallotSubmission {
+    type Error = &'static str;
+    fn try_from(fields: BallotFields) -> Result<Self, Self::Error> {
+        if fields.selections.is_none() && fields.ratings.is_none() {
+            return Err("a ballot needs `selections` (choice polls) or `ratings` (score polls)");
+        }
+        Ok(Self {
+            selections: fields.selections.unwrap_or_default(),
+            ratings: fields.ratings.unwrap_or_default(),
+            voter: fields.voter,
+            voucher: fields.voucher,
+        })
+    }
 }
 
 impl BallotSubmission {

@@ -17,6 +17,7 @@ mod sms;
 pub mod sms_text;
 mod texts;
 pub mod ussd;
+mod ussd_scores;
 
 use crate::AppState;
 use crate::storage::Database;

@@ -20,6 +20,14 @@ pub const DEMO_SMS_KEYWORD: &str = "TARIFF";
 /// The USSD service code of [`DEMO_POLL`].
 pub const DEMO_USSD_CODE: &str = "*384*55#";
 
+/// The slug of the demo score poll, embedded by `www/score.html`: citizens rate three services
+/// of their health centre from 1 to 5.
+pub const DEMO_SCORE_POLL: &str = "clinic-services-2027";
+/// The SMS keyword of [`DEMO_SCORE_POLL`]: `KLINIKI 4 3 5` rates its three services.
+pub const DEMO_SCORE_SMS_KEYWORD: &str = "KLINIKI";
+/// The USSD service code of [`DEMO_SCORE_POLL`].
+pub const DEMO_SCORE_USSD_CODE: &str = "*384*57#";
+
 /// The slug of the demo feedback form, embedded by `www/feedback.html`.
 pub const DEMO_FEEDBACK_FORM: &str = "water-page-feedback";
 /// The SMS keyword of [`DEMO_FEEDBACK_FORM`]: `MAONI no 2 long queue` gives feedback by SMS.
@@ -87,13 +95,18 @@ pub async fn seed_demo(database: &Database, now: OffsetDateTime) -> anyhow::Resu
     }
     for poll in demo_polls(now)? {
         database.save_poll(&poll, now).await?;
-        if poll.slug().as_str() == DEMO_POLL {
+        let phone = match poll.slug().as_str() {
+            DEMO_POLL => Some((DEMO_SMS_KEYWORD, DEMO_USSD_CODE)),
+            DEMO_SCORE_POLL => Some((DEMO_SCORE_SMS_KEYWORD, DEMO_SCORE_USSD_CODE)),
+            _ => None,
+        };
+        if let Some((keyword, code)) = phone {
             database
                 .set_poll_channels(
                     poll.slug(),
                     &PollChannels {
-                        sms_keyword: Some(DEMO_SMS_KEYWORD.to_owned()),
-                        ussd_service_code: Some(DEMO_USSD_CODE.to_owned()),
+                        sms_keyword: Some(keyword.to_owned()),
+                        ussd_service_code: Some(code.to_owned()),
                         voucher_required: false,
                     },
                 )

@@ -20,6 +20,7 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use baraza_core::score::RatingSubmission;
 use baraza_core::{Ballot, Poll, PollTally, Slug};
 use futures_util::TryStreamExt as _;
 use sqlx::Row as _;
@@ -297,7 +298,8 @@ impl Database {
         let mut tally = PollTally::new(poll);
         with_pool!(&self.inner.engine, pool => {
             let mut rows = sqlx::query(
-                "SELECT voter_token, selections FROM ballots WHERE poll_slug = $1 ORDER BY id",
+                "SELECT voter_token, selections, scores FROM ballots WHERE poll_slug = $1 \
+                 ORDER BY id",
             )
             .bind(poll.slug().as_str())
             .fetch(pool);
@@ -305,7 +307,20 @@ impl Database {
                 let voter: String = row.try_get("voter_token")?;
                 let selections: String = row.try_get("selections")?;
                 let selections: Vec<String> = serde_json::from_str(&selections)?;
-                let ballot = poll.check_ballot(&selections, &voter).map_err(|e| {
+                let scores: Option<String> = row.try_get("scores")?;
+                let checked = match scores {
+                    Some(scores) => {
+                        let scores: Vec<i64> = serde_json::from_str(&scores)?;
+                        let ratings: Vec<RatingSubmission> = selections
+                            .into_iter()
+                            .zip(scores)
+                            .map(|(option, score)| RatingSubmission { option, score })
+                            .collect();
+                        poll.check_rated_ballot(&ratings, &voter)
+                    }
+                    None => poll.check_ballot(&selections, &voter),
+                };
+                let ballot = checked.map_err(|e| {
                     anyhow::anyhow!("stored ballot of poll {} no longer fits it: {e}", poll.slug())
                 })?;
                 tally.record(&ballot)?;

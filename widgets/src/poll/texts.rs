@@ -168,6 +168,57 @@ impl Texts {
         }
     }
 
+    /// The hint under a score poll's question.
+    pub(crate) fn score_hint(self, min: i32, max: i32, every: bool) -> String {
+        match (self.lang, every) {
+            (Lang::En, true) => format!("Rate every item from {min} (worst) to {max} (best)."),
+            (Lang::En, false) => format!("Rate any item from {min} (worst) to {max} (best)."),
+            (Lang::Sw, true) => {
+                format!("Kadiria kila kipengele kutoka {min} (mbaya) hadi {max} (bora).")
+            }
+            (Lang::Sw, false) => {
+                format!("Kadiria kipengele chochote kutoka {min} (mbaya) hadi {max} (bora).")
+            }
+            (Lang::Fr, true) => format!("Notez chaque élément de {min} (pire) à {max} (meilleur)."),
+            (Lang::Fr, false) => {
+                format!("Notez les éléments de votre choix de {min} (pire) à {max} (meilleur).")
+            }
+        }
+    }
+
+    /// The error when a score poll's ballot rates too little.
+    pub(crate) fn rate_more(self, every: bool) -> &'static str {
+        match (self.lang, every) {
+            (Lang::En, true) => "Please rate every item before sending.",
+            (Lang::En, false) => "Please rate at least one item before sending.",
+            (Lang::Sw, true) => "Tafadhali kadiria kila kipengele kabla ya kutuma.",
+            (Lang::Sw, false) => "Tafadhali kadiria angalau kipengele kimoja kabla ya kutuma.",
+            (Lang::Fr, true) => "Veuillez noter chaque élément avant d'envoyer.",
+            (Lang::Fr, false) => "Veuillez noter au moins un élément avant d'envoyer.",
+        }
+    }
+
+    /// An option's mean score out of the scale's highest, with its number of ratings:
+    /// `3.7 out of 5 (12 ratings)`; `not rated yet` when nobody rated it.
+    pub(crate) fn average(self, mean_tenths: Option<i64>, max: i32, ratings: u64) -> String {
+        let Some(tenths) = mean_tenths else {
+            return match self.lang {
+                Lang::En => "Not rated yet".into(),
+                Lang::Sw => "Bado hakijakadiriwa".into(),
+                Lang::Fr => "Pas encore noté".into(),
+            };
+        };
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.abs() / 10, tenths.abs() % 10);
+        match (self.lang, ratings) {
+            (Lang::En, 1) => format!("{sign}{whole}.{tenth} out of {max} (1 rating)"),
+            (Lang::En, n) => format!("{sign}{whole}.{tenth} out of {max} ({n} ratings)"),
+            (Lang::Sw, n) => format!("{sign}{whole}.{tenth} kati ya {max} (makadirio {n})"),
+            (Lang::Fr, n) if n <= 1 => format!("{sign}{whole},{tenth} sur {max} ({n} note)"),
+            (Lang::Fr, n) => format!("{sign}{whole},{tenth} sur {max} ({n} notes)"),
+        }
+    }
+
     /// A share in tenths of a percent, written the local way: `42.5%`, `42,5 %`.
     pub(crate) fn percent(self, tenths: u32) -> String {
         let (whole, tenth) = (tenths / 10, tenths % 10);

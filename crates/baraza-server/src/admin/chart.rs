@@ -28,6 +28,8 @@ pub(crate) struct Bar {
     /// Where the count is written, just past the bar's end.
     pub(crate) value_x: u64,
     pub(crate) value_y: u32,
+    /// A score poll's mean and median score of the option (`3.7`), `–` when nobody rated it.
+    pub(crate) scores: Option<(String, String)>,
 }
 
 /// The chart of one poll's results.
@@ -37,12 +39,15 @@ pub(crate) struct Chart {
     pub(crate) height: u32,
     /// Every count in words, for the SVG's `<desc>`.
     pub(crate) description: String,
+    /// Whether the bars carry scores (a score poll): the table then has their columns.
+    pub(crate) scored: bool,
 }
 
 impl Chart {
     /// The chart of `tally`, labels in `language` (falling back to the poll's default).
     pub(crate) fn new(poll: &Poll, tally: &PollTally, language: &str, t: &Texts) -> Self {
         let counts = tally.options();
+        let scores = tally.option_scores();
         let most = counts.iter().map(|c| c.count).max().unwrap_or(0);
         let mut description = format!("{} {}.", t.chart_description_ballots, tally.total_ballots());
         let bars: Vec<Bar> = poll
@@ -60,7 +65,31 @@ impl Chart {
                     counted.percent_tenths / 10,
                     counted.percent_tenths % 10
                 );
-                description.push_str(&format!(" {label}: {} ({share}).", counted.count));
+                let rated = scores
+                    .as_ref()
+                    .and_then(|all| all.get(row as usize))
+                    .map(|rated| {
+                        let one_decimal = |ratio: Option<baraza_core::score::Ratio>| {
+                            ratio.map_or_else(
+                                || "–".to_owned(),
+                                |r| {
+                                    let tenths = r.round_half_away(1);
+                                    let sign = if tenths < 0 { "-" } else { "" };
+                                    format!("{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
+                                },
+                            )
+                        };
+                        (one_decimal(rated.mean), one_decimal(rated.median))
+                    });
+                match &rated {
+                    Some((mean, median)) => description.push_str(&format!(
+                        " {label}: {} ({share}), {} {mean}, {} {median}.",
+                        counted.count, t.mean_heading, t.median_heading
+                    )),
+                    None => {
+                        description.push_str(&format!(" {label}: {} ({share}).", counted.count))
+                    }
+                }
                 // A zero count still shows a sliver, so every option has a visible bar.
                 let bar_width = (counted.count * BAR_SPACE)
                     .checked_div(most)
@@ -76,6 +105,7 @@ impl Chart {
                     bar_width,
                     value_x: bar_width + 8,
                     value_y: top + 41,
+                    scores: rated,
                 }
             })
             .collect();
@@ -84,6 +114,7 @@ impl Chart {
             bars,
             height,
             description,
+            scored: scores.is_some(),
         }
     }
 }

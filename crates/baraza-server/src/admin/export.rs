@@ -8,10 +8,11 @@
 //! |---|---|
 //! | `ballot_id` | the ballot's number, unique within the server |
 //! | `submitted_at` | when it was received, UTC, RFC 3339 (`2027-01-15T09:30:00Z`) |
-//! | one column per option id, in the poll's order | `1` if the ballot selected it, else `0` |
+//! | one column per option id, in the poll's order | `1` if the ballot selected it, else `0`; in a score poll, the score the ballot gave it, empty if it did not rate it |
 //!
 //! JSON (`export.json`): an array of `{"ballot_id": 1, "submitted_at": "…", "selections":
-//! ["option-id", …]}`, selections in the order the citizen gave them.
+//! ["option-id", …]}`, selections in the order the citizen gave them; a score poll's ballots
+//! also have `"scores": [4, …]`, the score of each selection in the same order.
 //!
 //! The voter token is never exported. Option ids are slugs (lower-case letters, digits, inner
 //! hyphens), so no cell needs quoting and none can start a spreadsheet formula.
@@ -152,6 +153,8 @@ struct JsonBallot<'a> {
     #[serde(with = "time::serde::rfc3339")]
     submitted_at: OffsetDateTime,
     selections: &'a [String],
+    #[serde(skip_serializing_if = "<[i64]>::is_empty")]
+    scores: &'a [i64],
 }
 
 impl<'a> From<&'a ExportedBallot> for JsonBallot<'a> {
@@ -160,6 +163,7 @@ impl<'a> From<&'a ExportedBallot> for JsonBallot<'a> {
             ballot_id: ballot.id,
             submitted_at: ballot.submitted_at.to_offset(UtcOffset::UTC),
             selections: &ballot.selections,
+            scores: &ballot.scores,
         }
     }
 }
@@ -182,9 +186,21 @@ pub(crate) fn csv_row(poll: &Poll, ballot: &ExportedBallot) -> anyhow::Result<St
         .to_offset(UtcOffset::UTC)
         .format(&Rfc3339)?;
     let mut row = format!("{},{submitted_at}", ballot.id);
+    let scored = poll.kind().scale().is_some();
     for option in poll.options() {
-        let selected = ballot.selections.iter().any(|s| s == option.id.as_str());
-        row.push_str(if selected { ",1" } else { ",0" });
+        let position = ballot
+            .selections
+            .iter()
+            .position(|s| s == option.id.as_str());
+        match (scored, position) {
+            (true, Some(index)) => match ballot.scores.get(index) {
+                Some(score) => row.push_str(&format!(",{score}")),
+                None => anyhow::bail!("ballot {} has fewer scores than ratings", ballot.id),
+            },
+            (true, None) => row.push(','),
+            (false, Some(_)) => row.push_str(",1"),
+            (false, None) => row.push_str(",0"),
+        }
     }
     row.push_str("\r\n");
     Ok(row)

@@ -74,6 +74,9 @@ struct PollFormPage<'a> {
     kind: String,
     min_selections: InputField,
     max_selections: InputField,
+    scale_min: InputField,
+    scale_max: InputField,
+    require_all: bool,
     options: Vec<OptionFieldset>,
     option_rows: usize,
     may_add_option: bool,
@@ -187,6 +190,15 @@ fn render_form(
         "width-4",
     );
     min_selections.hint = Some(t.selections_hint);
+    let mut scale_min = input(
+        "scale_min".to_owned(),
+        t.scale_min_label.to_owned(),
+        &form.scale_min,
+        "number",
+        None,
+        "width-4",
+    );
+    scale_min.hint = Some(t.scale_hint);
     let opens_at = input(
         "opens_at".to_owned(),
         t.opens_at_label.to_owned(),
@@ -251,6 +263,16 @@ fn render_form(
                 None,
                 "width-4",
             ),
+            scale_min,
+            scale_max: input(
+                "scale_max".to_owned(),
+                t.scale_max_label.to_owned(),
+                &form.scale_max,
+                "number",
+                None,
+                "width-4",
+            ),
+            require_all: form.require_all,
             option_rows: form.options.len(),
             may_add_option: form.options.len() < baraza_core::MAX_OPTIONS,
             options,

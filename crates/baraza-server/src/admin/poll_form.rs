@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use baraza_core::score::Scale;
 use baraza_core::{
     DefinitionProblem, LocalizedText, MAX_OPTIONS, Poll, PollDefinitionError, PollKind,
     PollOptionSpec, PollSpec, PollStatus,
@@ -26,10 +27,15 @@ pub(crate) struct PollForm {
     pub(crate) default_language: String,
     /// The question in each of [`Language::ALL`], in that order.
     pub(crate) question: [String; 3],
-    /// `single_choice`, `multiple_choice` or `approval`.
+    /// `single_choice`, `multiple_choice`, `approval` or `score`.
     pub(crate) kind: String,
     pub(crate) min_selections: String,
     pub(crate) max_selections: String,
+    /// A score poll's lowest and highest score.
+    pub(crate) scale_min: String,
+    pub(crate) scale_max: String,
+    /// Whether a score poll requires every option rated: a checked box sends `on`.
+    pub(crate) require_all: bool,
     pub(crate) options: Vec<OptionRow>,
     /// `YYYY-MM-DDTHH:MM` in UTC, as an `<input type="datetime-local">` sends it.
     pub(crate) opens_at: String,
@@ -113,6 +119,9 @@ impl PollForm {
                 "kind" => form.kind = value,
                 "min_selections" => form.min_selections = value,
                 "max_selections" => form.max_selections = value,
+                "scale_min" => form.scale_min = value,
+                "scale_max" => form.scale_max = value,
+                "require_all" => form.require_all = !value.is_empty(),
                 "opens_at" => form.opens_at = value,
                 "closes_at" => form.closes_at = value,
                 _ => {
@@ -151,6 +160,15 @@ impl PollForm {
                 max_selections.to_string(),
             ),
             PollKind::Approval => ("approval", String::new(), String::new()),
+            PollKind::Score { .. } => ("score", String::new(), String::new()),
+        };
+        let (scale_min, scale_max, require_all) = match poll.kind() {
+            PollKind::Score { scale, require_all } => (
+                scale.min().to_string(),
+                scale.max().to_string(),
+                require_all,
+            ),
+            _ => (String::new(), String::new(), false),
         };
         Self {
             slug: poll.slug().as_str().to_owned(),
@@ -159,6 +177,9 @@ impl PollForm {
             kind: kind.to_owned(),
             min_selections: min,
             max_selections: max,
+            scale_min,
+            scale_max,
+            require_all,
             options: poll
                 .options()
                 .iter()
@@ -211,7 +232,7 @@ impl PollForm {
             question.insert(stand_in_language.tag().to_owned(), "?".to_owned());
         }
 
-        let (kind, kind_errors) = self.kind();
+        let (kind, kind_errors) = self.kind(t);
         let mut options = Vec::new();
         // The form row of each option given to the core, to put its problems beside it.
         let mut rows = Vec::new();
@@ -243,11 +264,7 @@ impl PollForm {
         }
         let opens_at = parse_instant(&self.opens_at, "opens_at", t, &mut errors);
         let closes_at = parse_instant(&self.closes_at, "closes_at", t, &mut errors);
-        errors.extend(
-            kind_errors
-                .into_iter()
-                .map(|field| FieldError::new(field, t.number_invalid)),
-        );
+        errors.extend(kind_errors);
 
         // The texts are non-empty, trimmed and keyed by the site's tags, so they always build;
         // were that ever not so, the field is reported rather than the request failing.
@@ -300,17 +317,24 @@ impl PollForm {
         }
     }
 
-    /// The poll kind chosen, and the fields whose numbers could not be read.
-    fn kind(&self) -> (PollKind, Vec<&'static str>) {
+    /// The poll kind chosen, and the problems of its fields. Where a field cannot be read, a
+    /// stand-in value lets the core check the rest of the form.
+    fn kind(&self, t: &Texts) -> (PollKind, Vec<FieldError>) {
+        let unreadable = |fields: Vec<&'static str>| {
+            fields
+                .into_iter()
+                .map(|field| FieldError::new(field, t.number_invalid))
+                .collect()
+        };
         match self.kind.as_str() {
             "multiple_choice" => {
-                let mut unreadable = Vec::new();
+                let mut fields = Vec::new();
                 let min = self
                     .min_selections
                     .trim()
                     .parse::<u32>()
                     .unwrap_or_else(|_| {
-                        unreadable.push("min_selections");
+                        fields.push("min_selections");
                         1
                     });
                 let filled = self.options.iter().filter(|o| !o.is_blank()).count();
@@ -319,7 +343,7 @@ impl PollForm {
                     .trim()
                     .parse::<u32>()
                     .unwrap_or_else(|_| {
-                        unreadable.push("max_selections");
+                        fields.push("max_selections");
                         u32::try_from(filled).unwrap_or(u32::MAX).max(min)
                     });
                 (
@@ -327,10 +351,35 @@ impl PollForm {
                         min_selections: min,
                         max_selections: max,
                     },
-                    unreadable,
+                    unreadable(fields),
                 )
             }
             "approval" => (PollKind::Approval, Vec::new()),
+            "score" => {
+                let min = self.scale_min.trim().parse::<i64>();
+                let max = self.scale_max.trim().parse::<i64>();
+                let mut errors: Vec<FieldError> = unreadable(
+                    [("scale_min", min.is_err()), ("scale_max", max.is_err())]
+                        .into_iter()
+                        .filter(|(_, bad)| *bad)
+                        .map(|(field, _)| field)
+                        .collect(),
+                );
+                let scale = match (min, max) {
+                    (Ok(min), Ok(max)) => Scale::new(min, max).ok().or_else(|| {
+                        errors.push(FieldError::new("scale_min", t.scale_invalid));
+                        None
+                    }),
+                    _ => None,
+                };
+                // Without a scale the rest of the form is checked as an approval poll, whose
+                // rules on options are the same.
+                let kind = scale.map_or(PollKind::Approval, |scale| PollKind::Score {
+                    scale,
+                    require_all: self.require_all,
+                });
+                (kind, errors)
+            }
             _ => (PollKind::SingleChoice, Vec::new()),
         }
     }
@@ -343,6 +392,8 @@ impl PollForm {
             "default_language" => 1,
             "min_selections" => 20,
             "max_selections" => 21,
+            "scale_min" => 22,
+            "scale_max" => 23,
             "opens_at" => 10_000,
             "closes_at" => 10_001,
             _ => {
@@ -402,6 +453,7 @@ fn field_of(
         PollDefinitionError::ClosesBeforeOpening => {
             FieldError::new("closes_at", t.closes_before_opening)
         }
+        PollDefinitionError::ScaleTooWide { .. } => FieldError::new("scale_min", t.scale_invalid),
         // A rule added to the core later: shown on the first field, in the core's words.
         other => FieldError {
             field: "slug".to_owned(),

@@ -356,6 +356,9 @@ impl PollView {
             PollKind::SingleChoice => t.kind_single.to_owned(),
             PollKind::MultipleChoice { .. } => format!("{} ({min}–{max})", t.kind_multiple),
             PollKind::Approval => t.kind_approval.to_owned(),
+            PollKind::Score { scale, .. } => {
+                format!("{} ({}–{})", t.kind_score, scale.min(), scale.max())
+            }
         };
         let when = |instant: Option<OffsetDateTime>| {
             instant.map_or_else(

@@ -8,7 +8,8 @@
 //! nothing. The answer goes through the same validation, the same one-answer rule (the phone's
 //! keyed hash is its voter token) and the same writer as a web ballot.
 
-use baraza_core::{Poll, PollOption, PollPhase, Slug};
+use baraza_core::score::RatingSubmission;
+use baraza_core::{Ballot, OptionId, Poll, PollOption, PollPhase, Slug};
 use serde::Deserialize;
 
 use super::phone::PhoneNumber;
@@ -128,6 +129,22 @@ fn help(poll: &Poll, keyword: &str, texts: &Texts) -> String {
         .question()
         .resolve(&[language], poll.default_language());
     let (_, max) = poll.selection_range();
+    if let Some(scale) = poll.kind().scale() {
+        let example: Vec<String> = (0..poll.options().len().min(3))
+            .map(|i| {
+                (scale.max() - i32::try_from(i).unwrap_or(0))
+                    .max(scale.min())
+                    .to_string()
+            })
+            .collect();
+        let how = texts
+            .reply_with_scores
+            .replace("{keyword}", keyword)
+            .replace("{min}", &scale.min().to_string())
+            .replace("{max}", &scale.max().to_string())
+            .replace("{example}", &example.join(" "));
+        return format!("{keyword}: {question} {how}: {}", options.join(", "));
+    }
     let how = if max > 1 {
         texts.reply_with_numbers.replace("{keyword}", keyword)
     } else {
@@ -214,22 +231,19 @@ async fn answer(
     if answers.is_empty() {
         return help(&poll, keyword, texts);
     }
-    let mut selections = Vec::with_capacity(answers.len());
-    for answer in answers {
-        match option_for(&poll, answer) {
-            Some(id) => selections.push(id),
-            None => {
-                return format!(
-                    "{} {}",
-                    texts.not_understood.replace("{answer}", &excerpt(answer)),
-                    help(&poll, keyword, texts)
-                );
-            }
-        }
-    }
     let voter = settings.phone_key.voter_token(phone);
-    let Ok(ballot) = poll.check_ballot(&selections, &voter) else {
-        return format!("{} {}", texts.invalid_answer, help(&poll, keyword, texts));
+    let (ballot, answered) = match read_ballot(&poll, answers, &voter) {
+        Ok(read) => read,
+        Err(Unreadable::Answer(answer)) => {
+            return format!(
+                "{} {}",
+                texts.not_understood.replace("{answer}", &excerpt(answer)),
+                help(&poll, keyword, texts)
+            );
+        }
+        Err(Unreadable::Ballot) => {
+            return format!("{} {}", texts.invalid_answer, help(&poll, keyword, texts));
+        }
     };
     // Codes are counted before they are looked at; every outcome but a wrong code takes the
     // attempt back.
@@ -254,18 +268,6 @@ async fn answer(
             return texts.failed.to_owned();
         }
     };
-    let language = language_of(&poll);
-    let chosen: Vec<String> = ballot
-        .selections()
-        .iter()
-        .filter_map(|id| {
-            poll.options().iter().find(|o| o.id == *id).map(|o| {
-                o.label
-                    .resolve(&[language], poll.default_language())
-                    .to_owned()
-            })
-        })
-        .collect();
     let stored = state
         .database
         .insert_ballot_with_voucher(ballot, now, Channel::Sms, voucher)
@@ -277,7 +279,7 @@ async fn answer(
         Ok(()) => texts
             .recorded
             .replace("{keyword}", keyword)
-            .replace("{answer}", &chosen.join(", ")),
+            .replace("{answer}", &answered),
         Err(SubmitError::AlreadyParticipated) => {
             texts.already_answered.replace("{keyword}", keyword)
         }
@@ -289,6 +291,79 @@ async fn answer(
             texts.failed.to_owned()
         }
     }
+}
+
+/// Why an SMS's answers make no ballot.
+#[derive(Debug, PartialEq, Eq)]
+enum Unreadable<'a> {
+    /// This answer names no option (or, in a score poll, is no score).
+    Answer(&'a str),
+    /// The answers are readable but break the poll's rules (too many, a score off the scale…).
+    Ballot,
+}
+
+/// The ballot the answers make, with the words that confirm it (`Flat rate`, or in a score
+/// poll `Waiting time 4, Staff 3`). A score poll's answers are scores for the options in their
+/// order (`4 3 5`), or an option's letter glued to its score (`b3`) to rate that one.
+fn read_ballot<'a>(
+    poll: &Poll,
+    answers: &[&'a str],
+    voter: &str,
+) -> Result<(Ballot, String), Unreadable<'a>> {
+    let language = language_of(poll);
+    let label = |id: &OptionId| {
+        poll.options()
+            .iter()
+            .find(|o| o.id == *id)
+            .map(|o| {
+                o.label
+                    .resolve(&[language], poll.default_language())
+                    .to_owned()
+            })
+            .unwrap_or_default()
+    };
+    if poll.kind().scale().is_none() {
+        let mut selections = Vec::with_capacity(answers.len());
+        for answer in answers {
+            selections.push(option_for(poll, answer).ok_or(Unreadable::Answer(answer))?);
+        }
+        let ballot = poll
+            .check_ballot(&selections, voter)
+            .map_err(|_| Unreadable::Ballot)?;
+        let chosen: Vec<String> = ballot.selections().iter().map(label).collect();
+        return Ok((ballot, chosen.join(", ")));
+    }
+    let mut ratings = Vec::with_capacity(answers.len());
+    let mut next = 0;
+    for answer in answers {
+        let (position, score) = match answer.parse::<i64>() {
+            Ok(score) => (next, score),
+            Err(_) => lettered_score(answer).ok_or(Unreadable::Answer(answer))?,
+        };
+        let option = poll.options().get(position).ok_or(Unreadable::Ballot)?;
+        ratings.push(RatingSubmission {
+            option: option.id.as_str().to_owned(),
+            score,
+        });
+        next = position + 1;
+    }
+    let ballot = poll
+        .check_rated_ballot(&ratings, voter)
+        .map_err(|_| Unreadable::Ballot)?;
+    let rated: Vec<String> = ballot
+        .ratings()
+        .map(|(id, score)| format!("{} {score}", label(id)))
+        .collect();
+    Ok((ballot, rated.join(", ")))
+}
+
+/// `b3`: the second option's position and the score 3.
+fn lettered_score(answer: &str) -> Option<(usize, i64)> {
+    let mut chars = answer.chars();
+    let letter = chars.next().filter(char::is_ascii_alphabetic)?;
+    let score = chars.as_str().parse::<i64>().ok()?;
+    let position = usize::from(letter.to_ascii_uppercase() as u8 - b'A');
+    Some((position, score))
 }
 
 /// The answers and the voucher code at their end: the last token (`K7Q94M`), or the last two

@@ -6,6 +6,8 @@
 pub(crate) struct Texts {
     pub(crate) reply_with_number: &'static str,
     pub(crate) reply_with_numbers: &'static str,
+    pub(crate) reply_with_scores: &'static str,
+    pub(crate) ussd_rate: &'static str,
     pub(crate) recorded: &'static str,
     pub(crate) already_answered: &'static str,
     pub(crate) closed: &'static str,
@@ -55,6 +57,8 @@ pub(crate) struct Texts {
 static EN: Texts = Texts {
     reply_with_number: "Reply {keyword} and a number",
     reply_with_numbers: "Reply {keyword} and numbers",
+    reply_with_scores: "Reply {keyword} and a score from {min} to {max} for each, in order (e.g. {keyword} {example})",
+    ussd_rate: "Rate from {min} to {max}",
     recorded: "Thank you. Your answer to {keyword} is recorded: {answer}.",
     already_answered: "This phone has already answered {keyword}. Each phone answers once.",
     closed: "{keyword} is closed and takes no more answers.",
@@ -104,6 +108,8 @@ static EN: Texts = Texts {
 static SW: Texts = Texts {
     reply_with_number: "Jibu {keyword} na namba",
     reply_with_numbers: "Jibu {keyword} na namba",
+    reply_with_scores: "Jibu {keyword} na alama kutoka {min} hadi {max} kwa kila moja, kwa mpangilio (mfano {keyword} {example})",
+    ussd_rate: "Kadiria kutoka {min} hadi {max}",
     recorded: "Asante. Jibu lako kwa {keyword} limehifadhiwa: {answer}.",
     already_answered: "Simu hii imeshajibu {keyword}. Kila simu hujibu mara moja.",
     closed: "{keyword} imefungwa na haipokei majibu tena.",
@@ -153,6 +159,8 @@ static SW: Texts = Texts {
 static FR: Texts = Texts {
     reply_with_number: "Répondez {keyword} et un numéro",
     reply_with_numbers: "Répondez {keyword} et des numéros",
+    reply_with_scores: "Répondez {keyword} et une note de {min} à {max} pour chacun, dans l'ordre (ex. {keyword} {example})",
+    ussd_rate: "Notez de {min} à {max}",
     recorded: "Merci. Votre réponse à {keyword} est enregistrée : {answer}.",
     already_answered: "Ce téléphone a déjà répondu à {keyword}. Une réponse par téléphone.",
     closed: "{keyword} est clos et ne prend plus de réponses.",

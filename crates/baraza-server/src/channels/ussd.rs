@@ -9,12 +9,13 @@
 //! entry shows the same screen again with a note; only the confirmation stores anything, so a
 //! session that times out or is abandoned stores nothing.
 
-use baraza_core::{LanguageTag, LocalizedText, Poll, PollPhase, Slug};
+use baraza_core::{Ballot, LanguageTag, LocalizedText, Poll, PollPhase, Slug};
 use serde::Deserialize;
 
 use super::ChannelSettings;
 use super::phone::PhoneNumber;
-use super::texts::texts_for;
+use super::texts::{Texts, texts_for};
+use super::ussd_scores::{self, ScoreStep};
 use crate::AppState;
 use crate::storage::{Channel, PhoneRoute, SubmitError};
 use crate::vouchers::{self, Sender, VoucherCheck, VoucherCode};
@@ -100,7 +101,7 @@ enum Note {
 }
 
 /// The languages a poll can be shown in: its default first.
-fn languages(poll: &Poll) -> Vec<String> {
+pub(super) fn languages(poll: &Poll) -> Vec<String> {
     languages_of(poll.default_language(), poll.question())
 }
 
@@ -389,6 +390,9 @@ async fn answer_poll(
     } else {
         (None, inputs)
     };
+    if let Some(step) = ussd_scores::walk(&poll, inputs) {
+        return answer_score_poll(state, &poll, step, name, &voter, typed_voucher).await;
+    }
     match walk(&poll, inputs) {
         Step::ChooseLanguage { error } => Screen::Continue(language_menu(&languages(&poll), error)),
         Step::ChooseOption {
@@ -401,22 +405,7 @@ async fn answer_poll(
             language,
             selection,
             error,
-        } => {
-            let texts = texts_for(&language);
-            let note = if error {
-                format!("{}\n", texts.ussd_invalid)
-            } else {
-                String::new()
-            };
-            Screen::Continue(format!(
-                "{note}{}\n1 {}\n2 {}",
-                texts
-                    .ussd_confirm
-                    .replace("{answer}", &labels(&poll, &language, &selection)),
-                texts.ussd_yes,
-                texts.ussd_no
-            ))
-        }
+        } => confirm_screen(&language, &labels(&poll, &language, &selection), error),
         Step::Cancelled { language } => Screen::End(texts_for(&language).ussd_cancelled.to_owned()),
         Step::Confirmed {
             language,
@@ -430,62 +419,143 @@ async fn answer_poll(
             let Ok(ballot) = poll.check_ballot(&ids, &voter) else {
                 return Screen::End(texts.invalid_answer.to_owned());
             };
-            // As by SMS: counted before the code is looked at, taken back unless it is wrong.
-            let now = state.now();
-            let sender = Sender::Phone(voter.clone());
-            let wrong_codes = state.database.wrong_codes();
-            let attempting = typed_voucher.is_some();
-            if attempting && !wrong_codes.attempt(slug, &sender, now) {
-                return Screen::End(texts.voucher_blocked.replace("{keyword}", name));
-            }
-            let forgive = || {
-                if attempting {
-                    wrong_codes.forgive(slug, &sender);
-                }
+            let answered = labels(&poll, &language, &selection);
+            store(state, slug, name, texts, ballot, typed_voucher, &answered).await
+        }
+    }
+}
+
+/// The confirmation screen of `answer`, with a note when something else was typed.
+fn confirm_screen(language: &str, answer: &str, error: bool) -> Screen {
+    let texts = texts_for(language);
+    let note = if error {
+        format!("{}\n", texts.ussd_invalid)
+    } else {
+        String::new()
+    };
+    Screen::Continue(format!(
+        "{note}{}\n1 {}\n2 {}",
+        texts.ussd_confirm.replace("{answer}", answer),
+        texts.ussd_yes,
+        texts.ussd_no
+    ))
+}
+
+/// A score poll's screen for the entries so far, storing the ballot when they confirm it.
+async fn answer_score_poll(
+    state: &AppState,
+    poll: &Poll,
+    step: ScoreStep,
+    name: &str,
+    voter: &str,
+    typed_voucher: Option<&str>,
+) -> Screen {
+    match step {
+        ScoreStep::ChooseLanguage { error } => {
+            Screen::Continue(language_menu(&languages(poll), error))
+        }
+        ScoreStep::Rate {
+            language,
+            option,
+            note,
+        } => Screen::Continue(ussd_scores::rate_screen(poll, &language, option, note)),
+        ScoreStep::Confirm {
+            language,
+            ratings,
+            error,
+        } => confirm_screen(
+            &language,
+            &ussd_scores::rated_labels(poll, &language, &ratings),
+            error,
+        ),
+        ScoreStep::Cancelled { language } => {
+            Screen::End(texts_for(&language).ussd_cancelled.to_owned())
+        }
+        ScoreStep::Confirmed { language, ratings } => {
+            let texts = texts_for(&language);
+            let submission = ussd_scores::submission(poll, &ratings);
+            let Ok(ballot) = poll.check_rated_ballot(&submission, voter) else {
+                return Screen::End(texts.invalid_answer.to_owned());
             };
-            let voucher = match vouchers::check(state, slug, typed_voucher).await {
-                Ok(VoucherCheck::Missing) => {
-                    return Screen::End(texts.voucher_needed.replace("{keyword}", name));
-                }
-                Ok(VoucherCheck::Malformed) => {
-                    return Screen::End(texts.voucher_unknown.replace("{keyword}", name));
-                }
-                Ok(check) => check.into_hash(),
-                Err(error) => {
-                    forgive();
-                    tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
-                    return Screen::End(texts.failed.to_owned());
-                }
-            };
-            let stored = state
-                .database
-                .insert_ballot_with_voucher(ballot, now, Channel::Ussd, voucher)
-                .await;
-            if !matches!(stored, Err(SubmitError::VoucherUnknown)) {
-                forgive();
-            }
-            match stored {
-                Ok(()) => Screen::End(
-                    texts
-                        .recorded
-                        .replace("{keyword}", name)
-                        .replace("{answer}", &labels(&poll, &language, &selection)),
-                ),
-                Err(SubmitError::AlreadyParticipated) => {
-                    Screen::End(texts.already_answered.replace("{keyword}", name))
-                }
-                Err(SubmitError::VoucherUnknown) => {
-                    Screen::End(texts.voucher_unknown.replace("{keyword}", name))
-                }
-                Err(SubmitError::VoucherUsed) => Screen::End(texts.voucher_used.to_owned()),
-                Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => {
-                    Screen::End(texts.busy.to_owned())
-                }
-                Err(SubmitError::Database(error)) => {
-                    tracing::error!(error = format!("{error:#}"), "cannot store a USSD ballot");
-                    Screen::End(texts.failed.to_owned())
-                }
-            }
+            let answered = ussd_scores::rated_labels(poll, &language, &ratings);
+            store(
+                state,
+                poll.slug(),
+                name,
+                texts,
+                ballot,
+                typed_voucher,
+                &answered,
+            )
+            .await
+        }
+    }
+}
+
+/// Stores a confirmed ballot, spending its voucher code, and says how that went.
+async fn store(
+    state: &AppState,
+    slug: &Slug,
+    name: &str,
+    texts: &Texts,
+    ballot: Ballot,
+    typed_voucher: Option<&str>,
+    answered: &str,
+) -> Screen {
+    // As by SMS: counted before the code is looked at, taken back unless it is wrong.
+    let now = state.now();
+    let sender = Sender::Phone(ballot.voter().as_str().to_owned());
+    let wrong_codes = state.database.wrong_codes();
+    let attempting = typed_voucher.is_some();
+    if attempting && !wrong_codes.attempt(slug, &sender, now) {
+        return Screen::End(texts.voucher_blocked.replace("{keyword}", name));
+    }
+    let forgive = || {
+        if attempting {
+            wrong_codes.forgive(slug, &sender);
+        }
+    };
+    let voucher = match vouchers::check(state, slug, typed_voucher).await {
+        Ok(VoucherCheck::Missing) => {
+            return Screen::End(texts.voucher_needed.replace("{keyword}", name));
+        }
+        Ok(VoucherCheck::Malformed) => {
+            return Screen::End(texts.voucher_unknown.replace("{keyword}", name));
+        }
+        Ok(check) => check.into_hash(),
+        Err(error) => {
+            forgive();
+            tracing::error!(error = format!("{error:#}"), "cannot check a voucher code");
+            return Screen::End(texts.failed.to_owned());
+        }
+    };
+    let stored = state
+        .database
+        .insert_ballot_with_voucher(ballot, now, Channel::Ussd, voucher)
+        .await;
+    if !matches!(stored, Err(SubmitError::VoucherUnknown)) {
+        forgive();
+    }
+    match stored {
+        Ok(()) => Screen::End(
+            texts
+                .recorded
+                .replace("{keyword}", name)
+                .replace("{answer}", answered),
+        ),
+        Err(SubmitError::AlreadyParticipated) => {
+            Screen::End(texts.already_answered.replace("{keyword}", name))
+        }
+        Err(SubmitError::VoucherUnknown) => {
+            Screen::End(texts.voucher_unknown.replace("{keyword}", name))
+        }
+        Err(SubmitError::VoucherUsed) => Screen::End(texts.voucher_used.to_owned()),
+        Err(SubmitError::Overloaded | SubmitError::Unconfirmed(_)) => {
+            Screen::End(texts.busy.to_owned())
+        }
+        Err(SubmitError::Database(error)) => {
+            tracing::error!(error = format!("{error:#}"), "cannot store a USSD ballot");
+            Screen::End(texts.failed.to_owned())
         }
     }
 }

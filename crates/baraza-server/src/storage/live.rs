@@ -157,17 +157,28 @@ impl Loaded {
     }
 }
 
-/// Polls with their running counts, read in one statement so the definition, the total and the
-/// per-option counts come from one snapshot on both engines. `only` limits it to one poll.
+/// Polls with their running counts, read in one statement so the definition, the total, the
+/// per-option counts and a score poll's distributions come from one snapshot on both engines.
+/// `only` limits it to one poll.
 async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded>> {
-    const SELECT: &str = "SELECT p.slug, p.definition, p.ballot_count, c.option_id, c.ballots, \
-         ch.voucher_required FROM polls p \
-         LEFT JOIN poll_option_counts c ON c.poll_slug = p.slug \
-         LEFT JOIN poll_channels ch ON ch.poll_slug = p.slug";
+    // The first part gives a poll's row (and one per option count); the second, after it in
+    // the order, the poll's (option, score) distribution rows.
+    let select = |filter: &str, score_filter: &str| {
+        format!(
+            "SELECT p.slug, p.definition, p.ballot_count, c.option_id, c.ballots, \
+             CAST(NULL AS INTEGER) AS score, ch.voucher_required, 0 AS row_kind FROM polls p \
+             LEFT JOIN poll_option_counts c ON c.poll_slug = p.slug \
+             LEFT JOIN poll_channels ch ON ch.poll_slug = p.slug {filter} \
+             UNION ALL \
+             SELECT s.poll_slug, '', 0, s.option_id, s.ballots, s.score, NULL, 1 \
+             FROM poll_score_counts s {score_filter} \
+             ORDER BY 1, 8"
+        )
+    };
     let rows = with_pool!(engine, pool => {
         match only {
             Some(slug) => {
-                sqlx::query(&format!("{SELECT} WHERE p.slug = $1"))
+                sqlx::query(&select("WHERE p.slug = $1", "WHERE s.poll_slug = $1"))
                     .bind(slug.as_str())
                     .fetch_all(pool)
                     .await?
@@ -175,7 +186,7 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
                     .map(PollCountRow::read)
                     .collect::<anyhow::Result<Vec<_>>>()?
             }
-            None => sqlx::query(&format!("{SELECT} ORDER BY p.slug"))
+            None => sqlx::query(&select("", ""))
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -187,15 +198,25 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
     let mut rows = rows.into_iter().peekable();
     while let Some(first) = rows.next() {
         let mut counts = Vec::new();
+        let mut score_counts = Vec::new();
         let mut push = |row: &PollCountRow| -> anyhow::Result<()> {
             if let (Some(option), Some(ballots)) = (&row.option_id, row.option_ballots) {
-                counts.push((OptionId::parse(option.clone())?, u64::try_from(ballots)?));
+                let option = OptionId::parse(option.clone())?;
+                let ballots = u64::try_from(ballots)?;
+                match row.score {
+                    Some(score) => score_counts.push((option, score, ballots)),
+                    None => counts.push((option, ballots)),
+                }
             }
             Ok(())
         };
         push(&first)?;
         while let Some(row) = rows.next_if(|row| row.slug == first.slug) {
             push(&row)?;
+        }
+        if first.row_kind != 0 {
+            // Distributions of a poll that is not there (cannot happen with the foreign key).
+            continue;
         }
         let poll: Poll = match serde_json::from_str(&first.definition) {
             Ok(poll) => poll,
@@ -206,6 +227,7 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
             }
         };
         let tally = PollTally::from_counts(&poll, u64::try_from(first.total)?, &counts)
+            .and_then(|tally| tally.with_score_counts(&score_counts))
             .with_context(|| {
                 format!(
                     "stored running counts of poll {} are inconsistent",
@@ -228,7 +250,11 @@ struct PollCountRow {
     total: i64,
     option_id: Option<String>,
     option_ballots: Option<i64>,
+    /// The score of a distribution row; `None` on a poll's own rows.
+    score: Option<i32>,
     voucher_required: Option<bool>,
+    /// 0 for a poll's rows, 1 for its distribution rows.
+    row_kind: i32,
 }
 
 impl PollCountRow {
@@ -238,6 +264,7 @@ impl PollCountRow {
         for<'a> &'a str: sqlx::ColumnIndex<R>,
         String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
         i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        i32: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
         bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     {
         Ok(Self {
@@ -246,7 +273,9 @@ impl PollCountRow {
             total: row.try_get("ballot_count")?,
             option_id: row.try_get("option_id")?,
             option_ballots: row.try_get("ballots")?,
+            score: row.try_get("score")?,
             voucher_required: row.try_get("voucher_required")?,
+            row_kind: row.try_get("row_kind")?,
         })
     }
 }

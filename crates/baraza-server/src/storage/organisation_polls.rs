@@ -30,8 +30,10 @@ pub struct ExportedBallot {
     pub id: i64,
     /// When it was received.
     pub submitted_at: OffsetDateTime,
-    /// The option ids selected, in the order given.
+    /// The option ids selected (rated, in a score poll), in the order given.
     pub selections: Vec<String>,
+    /// A score poll's score of each selection, in the same order; empty for choice polls.
+    pub scores: Vec<i64>,
 }
 
 /// How many exported ballots may wait between the database and a slow HTTP client: the export
@@ -214,18 +216,24 @@ impl Database {
             let outcome: anyhow::Result<()> = async {
                 with_pool!(&engine, pool => {
                     let mut rows = sqlx::query(
-                        "SELECT id, submitted_at, selections FROM ballots \
+                        "SELECT id, submitted_at, selections, scores FROM ballots \
                          WHERE poll_slug = $1 ORDER BY id",
                     )
                     .bind(&poll)
                     .fetch(pool);
                     while let Some(row) = rows.try_next().await? {
                         let selections: String = row.try_get("selections")?;
+                        let scores: Option<String> = row.try_get("scores")?;
                         let ballot = ExportedBallot {
                             id: row.try_get("id")?,
                             submitted_at: row.try_get("submitted_at")?,
                             selections: serde_json::from_str(&selections)
                                 .context("a stored ballot's selections are not a JSON list")?,
+                            scores: match scores {
+                                Some(scores) => serde_json::from_str(&scores)
+                                    .context("a stored ballot's scores are not a JSON list")?,
+                                None => Vec::new(),
+                            },
                         };
                         if sender.send(Ok(ballot)).await.is_err() {
                             // The reader is gone (the client hung up): stop reading.

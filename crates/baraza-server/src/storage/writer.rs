@@ -338,10 +338,12 @@ enum Outcome {
 struct CountDelta<'a> {
     ballots: i64,
     options: BTreeMap<&'a str, i64>,
+    /// A score poll's ratings by (option, score).
+    scores: BTreeMap<(&'a str, i32), i64>,
     channels: BTreeMap<&'static str, i64>,
 }
 
-/// Most rows of one multi-row `INSERT`: 256 rows × 5 values stays far below both engines'
+/// Most rows of one multi-row `INSERT`: 256 rows × 6 values stays far below both engines'
 /// limits on bound parameters.
 const MAX_ROWS_PER_INSERT: usize = 256;
 
@@ -349,19 +351,21 @@ const MAX_ROWS_PER_INSERT: usize = 256;
 /// the poll and returning the stored ones.
 fn insert_ballots_sql(rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO ballots (poll_slug, voter_token, selections, submitted_at, channel) VALUES ",
+        "INSERT INTO ballots (poll_slug, voter_token, selections, scores, submitted_at, channel) \
+         VALUES ",
     );
     for row in 0..rows {
-        let first = row * 5 + 1;
+        let first = row * 6 + 1;
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push_str(&format!(
-            "(${first}, ${}, ${}, ${}, ${})",
+            "(${first}, ${}, ${}, ${}, ${}, ${})",
             first + 1,
             first + 2,
             first + 3,
-            first + 4
+            first + 4,
+            first + 5
         ));
     }
     sql.push_str(
@@ -379,6 +383,22 @@ fn upsert_option_counts_sql(rows: usize) -> String {
         "INSERT INTO poll_option_counts (poll_slug, option_id, ballots) VALUES {} \
          ON CONFLICT (poll_slug, option_id) \
          DO UPDATE SET ballots = poll_option_counts.ballots + excluded.ballots",
+        values.join(", ")
+    )
+}
+
+/// The SQL adding ratings to `rows` (option, score) running totals of one score poll at once.
+fn upsert_score_counts_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let first = row * 4 + 1;
+            format!("(${first}, ${}, ${}, ${})", first + 1, first + 2, first + 3)
+        })
+        .collect();
+    format!(
+        "INSERT INTO poll_score_counts (poll_slug, option_id, score, ballots) VALUES {} \
+         ON CONFLICT (poll_slug, option_id, score) \
+         DO UPDATE SET ballots = poll_score_counts.ballots + excluded.ballots",
         values.join(", ")
     )
 }
@@ -463,11 +483,15 @@ async fn commit_group(
         ballots.retain(|(index, _, _, _, _)| {
             !matches!(outcomes[*index], Outcome::VoucherUsed | Outcome::VoucherUnknown)
         });
-    let encoded: Vec<String> = ballots
+    let encoded: Vec<(String, Option<String>)> = ballots
         .iter()
         .map(|(_, ballot, _, _, _)| {
             let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
-            serde_json::to_string(&selections)
+            let scores = match ballot.scores() {
+                [] => None,
+                scores => Some(serde_json::to_string(scores)?),
+            };
+            Ok::<_, serde_json::Error>((serde_json::to_string(&selections)?, scores))
         })
         .collect::<Result<_, _>>()
         .context("cannot encode selections")?;
@@ -479,11 +503,12 @@ async fn commit_group(
             // One statement for the whole group saves a round trip per row; its text changes
             // with the group's size, so it is not kept in the prepared-statement cache.
             let mut insert = sqlx::query_as::<_, (i64, String, String)>(&sql).persistent(false);
-            for ((_, ballot, submitted_at, channel, _), selections) in chunk.iter().zip(chunk_encoded) {
+            for ((_, ballot, submitted_at, channel, _), (selections, scores)) in chunk.iter().zip(chunk_encoded) {
                 insert = insert
                     .bind(ballot.poll().as_str())
                     .bind(ballot.voter().as_str())
                     .bind(selections.as_str())
+                    .bind(scores.as_deref())
                     .bind(**submitted_at)
                     .bind(channel.as_str());
             }
@@ -515,6 +540,9 @@ async fn commit_group(
                     for option in ballot.selections() {
                         *delta.options.entry(option.as_str()).or_default() += 1;
                     }
+                    for (option, score) in ballot.ratings() {
+                        *delta.scores.entry((option.as_str(), score)).or_default() += 1;
+                    }
                     Outcome::Stored(Stored::Ballot { id })
                 }
                 // Skipped by ON CONFLICT: stored earlier, by this server or another.
@@ -540,6 +568,17 @@ async fn commit_group(
                     .execute(&mut *transaction)
                     .await
                     .context("cannot count ballots")?;
+            }
+            if !delta.scores.is_empty() {
+                let sql = upsert_score_counts_sql(delta.scores.len());
+                let mut upsert = sqlx::query(&sql).persistent(false);
+                for ((option, score), count) in &delta.scores {
+                    upsert = upsert.bind(*poll).bind(*option).bind(*score).bind(*count);
+                }
+                upsert
+                    .execute(&mut *transaction)
+                    .await
+                    .context("cannot count ratings")?;
             }
             for (channel, count) in &delta.channels {
                 sqlx::query(
