@@ -4,7 +4,7 @@ mod support;
 
 use axum::http::StatusCode;
 use baraza_core::PollStatus;
-use baraza_server::seed::{DEMO_POLL, demo_polls, seed_demo};
+use baraza_server::seed::{DEMO_POLL, DEMO_SCORE_POLL, demo_polls, seed_demo};
 use serde_json::json;
 use support::{
     TestServer, VOTER_A, ballot, ballots_uri, get, now, poll_uri, post_json, results_uri,
@@ -19,7 +19,7 @@ async fn seeding_an_empty_database_opens_the_main_poll_and_fills_the_closed_one(
 
     seed_demo(&server.database, now()).await.expect("seeded");
 
-    assert_eq!(server.database.poll_count().await.expect("count"), 3);
+    assert_eq!(server.database.poll_count().await.expect("count"), 4);
     let main = server.send(get(&poll_uri(DEMO_POLL))).await;
     assert_eq!(main.status, StatusCode::OK);
     assert_eq!(main.json()["phase"], "open");
@@ -84,7 +84,7 @@ async fn seeding_twice_does_not_duplicate_polls_or_ballots() {
         .await
         .expect("third seed");
 
-    assert_eq!(server.database.poll_count().await.expect("count"), 3);
+    assert_eq!(server.database.poll_count().await.expect("count"), 4);
     assert_eq!(first.len(), 23);
     // The demo's phone keywords: the main poll and the feedback form, once each.
     let keywords: Vec<String> = server
@@ -97,7 +97,11 @@ async fn seeding_twice_does_not_duplicate_polls_or_ballots() {
         .collect();
     assert_eq!(
         keywords,
-        ["MAONI water-page-feedback", "TARIFF water-tariffs-2027"]
+        [
+            "KLINIKI clinic-services-2027",
+            "MAONI water-page-feedback",
+            "TARIFF water-tariffs-2027"
+        ]
     );
     assert_eq!(server.stored_ballots(CLOSED_DEMO).await, first);
     assert!(server.stored_ballots(DEMO_POLL).await.is_empty());
@@ -138,5 +142,13 @@ fn demo_polls_are_scheduled_around_the_given_instant() {
         }
     }
     let slugs: Vec<&str> = polls.iter().map(|p| p.slug().as_str()).collect();
-    assert_eq!(slugs, [DEMO_POLL, "water-priorities-2027", CLOSED_DEMO]);
+    assert_eq!(
+        slugs,
+        [
+            DEMO_POLL,
+            "water-priorities-2027",
+            DEMO_SCORE_POLL,
+            CLOSED_DEMO
+        ]
+    );
 }
