@@ -105,13 +105,34 @@ function widgetClass(spec) {
     static observedAttributes = [spec.attribute, "server", "lang"];
     #widget = null;
     #mountId = 0;
+    #resizes = null;
 
     connectedCallback() {
       this.#mount();
+      // baraza:resize tells the host page the element's new size, e.g. to adjust its layout.
+      this.#resizes ||= new ResizeObserver(([entry]) => {
+        const box = entry.borderBoxSize?.[0];
+        this.#emit("resize", {
+          width: Math.round(box ? box.inlineSize : entry.contentRect.width),
+          height: Math.round(box ? box.blockSize : entry.contentRect.height),
+        });
+      });
+      this.#resizes.observe(this);
     }
 
     disconnectedCallback() {
       this.#unmount();
+      this.#resizes?.disconnect();
+    }
+
+    // Every event bubbles out of the shadow root (composed) and names the instrument.
+    #emit(name, detail) {
+      const instrument = (this.getAttribute(spec.attribute) || "").trim();
+      this.dispatchEvent(new CustomEvent(`baraza:${name}`, {
+        bubbles: true,
+        composed: true,
+        detail: { kind: spec.module, instrument, ...detail },
+      }));
     }
 
     attributeChangedCallback(_name, oldValue, newValue) {
@@ -153,7 +174,9 @@ function widgetClass(spec) {
           if (mountId !== this.#mountId) return; // removed or changed while loading
           const mountPoint = document.createElement("div");
           root.replaceChildren(mountPoint);
-          this.#widget = glue[spec.mount](mountPoint, slug, server, language, dataResponse);
+          const events = (name, action, code) =>
+            this.#emit(name, name === "submitted" ? { action } : name === "error" ? { code } : {});
+          this.#widget = glue[spec.mount](mountPoint, slug, server, language, dataResponse, events);
         },
         () => {
           if (mountId !== this.#mountId) return;
@@ -163,6 +186,7 @@ function widgetClass(spec) {
           message.setAttribute("role", "alert");
           message.textContent = pick(spec.unavailable, language);
           root.replaceChildren(message, document.createElement("slot"));
+          this.#emit("error", { code: "unavailable" });
         },
       );
     }

@@ -22,7 +22,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::device;
 use crate::i18n::{Lang, Problem};
-use crate::shell::{self, Focus, WidgetProps};
+use crate::shell::{self, Event, Focus, WidgetProps};
 
 mod texts;
 use texts::Texts;
@@ -127,6 +127,7 @@ impl Component for ConsultationApp {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         let texts = self.texts;
+        ctx.props().events.emit(event_of(&msg));
         match msg {
             Msg::Loaded(Ok(view)) => {
                 self.drafts = view.sections.iter().map(|_| Draft::default()).collect();
@@ -759,4 +760,18 @@ impl ConsultationApp {
             </form>
         }
     }
+}
+
+/// What the host page hears of `msg`.
+fn event_of(msg: &Msg) -> Option<Event> {
+    let (action, outcome) = match msg {
+        Msg::Loaded(Ok(_)) => return Some(Event::Ready),
+        Msg::Loaded(Err(problem)) => return Some(Event::Error(*problem)),
+        Msg::Submitted(_, outcome) => ("comment", outcome.as_ref().err()),
+        Msg::ReplySubmitted(outcome) => ("reply", outcome.as_ref().err()),
+        Msg::Reacted(_, _, outcome) => ("reaction", outcome.as_ref().err()),
+        Msg::Reported(_, outcome) => ("report", outcome.as_ref().err()),
+        _ => return None,
+    };
+    Some(outcome.map_or(Event::Submitted(action), |problem| Event::Error(*problem)))
 }

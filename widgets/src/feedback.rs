@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::i18n::{Lang, Problem};
-use crate::shell::{self, Focus, WidgetProps};
+use crate::shell::{self, Event, Focus, WidgetProps};
 
 mod texts;
 use texts::Texts;
@@ -110,6 +110,14 @@ impl Component for FeedbackApp {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        ctx.props().events.emit(match &msg {
+            Msg::Loaded(Ok(_)) => Some(Event::Ready),
+            Msg::Submitted(Ok(_)) => Some(Event::Submitted("response")),
+            Msg::Loaded(Err(problem)) | Msg::Submitted(Err(problem)) => {
+                Some(Event::Error(*problem))
+            }
+            _ => None,
+        });
         match msg {
             Msg::Loaded(Ok(view)) => {
                 self.answers = view

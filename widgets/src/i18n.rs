@@ -95,7 +95,9 @@ impl Problem {
             | "section_not_found"
             | "comment_not_found"
             | "comment_not_published"
-            | "reply_to_reply" => Self::Rejected,
+            | "reply_to_reply"
+            | "score_out_of_scale"
+            | "missing_rating" => Self::Rejected,
             "voucher_required" | "voucher_unknown" => Self::VoucherUnknown,
             "voucher_used" => Self::VoucherUsed,
             _ => Self::Server,
@@ -105,6 +107,20 @@ impl Problem {
     /// Whether trying again may help.
     pub fn is_retryable(self) -> bool {
         matches!(self, Self::Network | Self::Server)
+    }
+
+    /// The problem's name in the `baraza:error` event a widget sends its host page.
+    pub fn event_code(self) -> &'static str {
+        match self {
+            Self::Network => "network",
+            Self::NotFound => "not_found",
+            Self::Closed => "closed",
+            Self::AlreadyVoted => "already_answered",
+            Self::Rejected => "rejected",
+            Self::Server => "server",
+            Self::VoucherUnknown => "voucher_unknown",
+            Self::VoucherUsed => "voucher_used",
+        }
     }
 }
 

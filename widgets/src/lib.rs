@@ -61,7 +61,10 @@ mod mount {
     /// * `server` – the Baraza server's base URL, without a trailing slash;
     /// * `language` – the reader's preferred BCP 47 language;
     /// * `poll_response` – the loader's `fetch` of `GET /api/v1/polls/{slug}`, started in
-    ///   parallel with the wasm download so the two do not wait on each other.
+    ///   parallel with the wasm download so the two do not wait on each other;
+    /// * `events` – called `(name, action, code)` when the widget is ready (`"ready"`), stored
+    ///   an answer (`"submitted"`, with `action` such as `"ballot"`) or failed (`"error"`, with
+    ///   `code` such as `"network"`), for the loader to dispatch `baraza:*` events.
     #[cfg(feature = "poll")]
     #[wasm_bindgen(js_name = mountPoll)]
     pub fn mount_poll(
@@ -70,8 +73,9 @@ mod mount {
         server: String,
         language: String,
         poll_response: js_sys::Promise,
+        events: Option<js_sys::Function>,
     ) -> MountedWidget {
-        shell::mount::<crate::poll::PollApp>(root, slug, server, language, poll_response)
+        shell::mount::<crate::poll::PollApp>(root, slug, server, language, poll_response, events)
     }
 
     /// Mounts a `<baraza-feedback>` widget into `root`; the arguments are those of
@@ -85,8 +89,16 @@ mod mount {
         server: String,
         language: String,
         form_response: js_sys::Promise,
+        events: Option<js_sys::Function>,
     ) -> MountedWidget {
-        shell::mount::<crate::feedback::FeedbackApp>(root, slug, server, language, form_response)
+        shell::mount::<crate::feedback::FeedbackApp>(
+            root,
+            slug,
+            server,
+            language,
+            form_response,
+            events,
+        )
     }
 
     /// Mounts a `<baraza-consultation>` widget into `root`; the arguments are those of
@@ -100,6 +112,7 @@ mod mount {
         server: String,
         language: String,
         consultation_response: js_sys::Promise,
+        events: Option<js_sys::Function>,
     ) -> MountedWidget {
         shell::mount::<crate::consultation::ConsultationApp>(
             root,
@@ -107,6 +120,7 @@ mod mount {
             server,
             language,
             consultation_response,
+            events,
         )
     }
 }

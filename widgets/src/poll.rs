@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::i18n::{Lang, Problem};
 
 mod texts;
-use crate::shell::{self, Focus, WidgetProps};
+use crate::shell::{self, Event, Focus, WidgetProps};
 use crate::{api, device};
 use texts::Texts;
 
@@ -97,6 +97,7 @@ impl Component for PollApp {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         let props = ctx.props();
+        props.events.emit(event_of(&msg));
         match msg {
             Msg::PollLoaded(Ok(view)) => {
                 self.selected = vec![false; view.options.len()];
@@ -530,6 +531,18 @@ impl PollApp {
                 <p class="total">{ texts.total(results.total_ballots) }</p>
             </div>
         }
+    }
+}
+
+/// What the host page hears of `msg`.
+fn event_of(msg: &Msg) -> Option<Event> {
+    match msg {
+        Msg::PollLoaded(Ok(_)) => Some(Event::Ready),
+        Msg::Submitted(Ok(_)) => Some(Event::Submitted("ballot")),
+        Msg::PollLoaded(Err(problem))
+        | Msg::Submitted(Err(problem))
+        | Msg::ResultsLoaded(_, Err(problem)) => Some(Event::Error(*problem)),
+        _ => None,
     }
 }
 

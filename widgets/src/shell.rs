@@ -35,6 +35,47 @@ pub(crate) struct WidgetProps {
     pub(crate) language: AttrValue,
     /// The data request the loader started (the element's data path).
     pub(crate) first_response: PendingResponse,
+    /// Where to report what happens, for the loader to tell the host page.
+    pub(crate) events: Events,
+}
+
+/// What a widget tells its host page through the loader, which dispatches it on the element as
+/// a `baraza:ready`, `baraza:submitted` or `baraza:error` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// The instrument loaded and is shown.
+    Ready,
+    /// The citizen's answer was stored: `ballot`, `response`, `comment`, `reply`, `reaction`
+    /// or `report`.
+    Submitted(&'static str),
+    /// Loading or sending failed.
+    Error(crate::i18n::Problem),
+}
+
+/// The loader's listener: `(name, action, code)`, e.g. `("submitted", "ballot", "")`.
+#[derive(Debug, Clone)]
+pub(crate) struct Events(pub(crate) Option<js_sys::Function>);
+
+impl PartialEq for Events {
+    fn eq(&self, _other: &Self) -> bool {
+        // Handed over once at mount; never a reason to re-render.
+        true
+    }
+}
+
+impl Events {
+    /// Reports `event` to the loader; a listener that throws cannot break the widget.
+    pub(crate) fn emit(&self, event: Option<Event>) {
+        let (Some(listener), Some(event)) = (&self.0, event) else {
+            return;
+        };
+        let (name, action, code) = match event {
+            Event::Ready => ("ready", "", ""),
+            Event::Submitted(action) => ("submitted", action, ""),
+            Event::Error(problem) => ("error", "", problem.event_code()),
+        };
+        let _ = listener.call3(&JsValue::NULL, &name.into(), &action.into(), &code.into());
+    }
 }
 
 /// A mounted widget of any kind; the loader calls [`MountedWidget::destroy`] when the element
@@ -69,6 +110,7 @@ pub(crate) fn mount<C>(
     server: String,
     language: String,
     first_response: js_sys::Promise,
+    events: Option<js_sys::Function>,
 ) -> MountedWidget
 where
     C: BaseComponent<Properties = WidgetProps>,
@@ -78,6 +120,7 @@ where
         server: server.into(),
         language: language.into(),
         first_response: PendingResponse(first_response),
+        events: Events(events),
     };
     let handle = yew::Renderer::<C>::with_root_and_props(root, props).render();
     MountedWidget {

@@ -368,15 +368,17 @@ fn init_logging(format: LogFormat) {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let outgoing = outgoing_sms(&args)?;
     let database = Database::connect(&args.database.url).await?;
-    let _retention = tokio::spawn(baraza_server::channels::purge_phone_hashes_after_closing(
-        database.clone(),
-        time::Duration::days(i64::from(args.phone_retention_days)),
-    ));
     // A production database is never filled with demo polls by accident: only when asked.
     if args.demo {
         seed::seed_demo(&database, OffsetDateTime::now_utc()).await?;
         tracing::info!("seeded the demo polls");
     }
+    // Started after the seeding, whose writes its first (immediate) pass would otherwise race:
+    // on SQLite that race once stopped a `--demo` start with a busy database.
+    let _retention = tokio::spawn(baraza_server::channels::purge_phone_hashes_after_closing(
+        database.clone(),
+        time::Duration::days(i64::from(args.phone_retention_days)),
+    ));
     if !args.widgets_dir.join("baraza.js").is_file() {
         tracing::warn!(
             dir = %args.widgets_dir.display(),
