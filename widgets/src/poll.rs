@@ -471,7 +471,7 @@ impl PollApp {
             }
         });
         html! {
-            <fieldset class="rating" part="option">
+            <fieldset class="rating" part="option" aria-describedby="hint">
                 <legend>{ self.text(ctx, poll, &poll.options[index].label) }</legend>
                 <div class="scale">{ for scores }</div>
             </fieldset>

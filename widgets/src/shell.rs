@@ -64,7 +64,8 @@ impl PartialEq for Events {
 }
 
 impl Events {
-    /// Reports `event` to the loader; a listener that throws cannot break the widget.
+    /// Reports `event` to the loader, once the widget has rendered what caused it; a listener
+    /// that throws cannot break the widget.
     pub(crate) fn emit(&self, event: Option<Event>) {
         let (Some(listener), Some(event)) = (&self.0, event) else {
             return;
@@ -74,7 +75,12 @@ impl Events {
             Event::Submitted(action) => ("submitted", action, ""),
             Event::Error(problem) => ("error", "", problem.event_code()),
         };
-        let _ = listener.call3(&JsValue::NULL, &name.into(), &action.into(), &code.into());
+        // After the update that caused it has rendered (a queued task runs once the component
+        // has redrawn), so a host page reacting to `baraza:ready` sees the widget shown.
+        let listener = listener.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = listener.call3(&JsValue::NULL, &name.into(), &action.into(), &code.into());
+        });
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Ballot {
     selections: Vec<OptionId>,
     /// The score of each selection, in the same order; empty unless the poll is a score poll.
     scores: Vec<i32>,
+    /// Whether the selections are a ranking (a ranked poll's ballot).
+    ranked: bool,
 }
 
 impl Ballot {
@@ -99,6 +101,12 @@ impl Ballot {
     /// ballot is for a score poll.
     pub fn scores(&self) -> &[i32] {
         &self.scores
+    }
+
+    /// The options in order of preference, most preferred first, when the ballot is for a
+    /// ranked poll.
+    pub fn ranking(&self) -> Option<&[OptionId]> {
+        self.ranked.then_some(self.selections.as_slice())
     }
 
     /// Each rated option with its score (nothing unless the ballot is for a score poll).
@@ -294,6 +302,7 @@ impl Poll {
                 voter,
                 selections: chosen,
                 scores: Vec::new(),
+                ranked: self.kind().is_ranked(),
             }),
             _ => Err(BallotErrors(errors)),
         }
@@ -372,6 +381,7 @@ impl Poll {
                     voter,
                     selections,
                     scores,
+                    ranked: false,
                 })
             }
             _ => Err(BallotErrors(errors)),

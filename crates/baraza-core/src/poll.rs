@@ -22,8 +22,8 @@ pub const MAX_OPTIONS: usize = 20;
 ///
 /// JSON: `{"type": "single_choice"}`,
 /// `{"type": "multiple_choice", "min_selections": 1, "max_selections": 3}`,
-/// `{"type": "approval"}` or `{"type": "score", "scale": {"min": 1, "max": 5}}` (with an optional
-/// `"require_all": true`).
+/// `{"type": "approval"}`, `{"type": "ranked"}` or
+/// `{"type": "score", "scale": {"min": 1, "max": 5}}` (with an optional `"require_all": true`).
 ///
 /// # Approval
 /// An approval ballot selects any subset of the options: none, some or all (Brams and Fishburn,
@@ -47,6 +47,11 @@ pub enum PollKind {
     },
     /// Any subset of the options, from none to all of them; see the type's docs.
     Approval,
+    /// The options ranked in order of preference, one or more of them (selections in the
+    /// ballot's order, most preferred first), counted by instant-runoff voting: one winner, as
+    /// [`crate::ranked`] counts it with its default rules (RCTab's), ties broken by the earlier
+    /// rounds and then by the option order.
+    Ranked,
     /// Each option rated on a scale of at most [`MAX_POLL_SCALE_POINTS`] points (1–5 stars,
     /// 0–10). A ballot rates at least one option, every option when `require_all` is set; an
     /// option left unrated is not a zero, it simply does not count for that option. Counted as
@@ -87,6 +92,7 @@ enum KindName {
     SingleChoice,
     MultipleChoice,
     Approval,
+    Ranked,
     Score,
 }
 
@@ -99,6 +105,8 @@ enum KindError {
     MissingMultipleChoiceBounds,
     #[error("approval takes no min_selections or max_selections")]
     BoundsOnApproval,
+    #[error("ranked takes no min_selections or max_selections")]
+    BoundsOnRanked,
     #[error("only score polls take scale or require_all")]
     ScaleOnChoice,
     #[error("score needs a scale and takes no min_selections or max_selections")]
@@ -125,6 +133,8 @@ impl TryFrom<KindFields> for PollKind {
             (KindName::MultipleChoice, _, _) => Err(KindError::MissingMultipleChoiceBounds),
             (KindName::Approval, None, None) => Ok(Self::Approval),
             (KindName::Approval, _, _) => Err(KindError::BoundsOnApproval),
+            (KindName::Ranked, None, None) => Ok(Self::Ranked),
+            (KindName::Ranked, _, _) => Err(KindError::BoundsOnRanked),
             (KindName::Score, None, None) => match fields.scale {
                 Some(scale) => Ok(Self::Score {
                     scale,
@@ -152,6 +162,7 @@ impl From<PollKind> for KindFields {
                 None,
             ),
             PollKind::Approval => (KindName::Approval, None, None, None, None),
+            PollKind::Ranked => (KindName::Ranked, None, None, None, None),
             PollKind::Score { scale, require_all } => (
                 KindName::Score,
                 None,
@@ -198,6 +209,7 @@ impl PollKind {
                 max_selections,
             } => (min_selections, max_selections),
             Self::Approval => (0, all),
+            Self::Ranked => (1, all),
             Self::Score {
                 require_all: true, ..
             } => (all, all),
@@ -216,6 +228,11 @@ impl PollKind {
     /// Whether a ballot may select any subset of the options.
     pub fn is_approval(self) -> bool {
         matches!(self, Self::Approval)
+    }
+
+    /// Whether a ballot ranks the options (its selections are in order of preference).
+    pub fn is_ranked(self) -> bool {
+        matches!(self, Self::Ranked)
     }
 
     /// Whether a ballot selects exactly one option.

@@ -24,8 +24,11 @@
 //! exactly one winner must apply and publish its own rule, e.g. a public lot). With no
 //! approvals at all there is no winner.
 
+use std::collections::BTreeMap;
+
 use crate::ballot::Ballot;
 use crate::poll::Poll;
+use crate::ranked::{BallotPool, Candidates, RankedBallot, Rules, Tabulation};
 use crate::score::{DistributionSummary, OptionScores, Scale, ScorePoint};
 use crate::slug::{OptionId, Slug};
 
@@ -58,6 +61,9 @@ pub struct PollTally {
     scale: Option<Scale>,
     /// Per option, the ratings at each point of the scale (empty unless a score poll).
     distributions: Vec<Vec<u64>>,
+    /// A ranked poll's ballots: each distinct ranking (option positions, most preferred first)
+    /// and how many ballots gave it. `None` unless a ranked poll.
+    rankings: Option<BTreeMap<Vec<u16>, u64>>,
 }
 
 /// The count for one option.
@@ -153,6 +159,14 @@ pub enum TallyError {
         /// What the poll takes.
         expected: &'static str,
     },
+    /// The ranked count could not be made (a bug: the rankings are checked when recorded).
+    #[error("the ranked count of poll {poll} failed: {reason}")]
+    RankedCount {
+        /// The poll.
+        poll: Slug,
+        /// Why.
+        reason: String,
+    },
     /// A score off the poll's scale.
     #[error("score {score} for option {id} is off the scale of poll {poll}")]
     OffScale {
@@ -217,6 +231,7 @@ impl PollTally {
             option_ids,
             total_ballots: 0,
             scale,
+            rankings: poll.kind().is_ranked().then(BTreeMap::new),
         }
     }
 
@@ -269,7 +284,9 @@ impl PollTally {
             });
         }
         // A score ballot rates at least one option, so it always has scores.
-        if self.scale.is_some() == ballot.scores().is_empty() {
+        if self.scale.is_some() == ballot.scores().is_empty()
+            || self.rankings.is_some() != ballot.ranking().is_some()
+        {
             return Err(self.wrong_kind());
         }
         let mut indices = Vec::with_capacity(ballot.selections().len());
@@ -288,6 +305,10 @@ impl PollTally {
                 }
                 slots.push((index, scale.index(score)));
             }
+        }
+        if let Some(rankings) = &mut self.rankings {
+            let ranking = indices.iter().map(|&i| position_u16(i)).collect();
+            *rankings.entry(ranking).or_default() += 1;
         }
         for index in indices {
             self.counts[index] += 1;
@@ -352,6 +373,9 @@ impl PollTally {
         for &index in selections {
             self.counts[usize::from(index)] += 1;
         }
+        if let Some(rankings) = &mut self.rankings {
+            *rankings.entry(selections.to_vec()).or_default() += 1;
+        }
         self.total_ballots += 1;
         Ok(())
     }
@@ -389,6 +413,15 @@ impl PollTally {
     pub fn leaders(&self) -> Vec<OptionId> {
         if let Some(scores) = self.option_scores() {
             return best_means(&scores);
+        }
+        if let Some(count) = self.ranked_count() {
+            // The instant-runoff winner (none before any ballot).
+            return count
+                .ok()
+                .and_then(|count| count.winner())
+                .and_then(|winner| self.option_ids.get(winner.index()).cloned())
+                .into_iter()
+                .collect();
         }
         let most = self.counts.iter().copied().max().unwrap_or(0);
         if most == 0 {
@@ -495,6 +528,99 @@ impl PollTally {
         Ok(self)
     }
 
+    /// Adds a ranked poll's stored rankings — `(ranking, ballots)` rows, as kept by a database
+    /// beside [`PollTally::from_counts`]'s counts — checking that they are the poll's options,
+    /// that they add up to the ballots and that each option is in as many rankings as its
+    /// count says.
+    pub fn with_ranking_counts(
+        mut self,
+        counts: &[(Vec<OptionId>, u64)],
+    ) -> Result<Self, TallyError> {
+        if self.rankings.is_none() {
+            if counts.is_empty() {
+                return Ok(self);
+            }
+            return Err(self.wrong_kind());
+        }
+        let mut rankings = BTreeMap::new();
+        let mut ranked_in = vec![0_u64; self.option_ids.len()];
+        let mut ballots = 0_u64;
+        for (ranking, count) in counts {
+            let mut positions = Vec::with_capacity(ranking.len());
+            for id in ranking {
+                let index = self.index_of(id)?;
+                ranked_in[index] = ranked_in[index].saturating_add(*count);
+                positions.push(position_u16(index));
+            }
+            ballots = ballots.saturating_add(*count);
+            let slot: &mut u64 = rankings.entry(positions).or_default();
+            *slot = slot.saturating_add(*count);
+        }
+        if ballots != self.total_ballots {
+            return Err(TallyError::CountsDoNotAddUp {
+                poll: self.poll.clone(),
+                sum: ballots,
+                total: self.total_ballots,
+            });
+        }
+        for ((id, &count), &ranked) in self.option_ids.iter().zip(&self.counts).zip(&ranked_in) {
+            if ranked != count {
+                return Err(TallyError::ImpossibleCount {
+                    poll: self.poll.clone(),
+                    id: id.clone(),
+                    count: ranked,
+                    total: count,
+                });
+            }
+        }
+        self.rankings = Some(rankings);
+        Ok(self)
+    }
+
+    /// A ranked poll's instant-runoff count, round by round, as [`crate::ranked`] counts it
+    /// with its default rules (RCTab's; ties broken by the earlier rounds, then by the option
+    /// order). `None` for the other kinds. The candidates are the option ids, in option order.
+    ///
+    /// ```
+    /// use baraza_core::{Poll, PollTally};
+    /// let poll: Poll = serde_json::from_str(r#"{"slug":"p","default_language":"en",
+    ///   "question":{"en":"Where first?"},"kind":{"type":"ranked"},"status":"open",
+    ///   "options":[{"id":"a","label":{"en":"A"}},{"id":"b","label":{"en":"B"}},{"id":"c","label":{"en":"C"}}]}"#).unwrap();
+    /// let now = time::OffsetDateTime::UNIX_EPOCH;
+    /// let mut tally = PollTally::new(&poll);
+    /// for (ranking, voter) in [(&["a", "b"][..], "voter-000000000001"), (&["b"], "voter-000000000002"),
+    ///                          (&["c", "b"], "voter-000000000003")] {
+    ///     tally.record(&poll.validate_ballot(ranking, voter, now).unwrap()).unwrap();
+    /// }
+    /// let count = tally.ranked_count().unwrap().unwrap();
+    /// // Round 1: a 1, b 1, c 1; a tie at the bottom, broken by option order: c goes, its
+    /// // ballot moves to b, which wins round 2 with 2 of 3.
+    /// assert_eq!(count.rounds().len(), 2);
+    /// assert_eq!(count.name(count.winner().unwrap()), "b");
+    /// ```
+    pub fn ranked_count(&self) -> Option<Result<Tabulation, TallyError>> {
+        let rankings = self.rankings.as_ref()?;
+        let count = || -> Result<Tabulation, String> {
+            let candidates = Candidates::new(self.option_ids.iter().map(|id| id.as_str()))
+                .map_err(|e| e.to_string())?;
+            let mut pool = BallotPool::new(&candidates, &Rules::default());
+            for (ranking, &ballots) in rankings {
+                let ids: Vec<_> = ranking
+                    .iter()
+                    .filter_map(|&position| candidates.id_at(usize::from(position)))
+                    .collect();
+                let ballot = RankedBallot::from_ranking(&ids).map_err(|e| e.to_string())?;
+                pool.push_many(&ballot, ballots)
+                    .map_err(|e| e.to_string())?;
+            }
+            pool.instant_runoff().map_err(|e| e.to_string())
+        };
+        Some(count().map_err(|reason| TallyError::RankedCount {
+            poll: self.poll.clone(),
+            reason,
+        }))
+    }
+
     fn index_of(&self, id: &OptionId) -> Result<usize, TallyError> {
         self.option_ids
             .iter()
@@ -510,8 +636,10 @@ impl PollTally {
             poll: self.poll.clone(),
             expected: if self.scale.is_some() {
                 "a score poll (ballots with scores)"
+            } else if self.rankings.is_some() {
+                "a ranked poll (ballots that rank)"
             } else {
-                "a choice poll (ballots without scores)"
+                "a choice poll (ballots without scores or rankings)"
             },
         }
     }
@@ -549,6 +677,11 @@ pub fn tally<'a>(
     ballots: impl IntoIterator<Item = &'a Ballot>,
 ) -> Result<PollTally, TallyError> {
     PollTally::from_ballots(poll, ballots)
+}
+
+/// An option's position as stored in a ranking; polls have at most [`crate::MAX_OPTIONS`].
+fn position_u16(index: usize) -> u16 {
+    u16::try_from(index).unwrap_or(u16::MAX)
 }
 
 /// The options with the highest mean score (every tied option), none when nothing is rated.

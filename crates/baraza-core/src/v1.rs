@@ -213,8 +213,17 @@ struct BallotFields {
 impl TryFrom<BallotFields> for BallotSubmission {
     type Error = &'static str;
     fn try_from(fields: BallotFields) -> Result<Self, Self::Error> {
-        if fields.selections.is_none() && fields.ratings.is_none() {
-            return Err("a ballot needs `selections` (choice polls) or `ratings` (score polls)");
+        match (&fields.selections, &fields.ratings) {
+            (None, None) => {
+                return Err(
+                    "a ballot needs `selections` (choice polls) or `ratings` (score polls)",
+                );
+            }
+            // Without this, `{"ratings": []}` would read as an empty choice ballot.
+            (None, Some(ratings)) if ratings.is_empty() => {
+                return Err("`ratings` is empty: rate at least one option");
+            }
+            _ => {}
         }
         Ok(Self {
             selections: fields.selections.unwrap_or_default(),
@@ -226,8 +235,10 @@ impl TryFrom<BallotFields> for BallotSubmission {
 }
 
 impl BallotSubmission {
-    /// Checks this body against `poll` at instant `now`: [`Poll::validate_ballot`] on its
-    /// selections and voter token. The wire shape stops here; the domain sees plain values.
+    /// Checks this body against `poll` at instant `now`: [`Poll::validate_rated_ballot`] on
+    /// its ratings for a score poll (or any poll, when only ratings are given, which a choice
+    /// poll refuses), otherwise [`Poll::validate_ballot`] on its selections; then the voter
+    /// token. The wire shape stops here; the domain sees plain values.
     ///
     /// ```
     /// # use baraza_core::{Poll, v1::BallotSubmission};
@@ -283,6 +294,9 @@ pub struct BallotReceipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PollResults {
+    /// A ranked poll's instant-runoff count, round by round; absent for the other kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<Vec<RoundResult>>,
     /// The poll counted.
     pub poll: Slug,
     /// Where the poll stands at the time of the response.
@@ -307,6 +321,35 @@ pub struct OptionResult {
     /// ballots that selected it; in a score poll, the ballots that rated it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<OptionScoreResult>,
+}
+
+/// One round of a ranked poll's instant-runoff count:
+/// `{"round": 1, "votes": [{"id": "a", "votes": 4}, …], "exhausted": 0, "elected": [],
+/// "eliminated": ["c"]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RoundResult {
+    /// 1 for the first round.
+    pub round: u32,
+    /// The votes of every option still in the count this round, in option order.
+    pub votes: Vec<RoundVotes>,
+    /// Ballots whose ranked options are all out of the count, so far.
+    pub exhausted: u64,
+    /// The option elected in this round (the winner, in the last round).
+    pub elected: Vec<OptionId>,
+    /// The options eliminated in this round; their ballots count for their next choice in the
+    /// next round.
+    pub eliminated: Vec<OptionId>,
+}
+
+/// An option's votes in one round of a ranked count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RoundVotes {
+    /// The option.
+    pub id: OptionId,
+    /// The ballots counting for it this round.
+    pub votes: u64,
 }
 
 /// How one option of a score poll was rated:
@@ -334,6 +377,10 @@ impl PollResults {
         };
         let mut scores = tally.option_scores().map(Vec::into_iter);
         Self {
+            rounds: tally
+                .ranked_count()
+                .and_then(Result::ok)
+                .map(|count| rounds_of(&count, tally)),
             poll: tally.poll().clone(),
             phase,
             total_ballots: tally.total_ballots(),
@@ -355,6 +402,32 @@ impl PollResults {
                 .collect(),
         }
     }
+}
+
+/// The wire form of a ranked count's rounds: candidates are the poll's options, in order.
+fn rounds_of(count: &crate::ranked::Tabulation, tally: &PollTally) -> Vec<RoundResult> {
+    let options: Vec<OptionId> = tally.options().into_iter().map(|o| o.id).collect();
+    let id = |candidate: crate::ranked::CandidateId| options.get(candidate.index()).cloned();
+    count
+        .rounds()
+        .iter()
+        .map(|round| RoundResult {
+            round: round.number,
+            votes: round
+                .tallies
+                .iter()
+                .filter_map(|t| {
+                    id(t.candidate).map(|id| RoundVotes {
+                        id,
+                        votes: t.votes.floor(),
+                    })
+                })
+                .collect(),
+            exhausted: round.exhausted.total().floor(),
+            elected: round.elected.iter().filter_map(|&c| id(c)).collect(),
+            eliminated: round.eliminated.iter().filter_map(|&c| id(c)).collect(),
+        })
+        .collect()
 }
 
 /// The body of every error response.

@@ -112,6 +112,8 @@ fn generation_is_deterministic_and_lists_every_v1_type() {
             "RedactionCounts",
             "ReportReceipt",
             "ReportSubmission",
+            "RoundResult",
+            "RoundVotes",
             "SectionId",
             "SectionReport",
             "SectionSaid",

@@ -149,8 +149,10 @@ fn selection_for(poll: &Poll) -> BoxedStrategy<Vec<usize>> {
         PollKind::Approval => subsequence((0..n).collect::<Vec<_>>(), 0..=n)
             .prop_shuffle()
             .boxed(),
-        // Score polls are answered with ratings; their properties are in tests/score_poll.rs.
-        PollKind::Score { .. } => unreachable!("these strategies make choice polls only"),
+        // Score and ranked polls have their own tests (tests/score_poll.rs, tests/ranked_poll.rs).
+        PollKind::Score { .. } | PollKind::Ranked => {
+            unreachable!("these strategies make choice polls only")
+        }
     }
 }
 

@@ -311,6 +311,13 @@ impl Database {
                 let checked = match scores {
                     Some(scores) => {
                         let scores: Vec<i64> = serde_json::from_str(&scores)?;
+                        anyhow::ensure!(
+                            scores.len() == selections.len(),
+                            "a stored ballot of poll {} has {} scores for {} ratings",
+                            poll.slug(),
+                            scores.len(),
+                            selections.len()
+                        );
                         let ratings: Vec<RatingSubmission> = selections
                             .into_iter()
                             .zip(scores)

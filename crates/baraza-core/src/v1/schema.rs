@@ -196,7 +196,9 @@ impl JsonSchema for PollKind {
             "description": "How citizens answer a poll: {\"type\": \"single_choice\"}, \
                 {\"type\": \"multiple_choice\", \"min_selections\": 1, \"max_selections\": 3} \
                 (1 <= min_selections <= max_selections <= number of options), \
-                {\"type\": \"approval\"} (any subset of the options, none included) or \
+                {\"type\": \"approval\"} (any subset of the options, none included), \
+                {\"type\": \"ranked\"} (one or more options in order of preference, counted by \
+                instant-runoff) or \
                 {\"type\": \"score\", \"scale\": {\"min\": 1, \"max\": 5}} (each option rated; \
                 at most 11 points; \"require_all\": true to require every option).",
             "oneOf": [
@@ -204,6 +206,13 @@ impl JsonSchema for PollKind {
                     "description": "Exactly one option.",
                     "type": "object",
                     "properties": { "type": { "const": "single_choice" } },
+                    "required": ["type"],
+                    "additionalProperties": false,
+                },
+                {
+                    "description": "One or more options in order of preference (instant-runoff).",
+                    "type": "object",
+                    "properties": { "type": { "const": "ranked" } },
                     "required": ["type"],
                     "additionalProperties": false,
                 },

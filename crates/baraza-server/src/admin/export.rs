@@ -15,7 +15,8 @@
 //! also have `"scores": [4, …]`, the score of each selection in the same order.
 //!
 //! The voter token is never exported. Option ids are slugs (lower-case letters, digits, inner
-//! hyphens), so no cell needs quoting and none can start a spreadsheet formula.
+//! hyphens), so no cell needs quoting and none can start a spreadsheet formula; the only cells
+//! that start with `-` are negative scores, which spreadsheets read as numbers.
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;

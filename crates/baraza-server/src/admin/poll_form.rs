@@ -27,7 +27,7 @@ pub(crate) struct PollForm {
     pub(crate) default_language: String,
     /// The question in each of [`Language::ALL`], in that order.
     pub(crate) question: [String; 3],
-    /// `single_choice`, `multiple_choice`, `approval` or `score`.
+    /// `single_choice`, `multiple_choice`, `approval`, `ranked` or `score`.
     pub(crate) kind: String,
     pub(crate) min_selections: String,
     pub(crate) max_selections: String,
@@ -160,6 +160,7 @@ impl PollForm {
                 max_selections.to_string(),
             ),
             PollKind::Approval => ("approval", String::new(), String::new()),
+            PollKind::Ranked => ("ranked", String::new(), String::new()),
             PollKind::Score { .. } => ("score", String::new(), String::new()),
         };
         let (scale_min, scale_max, require_all) = match poll.kind() {
@@ -355,6 +356,7 @@ impl PollForm {
                 )
             }
             "approval" => (PollKind::Approval, Vec::new()),
+            "ranked" => (PollKind::Ranked, Vec::new()),
             "score" => {
                 let min = self.scale_min.trim().parse::<i64>();
                 let max = self.scale_max.trim().parse::<i64>();

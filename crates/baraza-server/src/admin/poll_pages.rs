@@ -356,6 +356,7 @@ impl PollView {
             PollKind::SingleChoice => t.kind_single.to_owned(),
             PollKind::MultipleChoice { .. } => format!("{} ({min}–{max})", t.kind_multiple),
             PollKind::Approval => t.kind_approval.to_owned(),
+            PollKind::Ranked => t.kind_ranked.to_owned(),
             PollKind::Score { scale, .. } => {
                 format!("{} ({}–{})", t.kind_score, scale.min(), scale.max())
             }

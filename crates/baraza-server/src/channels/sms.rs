@@ -9,7 +9,7 @@
 //! keyed hash is its voter token) and the same writer as a web ballot.
 
 use baraza_core::score::RatingSubmission;
-use baraza_core::{Ballot, OptionId, Poll, PollOption, PollPhase, Slug};
+use baraza_core::{Ballot, OptionId, Poll, PollKind, PollOption, PollPhase, Slug};
 use serde::Deserialize;
 
 use super::phone::PhoneNumber;
@@ -129,12 +129,28 @@ fn help(poll: &Poll, keyword: &str, texts: &Texts) -> String {
         .question()
         .resolve(&[language], poll.default_language());
     let (_, max) = poll.selection_range();
-    if let Some(scale) = poll.kind().scale() {
-        let example: Vec<String> = (0..poll.options().len().min(3))
+    if let PollKind::Score { scale, require_all } = poll.kind() {
+        // Options by letter: a bare number is a score, so numbering them would mislead.
+        let lettered: Vec<String> = poll
+            .options()
+            .iter()
+            .zip('a'..='z')
+            .map(|(o, letter)| {
+                format!(
+                    "{letter} {}",
+                    o.label.resolve(&[language], poll.default_language())
+                )
+            })
+            .collect();
+        let shown = if require_all {
+            poll.options().len()
+        } else {
+            poll.options().len().min(3)
+        };
+        let example: Vec<String> = (0..shown)
             .map(|i| {
-                (scale.max() - i32::try_from(i).unwrap_or(0))
-                    .max(scale.min())
-                    .to_string()
+                let step = i32::try_from(i).unwrap_or(0);
+                (scale.max() - step).max(scale.min()).to_string()
             })
             .collect();
         let how = texts
@@ -142,8 +158,9 @@ fn help(poll: &Poll, keyword: &str, texts: &Texts) -> String {
             .replace("{keyword}", keyword)
             .replace("{min}", &scale.min().to_string())
             .replace("{max}", &scale.max().to_string())
-            .replace("{example}", &example.join(" "));
-        return format!("{keyword}: {question} {how}: {}", options.join(", "));
+            .replace("{example}", &example.join(" "))
+            .replace("{lettered}", &format!("b{}", scale.max()));
+        return format!("{keyword}: {question} {how}: {}", lettered.join(", "));
     }
     let how = if max > 1 {
         texts.reply_with_numbers.replace("{keyword}", keyword)
@@ -223,10 +240,23 @@ async fn answer(
             return texts.failed.to_owned();
         }
     };
-    let (answers, typed_voucher) = if voucher_required {
-        split_voucher(&parsed.answers)
+    // A score poll's scores may be negative: its answers are split at spaces and commas only,
+    // so `-2` keeps its sign and `4.5` stays one (unreadable) answer.
+    let score_tokens: Vec<&str>;
+    let tokens: &[&str] = if poll.kind().scale().is_some() {
+        score_tokens = parsed
+            .rest
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        &score_tokens
     } else {
-        (parsed.answers.as_slice(), None)
+        &parsed.answers
+    };
+    let (answers, typed_voucher) = if voucher_required {
+        split_voucher(tokens)
+    } else {
+        (tokens, None)
     };
     if answers.is_empty() {
         return help(&poll, keyword, texts);

@@ -57,7 +57,7 @@ pub(crate) struct Texts {
 static EN: Texts = Texts {
     reply_with_number: "Reply {keyword} and a number",
     reply_with_numbers: "Reply {keyword} and numbers",
-    reply_with_scores: "Reply {keyword} and a score from {min} to {max} for each, in order (e.g. {keyword} {example})",
+    reply_with_scores: "Reply {keyword} and a score from {min} to {max} for each, in order (e.g. {keyword} {example}), or a letter and its score ({keyword} {lettered})",
     ussd_rate: "Rate from {min} to {max}",
     recorded: "Thank you. Your answer to {keyword} is recorded: {answer}.",
     already_answered: "This phone has already answered {keyword}. Each phone answers once.",
@@ -108,7 +108,7 @@ static EN: Texts = Texts {
 static SW: Texts = Texts {
     reply_with_number: "Jibu {keyword} na namba",
     reply_with_numbers: "Jibu {keyword} na namba",
-    reply_with_scores: "Jibu {keyword} na alama kutoka {min} hadi {max} kwa kila moja, kwa mpangilio (mfano {keyword} {example})",
+    reply_with_scores: "Jibu {keyword} na alama kutoka {min} hadi {max} kwa kila moja, kwa mpangilio (mfano {keyword} {example}), au herufi na alama yake ({keyword} {lettered})",
     ussd_rate: "Kadiria kutoka {min} hadi {max}",
     recorded: "Asante. Jibu lako kwa {keyword} limehifadhiwa: {answer}.",
     already_answered: "Simu hii imeshajibu {keyword}. Kila simu hujibu mara moja.",
@@ -159,7 +159,7 @@ static SW: Texts = Texts {
 static FR: Texts = Texts {
     reply_with_number: "Répondez {keyword} et un numéro",
     reply_with_numbers: "Répondez {keyword} et des numéros",
-    reply_with_scores: "Répondez {keyword} et une note de {min} à {max} pour chacun, dans l'ordre (ex. {keyword} {example})",
+    reply_with_scores: "Répondez {keyword} et une note de {min} à {max} pour chacun, dans l'ordre (ex. {keyword} {example}), ou une lettre et sa note ({keyword} {lettered})",
     ussd_rate: "Notez de {min} à {max}",
     recorded: "Merci. Votre réponse à {keyword} est enregistrée : {answer}.",
     already_answered: "Ce téléphone a déjà répondu à {keyword}. Une réponse par téléphone.",

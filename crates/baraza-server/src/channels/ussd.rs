@@ -433,11 +433,20 @@ fn confirm_screen(language: &str, answer: &str, error: bool) -> Screen {
     } else {
         String::new()
     };
+    let menu = format!("\n1 {}\n2 {}", texts.ussd_yes, texts.ussd_no);
+    // A long answer (many choices or ratings) is shortened so the menu always fits the screen.
+    let frame = texts.ussd_confirm.replace("{answer}", "");
+    let room = SCREEN_CHARS
+        .saturating_sub(note.chars().count() + frame.chars().count() + menu.chars().count());
+    let answer = if answer.chars().count() > room {
+        let kept: String = answer.chars().take(room.saturating_sub(1)).collect();
+        format!("{kept}…")
+    } else {
+        answer.to_owned()
+    };
     Screen::Continue(format!(
-        "{note}{}\n1 {}\n2 {}",
-        texts.ussd_confirm.replace("{answer}", answer),
-        texts.ussd_yes,
-        texts.ussd_no
+        "{note}{}{menu}",
+        texts.ussd_confirm.replace("{answer}", &answer)
     ))
 }
 

@@ -11,7 +11,7 @@ use baraza_core::score::{RatingSubmission, Scale};
 use baraza_core::{Poll, PollKind};
 
 use super::texts::texts_for;
-use super::ussd::{languages, menu_line, pick_language};
+use super::ussd::{SCREEN_CHARS, languages, menu_line, pick_language};
 
 /// The entry that skips an option, unless the scale has a score 99 (then [`LONG_SKIP`]).
 const SKIP: &str = "99";
@@ -142,20 +142,20 @@ pub(super) fn rate_screen(
     let Some((scale, require_all)) = rules(poll) else {
         return String::new();
     };
-    let mut text = String::new();
+    let mut lines = String::new();
     match note {
-        Some(RateNote::Invalid) => text.push_str(&format!("{}\n", texts.ussd_invalid)),
+        Some(RateNote::Invalid) => lines.push_str(&format!("{}\n", texts.ussd_invalid)),
         Some(RateNote::NoneRated) => {
-            text.push_str(&format!("{}\n", texts.ussd_too_few.replace("{count}", "1")));
+            lines.push_str(&format!("{}\n", texts.ussd_too_few.replace("{count}", "1")));
         }
         None => {}
     }
-    text.push_str(
-        poll.question()
-            .resolve(&[language], poll.default_language()),
-    );
+    let question = poll
+        .question()
+        .resolve(&[language], poll.default_language());
+    let mut text = String::new();
     text.push_str(&format!(
-        "\n{}/{} {}\n",
+        "{}/{} {}\n",
         option + 1,
         poll.options().len(),
         label(poll, language, option)
@@ -174,7 +174,17 @@ pub(super) fn rate_screen(
     if !require_all {
         text.push_str(&menu_line(skip_entry(scale), texts.ussd_skip));
     }
-    text
+    // The option, its scale and the skip entry must fit one screen; the question goes first
+    // when there is no room for it (every option's screen shows it only as far as it fits).
+    let room = SCREEN_CHARS.saturating_sub(lines.chars().count() + text.chars().count() + 1);
+    if question.chars().count() <= room {
+        format!("{lines}{question}\n{text}")
+    } else if room > 1 {
+        let kept: String = question.chars().take(room - 1).collect();
+        format!("{lines}{kept}…\n{text}")
+    } else {
+        format!("{lines}{text}")
+    }
 }
 
 fn label(poll: &Poll, language: &str, option: usize) -> String {
@@ -283,6 +293,19 @@ mod tests {
                 language: "en".into()
             })
         );
+    }
+
+    #[test]
+    fn a_long_question_is_shortened_so_the_scale_and_skip_always_fit() {
+        let mut poll = serde_json::to_value(score_poll((-5, 5), false)).expect("json");
+        poll["question"]["en"] = "How well does the health centre nearest to you serve you? "
+            .repeat(4)
+            .into();
+        let poll: Poll = serde_json::from_value(poll).expect("valid poll");
+        let screen = rate_screen(&poll, "en", 0, Some(RateNote::Invalid));
+        assert!(screen.chars().count() <= SCREEN_CHARS, "{screen}");
+        assert!(screen.contains("…\n1/3 Waiting"), "{screen}");
+        assert!(screen.ends_with("\n11 5\n99 Skip"), "{screen}");
     }
 
     #[test]

@@ -162,8 +162,9 @@ impl Loaded {
 /// `only` limits it to one poll.
 async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded>> {
     // The first part gives a poll's row (and one per option count); the second, after it in
-    // the order, the poll's (option, score) distribution rows.
-    let select = |filter: &str, score_filter: &str| {
+    // the order, the poll's (option, score) distribution rows; the third its rankings (the
+    // ranking's JSON in the option column).
+    let select = |filter: &str, score_filter: &str, ranking_filter: &str| {
         format!(
             "SELECT p.slug, p.definition, p.ballot_count, c.option_id, c.ballots, \
              CAST(NULL AS INTEGER) AS score, ch.voucher_required, 0 AS row_kind FROM polls p \
@@ -172,13 +173,20 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
              UNION ALL \
              SELECT s.poll_slug, '', 0, s.option_id, s.ballots, s.score, NULL, 1 \
              FROM poll_score_counts s {score_filter} \
+             UNION ALL \
+             SELECT r.poll_slug, '', 0, r.ranking, r.ballots, NULL, NULL, 2 \
+             FROM poll_ranking_counts r {ranking_filter} \
              ORDER BY 1, 8"
         )
     };
     let rows = with_pool!(engine, pool => {
         match only {
             Some(slug) => {
-                sqlx::query(&select("WHERE p.slug = $1", "WHERE s.poll_slug = $1"))
+                sqlx::query(&select(
+                    "WHERE p.slug = $1",
+                    "WHERE s.poll_slug = $1",
+                    "WHERE r.poll_slug = $1",
+                ))
                     .bind(slug.as_str())
                     .fetch_all(pool)
                     .await?
@@ -186,7 +194,7 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
                     .map(PollCountRow::read)
                     .collect::<anyhow::Result<Vec<_>>>()?
             }
-            None => sqlx::query(&select("", ""))
+            None => sqlx::query(&select("", "", ""))
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -199,10 +207,21 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
     while let Some(first) = rows.next() {
         let mut counts = Vec::new();
         let mut score_counts = Vec::new();
+        let mut ranking_counts = Vec::new();
         let mut push = |row: &PollCountRow| -> anyhow::Result<()> {
             if let (Some(option), Some(ballots)) = (&row.option_id, row.option_ballots) {
-                let option = OptionId::parse(option.clone())?;
                 let ballots = u64::try_from(ballots)?;
+                if row.row_kind == 2 {
+                    let ranking: Vec<String> = serde_json::from_str(option)
+                        .context("a stored ranking is not a JSON list")?;
+                    let ranking = ranking
+                        .into_iter()
+                        .map(OptionId::parse)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    ranking_counts.push((ranking, ballots));
+                    return Ok(());
+                }
+                let option = OptionId::parse(option.clone())?;
                 match row.score {
                     Some(score) => score_counts.push((option, score, ballots)),
                     None => counts.push((option, ballots)),
@@ -228,6 +247,7 @@ async fn load(engine: &Engine, only: Option<&Slug>) -> anyhow::Result<Vec<Loaded
         };
         let tally = PollTally::from_counts(&poll, u64::try_from(first.total)?, &counts)
             .and_then(|tally| tally.with_score_counts(&score_counts))
+            .and_then(|tally| tally.with_ranking_counts(&ranking_counts))
             .with_context(|| {
                 format!(
                     "stored running counts of poll {} are inconsistent",
@@ -253,7 +273,7 @@ struct PollCountRow {
     /// The score of a distribution row; `None` on a poll's own rows.
     score: Option<i32>,
     voucher_required: Option<bool>,
-    /// 0 for a poll's rows, 1 for its distribution rows.
+    /// 0 for a poll's rows, 1 for its distribution rows, 2 for its rankings.
     row_kind: i32,
 }
 

@@ -27,6 +27,12 @@ impl Database {
         let (min, _) = definition.selection_range();
         let per_ballot = usize::try_from(min.max(1))?.min(options.len());
         ensure!(!options.is_empty(), "poll {poll} has no options");
+        // Synthetic ballots are choices: a score poll's would need scores, a ranked poll's
+        // rankings, which this load does not make.
+        ensure!(
+            definition.kind().scale().is_none() && !definition.kind().is_ranked(),
+            "poll {poll} is a score or ranked poll; load-test ballots are for choice polls"
+        );
         let shapes = options.len() as u64;
         // Distinct from any earlier run, so repeated runs add rather than collide.
         let run = now.unix_timestamp_nanos();

@@ -340,6 +340,8 @@ struct CountDelta<'a> {
     options: BTreeMap<&'a str, i64>,
     /// A score poll's ratings by (option, score).
     scores: BTreeMap<(&'a str, i32), i64>,
+    /// A ranked poll's ballots by ranking (a JSON list of option ids).
+    rankings: BTreeMap<String, i64>,
     channels: BTreeMap<&'static str, i64>,
 }
 
@@ -385,6 +387,12 @@ fn upsert_option_counts_sql(rows: usize) -> String {
          DO UPDATE SET ballots = poll_option_counts.ballots + excluded.ballots",
         values.join(", ")
     )
+}
+
+/// A ballot's selections as stored: a JSON list of option ids, in the order given.
+fn encoded_selections(ballot: &Ballot) -> Result<String, serde_json::Error> {
+    let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
+    serde_json::to_string(&selections)
 }
 
 /// The SQL adding ratings to `rows` (option, score) running totals of one score poll at once.
@@ -486,12 +494,11 @@ async fn commit_group(
     let encoded: Vec<(String, Option<String>)> = ballots
         .iter()
         .map(|(_, ballot, _, _, _)| {
-            let selections: Vec<&str> = ballot.selections().iter().map(|id| id.as_str()).collect();
             let scores = match ballot.scores() {
                 [] => None,
                 scores => Some(serde_json::to_string(scores)?),
             };
-            Ok::<_, serde_json::Error>((serde_json::to_string(&selections)?, scores))
+            Ok::<_, serde_json::Error>((encoded_selections(ballot)?, scores))
         })
         .collect::<Result<_, _>>()
         .context("cannot encode selections")?;
@@ -543,6 +550,10 @@ async fn commit_group(
                     for (option, score) in ballot.ratings() {
                         *delta.scores.entry((option.as_str(), score)).or_default() += 1;
                     }
+                    if ballot.ranking().is_some() {
+                        // The same JSON as the ballot's stored selections.
+                        *delta.rankings.entry(encoded_selections(ballot)?).or_default() += 1;
+                    }
                     Outcome::Stored(Stored::Ballot { id })
                 }
                 // Skipped by ON CONFLICT: stored earlier, by this server or another.
@@ -579,6 +590,19 @@ async fn commit_group(
                     .execute(&mut *transaction)
                     .await
                     .context("cannot count ratings")?;
+            }
+            for (ranking, count) in &delta.rankings {
+                sqlx::query(
+                    "INSERT INTO poll_ranking_counts (poll_slug, ranking, ballots) \
+                     VALUES ($1, $2, $3) ON CONFLICT (poll_slug, ranking) \
+                     DO UPDATE SET ballots = poll_ranking_counts.ballots + excluded.ballots",
+                )
+                .bind(*poll)
+                .bind(ranking.as_str())
+                .bind(*count)
+                .execute(&mut *transaction)
+                .await
+                .context("cannot count rankings")?;
             }
             for (channel, count) in &delta.channels {
                 sqlx::query(
