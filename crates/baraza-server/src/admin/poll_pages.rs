@@ -306,7 +306,77 @@ pub(crate) struct PollView {
     may_change_channels: bool,
     chart: Chart,
     chart_width: u32,
+    /// A ranked poll's instant-runoff count: the options' labels and one row per round.
+    round_headers: Vec<String>,
+    rounds: Vec<RoundRow>,
     snippet: String,
+}
+
+/// One round of a ranked poll's count as the poll page's table shows it.
+pub(crate) struct RoundRow {
+    number: u32,
+    /// Each option's votes, in option order; `–` once it is out of the count.
+    votes: Vec<String>,
+    exhausted: u64,
+    /// Who was elected or eliminated in this round.
+    outcome: String,
+}
+
+/// The rounds of `tally` (none unless a ranked poll), with the options' labels in `language`.
+fn round_rows(
+    poll: &Poll,
+    tally: &baraza_core::PollTally,
+    t: &Texts,
+) -> (Vec<String>, Vec<RoundRow>) {
+    let results = baraza_core::v1::PollResults::new(tally, PollPhase::Open);
+    let Some(rounds) = results.rounds else {
+        return (Vec::new(), Vec::new());
+    };
+    let label = |id: &baraza_core::OptionId| {
+        poll.options().iter().find(|o| o.id == *id).map_or_else(
+            || id.as_str().to_owned(),
+            |o| {
+                o.label
+                    .resolve(&[t.lang], poll.default_language())
+                    .to_owned()
+            },
+        )
+    };
+    let headers = poll.options().iter().map(|o| label(&o.id)).collect();
+    let rows = rounds
+        .iter()
+        .map(|round| {
+            let votes = poll
+                .options()
+                .iter()
+                .map(|o| {
+                    round
+                        .votes
+                        .iter()
+                        .find(|v| v.id == o.id)
+                        .map_or_else(|| "–".to_owned(), |v| v.votes.to_string())
+                })
+                .collect();
+            let mut outcome: Vec<String> = round
+                .elected
+                .iter()
+                .map(|id| format!("{} {}", t.round_elected, label(id)))
+                .collect();
+            outcome.extend(
+                round
+                    .eliminated
+                    .iter()
+                    .map(|id| format!("{} {}", t.round_eliminated, label(id))),
+            );
+            RoundRow {
+                number: round.round,
+                votes,
+                exhausted: round.exhausted,
+                outcome: outcome.join("; "),
+            }
+        })
+        .collect();
+    (headers, rows)
 }
 
 /// One row of a by-channel table (a poll's ballots, a feedback form's responses).
@@ -349,6 +419,7 @@ impl PollView {
         let tally = state.database.tally(poll)?;
         let channel_counts = state.database.channel_counts(poll.slug()).await?;
         let channels = channel_rows(t, &channel_counts);
+        let (round_headers, rounds) = round_rows(poll, &tally, t);
         let may_author = member.role.may_author();
         let phone_channels = state.database.poll_channels(poll.slug()).await?;
         let (min, max) = poll.selection_range();
@@ -394,6 +465,8 @@ impl PollView {
             may_change_channels: may_author && phase != PollPhase::Closed,
             chart: Chart::new(poll, &tally, t.lang, t),
             chart_width: CHART_WIDTH,
+            round_headers,
+            rounds,
             snippet: embed_snippet(&base_url(settings, headers), poll.slug()),
         })
     }

@@ -162,7 +162,9 @@ fn help(poll: &Poll, keyword: &str, texts: &Texts) -> String {
             .replace("{lettered}", &format!("b{}", scale.max()));
         return format!("{keyword}: {question} {how}: {}", lettered.join(", "));
     }
-    let how = if max > 1 {
+    let how = if poll.kind().is_ranked() {
+        texts.reply_with_ranking.replace("{keyword}", keyword)
+    } else if max > 1 {
         texts.reply_with_numbers.replace("{keyword}", keyword)
     } else {
         texts.reply_with_number.replace("{keyword}", keyword)

@@ -7,6 +7,7 @@ pub(crate) struct Texts {
     pub(crate) reply_with_number: &'static str,
     pub(crate) reply_with_numbers: &'static str,
     pub(crate) reply_with_scores: &'static str,
+    pub(crate) reply_with_ranking: &'static str,
     pub(crate) ussd_rate: &'static str,
     pub(crate) recorded: &'static str,
     pub(crate) already_answered: &'static str,
@@ -57,6 +58,7 @@ pub(crate) struct Texts {
 static EN: Texts = Texts {
     reply_with_number: "Reply {keyword} and a number",
     reply_with_numbers: "Reply {keyword} and numbers",
+    reply_with_ranking: "Reply {keyword} and numbers, your first choice first",
     reply_with_scores: "Reply {keyword} and a score from {min} to {max} for each, in order (e.g. {keyword} {example}), or a letter and its score ({keyword} {lettered})",
     ussd_rate: "Rate from {min} to {max}",
     recorded: "Thank you. Your answer to {keyword} is recorded: {answer}.",
@@ -108,6 +110,7 @@ static EN: Texts = Texts {
 static SW: Texts = Texts {
     reply_with_number: "Jibu {keyword} na namba",
     reply_with_numbers: "Jibu {keyword} na namba",
+    reply_with_ranking: "Jibu {keyword} na namba, chaguo lako la kwanza kwanza",
     reply_with_scores: "Jibu {keyword} na alama kutoka {min} hadi {max} kwa kila moja, kwa mpangilio (mfano {keyword} {example}), au herufi na alama yake ({keyword} {lettered})",
     ussd_rate: "Kadiria kutoka {min} hadi {max}",
     recorded: "Asante. Jibu lako kwa {keyword} limehifadhiwa: {answer}.",
@@ -159,6 +162,7 @@ static SW: Texts = Texts {
 static FR: Texts = Texts {
     reply_with_number: "Répondez {keyword} et un numéro",
     reply_with_numbers: "Répondez {keyword} et des numéros",
+    reply_with_ranking: "Répondez {keyword} et des numéros, votre premier choix d'abord",
     reply_with_scores: "Répondez {keyword} et une note de {min} à {max} pour chacun, dans l'ordre (ex. {keyword} {example}), ou une lettre et sa note ({keyword} {lettered})",
     ussd_rate: "Notez de {min} à {max}",
     recorded: "Merci. Votre réponse à {keyword} est enregistrée : {answer}.",
