@@ -5,11 +5,12 @@ use std::rc::Rc;
 use baraza_core::score::{RatingSubmission, Scale};
 use baraza_core::v1::{BallotReceipt, BallotSubmission, PollResults, PollView};
 use baraza_core::{OffsetDateTime, PollPhase};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, Problem};
 
+mod ranking;
 mod texts;
 use crate::shell::{self, Event, Focus, WidgetProps};
 use crate::{api, device};
@@ -46,6 +47,8 @@ pub(crate) enum Msg {
     Toggle(usize),
     /// A score poll's option `.0` rated `.1`.
     Rate(usize, i32),
+    /// A ranked poll's ranking changed.
+    Rank(ranking::Move),
     Voucher(String),
     Submit,
     Submitted(Result<BallotReceipt, Problem>),
@@ -61,6 +64,11 @@ pub(crate) struct PollApp {
     selected: Vec<bool>,
     /// A score poll's rating of each option, `None` while unrated.
     scores: Vec<Option<i32>>,
+    /// A ranked poll's ranking: option positions, first choice first.
+    ranking: Vec<usize>,
+    /// The ranking button to focus after the next render (buttons move as options do).
+    ranking_focus: Option<String>,
+    form_ref: NodeRef,
     texts: Texts,
     voter: String,
     /// The voucher code typed, for a poll that needs one.
@@ -82,6 +90,9 @@ impl Component for PollApp {
             poll: None,
             selected: Vec::new(),
             scores: Vec::new(),
+            ranking: Vec::new(),
+            ranking_focus: None,
+            form_ref: NodeRef::default(),
             texts: Texts::new(Lang::from_tag(&ctx.props().language)),
             voter: device::voter_token(),
             voucher: String::new(),
@@ -141,6 +152,23 @@ impl Component for PollApp {
                 if let Some(slot) = self.scores.get_mut(index) {
                     *slot = Some(score);
                 }
+                if let Stage::Choosing { problem, .. } = &mut self.stage {
+                    *problem = None;
+                }
+            }
+            Msg::Rank(action) => {
+                let (place, focus) = action.apply(&mut self.ranking);
+                let option = match action {
+                    ranking::Move::Add(o)
+                    | ranking::Move::Up(o)
+                    | ranking::Move::Down(o)
+                    | ranking::Move::Remove(o) => o,
+                };
+                if let Some(poll) = self.poll.clone() {
+                    let name = self.option_label(ctx, &poll, option);
+                    self.announcement = self.texts.placed(&name, place, self.ranking.len());
+                }
+                self.ranking_focus = Some(focus);
                 if let Stage::Choosing { problem, .. } = &mut self.stage {
                     *problem = None;
                 }
@@ -216,6 +244,13 @@ impl Component for PollApp {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
         self.focus.apply();
+        if let Some(id) = self.ranking_focus.take()
+            && let Some(form) = self.form_ref.cast::<web_sys::Element>()
+            && let Ok(Some(button)) = form.query_selector(&format!("#{id}"))
+            && let Ok(button) = button.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = button.focus();
+        }
     }
 }
 
@@ -233,6 +268,14 @@ impl PollApp {
         let language = self.language(ctx);
         let preferred: Vec<&str> = language.iter().map(String::as_str).collect();
         text.resolve(&preferred, &poll.default_language)
+    }
+
+    /// Option `index`'s label in the reader's language.
+    fn option_label(&self, ctx: &Context<Self>, poll: &PollView, index: usize) -> String {
+        poll.options
+            .get(index)
+            .map(|o| self.text(ctx, poll, &o.label).to_owned())
+            .unwrap_or_default()
     }
 
     fn outcome_text(&self, outcome: Outcome) -> &'static str {
@@ -264,13 +307,21 @@ impl PollApp {
         if *sending {
             return;
         }
-        let chosen: Vec<String> = poll
-            .options
-            .iter()
-            .zip(&self.selected)
-            .filter(|(_, selected)| **selected)
-            .map(|(option, _)| option.id.as_str().to_owned())
-            .collect();
+        let ranked = poll.kind.is_ranked();
+        let chosen: Vec<String> = if ranked {
+            self.ranking
+                .iter()
+                .filter_map(|&i| poll.options.get(i))
+                .map(|option| option.id.as_str().to_owned())
+                .collect()
+        } else {
+            poll.options
+                .iter()
+                .zip(&self.selected)
+                .filter(|(_, selected)| **selected)
+                .map(|(option, _)| option.id.as_str().to_owned())
+                .collect()
+        };
         let ratings: Vec<RatingSubmission> = poll
             .options
             .iter()
@@ -286,6 +337,10 @@ impl PollApp {
         let scored = poll.kind.scale().is_some();
         if scored && ratings.len() < min as usize {
             *problem = Some(self.texts.rate_more(min > 1).to_owned());
+            return;
+        }
+        if ranked && chosen.is_empty() {
+            *problem = Some(self.texts.rank_more().to_owned());
             return;
         }
         if !scored && chosen.len() < min as usize {
@@ -385,27 +440,43 @@ impl PollApp {
             Msg::Submit
         });
         let scale = poll.kind.scale();
-        let options = poll.options.iter().enumerate().map(|(index, option)| {
-            if let Some(scale) = scale {
-                return self.rating_view(ctx, poll, index, scale);
-            }
-            let id = format!("option-{index}");
-            let onchange = ctx.link().callback(move |_| Msg::Toggle(index));
-            let checked = self.selected.get(index).copied().unwrap_or(false);
-            html! {
-                <div class="option" part="option">
-                    <input
-                        type={if single { "radio" } else { "checkbox" }}
-                        id={id.clone()}
-                        name="answer"
-                        value={option.id.as_str().to_owned()}
-                        {checked}
-                        {onchange}
-                    />
-                    <label for={id}>{ self.text(ctx, poll, &option.label) }</label>
-                </div>
-            }
+        let ranked = poll.kind.is_ranked();
+        let label = |index: usize| self.option_label(ctx, poll, index);
+        let ranking = ranked.then(|| {
+            ranking::form(
+                texts,
+                &label,
+                poll,
+                &self.ranking,
+                &ctx.link().callback(Msg::Rank),
+            )
         });
+        let options = poll
+            .options
+            .iter()
+            .enumerate()
+            .filter(|_| !ranked)
+            .map(|(index, option)| {
+                if let Some(scale) = scale {
+                    return self.rating_view(ctx, poll, index, scale);
+                }
+                let id = format!("option-{index}");
+                let onchange = ctx.link().callback(move |_| Msg::Toggle(index));
+                let checked = self.selected.get(index).copied().unwrap_or(false);
+                html! {
+                    <div class="option" part="option">
+                        <input
+                            type={if single { "radio" } else { "checkbox" }}
+                            id={id.clone()}
+                            name="answer"
+                            value={option.id.as_str().to_owned()}
+                            {checked}
+                            {onchange}
+                        />
+                        <label for={id}>{ self.text(ctx, poll, &option.label) }</label>
+                    </div>
+                }
+            });
         let closes = poll
             .closes_at
             .map(|at| texts.closes_on(&format_date(at, texts.tag())));
@@ -418,16 +489,18 @@ impl PollApp {
             )
         });
         html! {
-            <form {onsubmit} novalidate=true>
+            <form {onsubmit} novalidate=true ref={self.form_ref.clone()}>
                 <fieldset aria-describedby={if problem.is_some() { "hint problem" } else { "hint" }}>
                     <legend part="question">{ self.text(ctx, poll, &poll.question) }</legend>
                     <p class="hint" id="hint">{
                         match scale {
                             Some(scale) => texts.score_hint(scale.min(), scale.max(), min > 1),
+                            None if ranked => texts.rank_hint().to_owned(),
                             None => texts.selection_hint(min, max),
                         }
                     }</p>
                     { for options }
+                    { for ranking }
                 </fieldset>
                 if poll.voucher_required {
                     <div class="text-box" part="voucher">
@@ -527,7 +600,14 @@ impl PollApp {
                 <p class="outcome" tabindex="-1" ref={self.focus.target()}>{ self.outcome_text(outcome) }</p>
                 <p class="question" part="question">{ self.text(ctx, poll, &poll.question) }</p>
                 <p class="results-title" id="results-title">{ heading }</p>
-                <ul aria-labelledby="results-title">{ for rows }</ul>
+                if poll.kind.is_ranked() {
+                    { ranking::results(texts, &|id: &baraza_core::OptionId| {
+                        poll.options.iter().find(|o| o.id == *id)
+                            .map_or_else(|| id.as_str().to_owned(), |o| self.text(ctx, poll, &o.label).to_owned())
+                    }, results) }
+                } else {
+                    <ul aria-labelledby="results-title">{ for rows }</ul>
+                }
                 <p class="total">{ texts.total(results.total_ballots) }</p>
             </div>
         }

@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 
 use crate::ballot::Ballot;
 use crate::poll::Poll;
+#[cfg(feature = "ranked")]
 use crate::ranked::{BallotPool, Candidates, RankedBallot, Rules, Tabulation};
 use crate::score::{DistributionSummary, OptionScores, Scale, ScorePoint};
 use crate::slug::{OptionId, Slug};
@@ -414,6 +415,7 @@ impl PollTally {
         if let Some(scores) = self.option_scores() {
             return best_means(&scores);
         }
+        #[cfg(feature = "ranked")]
         if let Some(count) = self.ranked_count() {
             // The instant-runoff winner (none before any ballot).
             return count
@@ -579,7 +581,8 @@ impl PollTally {
 
     /// A ranked poll's instant-runoff count, round by round, as [`crate::ranked`] counts it
     /// with its default rules (RCTab's; ties broken by the earlier rounds, then by the option
-    /// order). `None` for the other kinds. The candidates are the option ids, in option order.
+    /// order). `None` for the other kinds. The candidates are the option ids, in option
+    /// order. Needs the `ranked` feature (on by default).
     ///
     /// ```
     /// use baraza_core::{Poll, PollTally};
@@ -598,6 +601,7 @@ impl PollTally {
     /// assert_eq!(count.rounds().len(), 2);
     /// assert_eq!(count.name(count.winner().unwrap()), "b");
     /// ```
+    #[cfg(feature = "ranked")]
     pub fn ranked_count(&self) -> Option<Result<Tabulation, TallyError>> {
         let rankings = self.rankings.as_ref()?;
         let count = || -> Result<Tabulation, String> {

@@ -377,10 +377,14 @@ impl PollResults {
         };
         let mut scores = tally.option_scores().map(Vec::into_iter);
         Self {
+            // Without the `ranked` feature (the browser bundle) there is no count to give.
+            #[cfg(feature = "ranked")]
             rounds: tally
                 .ranked_count()
                 .and_then(Result::ok)
                 .map(|count| rounds_of(&count, tally)),
+            #[cfg(not(feature = "ranked"))]
+            rounds: None,
             poll: tally.poll().clone(),
             phase,
             total_ballots: tally.total_ballots(),
@@ -405,6 +409,7 @@ impl PollResults {
 }
 
 /// The wire form of a ranked count's rounds: candidates are the poll's options, in order.
+#[cfg(feature = "ranked")]
 fn rounds_of(count: &crate::ranked::Tabulation, tally: &PollTally) -> Vec<RoundResult> {
     let options: Vec<OptionId> = tally.options().into_iter().map(|o| o.id).collect();
     let id = |candidate: crate::ranked::CandidateId| options.get(candidate.index()).cloned();

@@ -19,7 +19,7 @@ async fn seeding_an_empty_database_opens_the_main_poll_and_fills_the_closed_one(
 
     seed_demo(&server.database, now()).await.expect("seeded");
 
-    assert_eq!(server.database.poll_count().await.expect("count"), 4);
+    assert_eq!(server.database.poll_count().await.expect("count"), 5);
     let main = server.send(get(&poll_uri(DEMO_POLL))).await;
     assert_eq!(main.status, StatusCode::OK);
     assert_eq!(main.json()["phase"], "open");
@@ -84,7 +84,7 @@ async fn seeding_twice_does_not_duplicate_polls_or_ballots() {
         .await
         .expect("third seed");
 
-    assert_eq!(server.database.poll_count().await.expect("count"), 4);
+    assert_eq!(server.database.poll_count().await.expect("count"), 5);
     assert_eq!(first.len(), 23);
     // The demo's phone keywords: the main poll and the feedback form, once each.
     let keywords: Vec<String> = server
@@ -148,6 +148,7 @@ fn demo_polls_are_scheduled_around_the_given_instant() {
             DEMO_POLL,
             "water-priorities-2027",
             DEMO_SCORE_POLL,
+            "repair-order-2027",
             CLOSED_DEMO
         ]
     );

@@ -219,6 +219,160 @@ impl Texts {
         }
     }
 
+    /// The hint under a ranked poll's question.
+    pub(crate) fn rank_hint(self) -> &'static str {
+        match self.lang {
+            Lang::En => {
+                "Add the options you support in order of preference, your first choice first. Rank as many as you like."
+            }
+            Lang::Sw => {
+                "Ongeza machaguo unayoyaunga kwa mpangilio wa upendeleo, chaguo lako la kwanza kwanza. Panga mengi kadiri upendavyo."
+            }
+            Lang::Fr => {
+                "Ajoutez les options que vous soutenez par ordre de préférence, votre premier choix d'abord. Classez-en autant que vous voulez."
+            }
+        }
+    }
+
+    /// The error when a ranked poll's ballot ranks nothing.
+    pub(crate) fn rank_more(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Please rank at least one option before sending.",
+            Lang::Sw => "Tafadhali panga angalau chaguo moja kabla ya kutuma.",
+            Lang::Fr => "Veuillez classer au moins une option avant d'envoyer.",
+        }
+    }
+
+    /// The heading of the citizen's ranking.
+    pub(crate) fn your_ranking(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Your ranking",
+            Lang::Sw => "Mpangilio wako",
+            Lang::Fr => "Votre classement",
+        }
+    }
+
+    /// Shown while nothing is ranked.
+    pub(crate) fn nothing_ranked(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Nothing ranked yet: add an option below.",
+            Lang::Sw => "Bado hujapanga chochote: ongeza chaguo hapa chini.",
+            Lang::Fr => "Rien n'est encore classé : ajoutez une option ci-dessous.",
+        }
+    }
+
+    /// The heading of the options not ranked.
+    pub(crate) fn not_ranked(self) -> &'static str {
+        match self.lang {
+            Lang::En => "Not ranked",
+            Lang::Sw => "Hayajapangwa",
+            Lang::Fr => "Non classées",
+        }
+    }
+
+    /// The visible word of a ranking button (its accessible name names the option too).
+    pub(crate) fn short(self, action: super::ranking::Move) -> &'static str {
+        use super::ranking::Move;
+        match (self.lang, action) {
+            (Lang::En, Move::Add(_)) => "Add",
+            (Lang::En, Move::Up(_)) => "Up",
+            (Lang::En, Move::Down(_)) => "Down",
+            (Lang::En, Move::Remove(_)) => "Remove",
+            (Lang::Sw, Move::Add(_)) => "Ongeza",
+            (Lang::Sw, Move::Up(_)) => "Pandisha",
+            (Lang::Sw, Move::Down(_)) => "Shusha",
+            (Lang::Sw, Move::Remove(_)) => "Ondoa",
+            (Lang::Fr, Move::Add(_)) => "Ajouter",
+            (Lang::Fr, Move::Up(_)) => "Monter",
+            (Lang::Fr, Move::Down(_)) => "Descendre",
+            (Lang::Fr, Move::Remove(_)) => "Retirer",
+        }
+    }
+
+    /// The button adding `name` to the ranking.
+    pub(crate) fn add(self, name: &str) -> String {
+        match self.lang {
+            Lang::En => format!("Add {name}"),
+            Lang::Sw => format!("Ongeza {name}"),
+            Lang::Fr => format!("Ajouter {name}"),
+        }
+    }
+
+    /// The button moving `name` one place up.
+    pub(crate) fn move_up(self, name: &str) -> String {
+        match self.lang {
+            Lang::En => format!("Move {name} up"),
+            Lang::Sw => format!("Pandisha {name}"),
+            Lang::Fr => format!("Monter {name}"),
+        }
+    }
+
+    /// The button moving `name` one place down.
+    pub(crate) fn move_down(self, name: &str) -> String {
+        match self.lang {
+            Lang::En => format!("Move {name} down"),
+            Lang::Sw => format!("Shusha {name}"),
+            Lang::Fr => format!("Descendre {name}"),
+        }
+    }
+
+    /// The button taking `name` out of the ranking.
+    pub(crate) fn remove(self, name: &str) -> String {
+        match self.lang {
+            Lang::En => format!("Remove {name}"),
+            Lang::Sw => format!("Ondoa {name}"),
+            Lang::Fr => format!("Retirer {name}"),
+        }
+    }
+
+    /// Announced after a move: `name` is now at `place` of `total`, or no longer ranked.
+    pub(crate) fn placed(self, name: &str, place: Option<usize>, total: usize) -> String {
+        match (self.lang, place) {
+            (Lang::En, Some(place)) => format!("{name}: choice {place} of {total}."),
+            (Lang::Sw, Some(place)) => format!("{name}: chaguo {place} kati ya {total}."),
+            (Lang::Fr, Some(place)) => format!("{name} : choix {place} sur {total}."),
+            (Lang::En, None) => format!("{name} is no longer ranked."),
+            (Lang::Sw, None) => format!("{name} halijapangwa tena."),
+            (Lang::Fr, None) => format!("{name} n'est plus classé."),
+        }
+    }
+
+    /// The heading of a ranked poll's count.
+    pub(crate) fn rounds_heading(self) -> &'static str {
+        match self.lang {
+            Lang::En => "The count, round by round",
+            Lang::Sw => "Hesabu, mzunguko kwa mzunguko",
+            Lang::Fr => "Le dépouillement, tour par tour",
+        }
+    }
+
+    /// `Round 2:`
+    pub(crate) fn round(self, number: u32) -> String {
+        match self.lang {
+            Lang::En => format!("Round {number}:"),
+            Lang::Sw => format!("Mzunguko {number}:"),
+            Lang::Fr => format!("Tour {number} :"),
+        }
+    }
+
+    /// `name` won in this round.
+    pub(crate) fn elected(self, name: &str) -> String {
+        match self.lang {
+            Lang::En => format!("{name} wins."),
+            Lang::Sw => format!("{name} ameshinda."),
+            Lang::Fr => format!("{name} l'emporte."),
+        }
+    }
+
+    /// `name` was eliminated in this round.
+    pub(crate) fn eliminated(self, name: &str) -> String {
+        match self.lang {
+            Lang::En => format!("{name} is eliminated."),
+            Lang::Sw => format!("{name} ameondolewa."),
+            Lang::Fr => format!("{name} est éliminé."),
+        }
+    }
+
     /// A share in tenths of a percent, written the local way: `42.5%`, `42,5 %`.
     pub(crate) fn percent(self, tenths: u32) -> String {
         let (whole, tenth) = (tenths / 10, tenths % 10);
