@@ -30,6 +30,32 @@ fn repairs_spec() -> Value {
     })
 }
 
+async fn ussd(server: &TestServer, phone: &str, text: &str) -> String {
+    let form = format!(
+        "sessionId=r1&serviceCode=%2A384%2A58%23&phoneNumber={phone}&text={}",
+        text.replace('*', "%2A")
+    );
+    let mut request = Request::post("/channels/ussd")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let peer: SocketAddr = "127.0.0.1:40000".parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let response = server
+        .send_with(request, |state| state.with_channels(settings()))
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    String::from_utf8(response.body.to_vec()).expect("UTF-8")
+}
+
+fn settings() -> ChannelSettings {
+    ChannelSettings {
+        phone_key: PhoneKey::from_bytes([42; 32]),
+        country_code: Some("254".into()),
+        gateways: vec!["127.0.0.1".parse().expect("address")],
+    }
+}
+
 async fn sms(server: &TestServer, from: &str, text: &str) -> String {
     let mut request = Request::get(format!(
         "/channels/sms/kannel?from={from}&text={}",
@@ -39,13 +65,8 @@ async fn sms(server: &TestServer, from: &str, text: &str) -> String {
     .expect("request");
     let peer: SocketAddr = "127.0.0.1:40000".parse().expect("address");
     request.extensions_mut().insert(ConnectInfo(peer));
-    let settings = ChannelSettings {
-        phone_key: PhoneKey::from_bytes([42; 32]),
-        country_code: Some("254".into()),
-        gateways: vec!["127.0.0.1".parse().expect("address")],
-    };
     let response = server
-        .send_with(request, |state| state.with_channels(settings))
+        .send_with(request, |state| state.with_channels(settings()))
         .await;
     assert_eq!(response.status, StatusCode::OK);
     String::from_utf8(response.body.to_vec()).expect("UTF-8")
@@ -75,7 +96,7 @@ async fn rankings_from_the_web_and_by_sms_are_counted_round_by_round() {
             poll.slug(),
             &PollChannels {
                 sms_keyword: Some("REPAIR".into()),
-                ussd_service_code: None,
+                ussd_service_code: Some("*384*58#".into()),
                 voucher_required: false,
             },
         )
@@ -111,23 +132,39 @@ async fn rankings_from_the_web_and_by_sms_are_counted_round_by_round() {
         "{reply}"
     );
 
+    // By USSD, each option ticked takes the next place, shown as `#1`, `#2`.
+    let phone = "254700000032";
+    let ticked = ussd(&server, phone, "3*2").await;
+    assert_eq!(
+        ticked,
+        "CON What should be repaired first?\n1 Leaking mains\n2 #2 Village boreholes\n3 #1 School taps\n0 Done"
+    );
+    let confirm = ussd(&server, phone, "3*2*0").await;
+    assert!(
+        confirm.contains("School taps, Village boreholes"),
+        "{confirm}"
+    );
+    let done = ussd(&server, phone, "3*2*0*1").await;
+    assert!(done.starts_with("END Thank you."), "{done}");
+
     let results = server.send(get(&results_uri("repairs"))).await.json();
-    assert_eq!(results["total_ballots"], 5);
+    assert_eq!(results["total_ballots"], 6);
     let rounds = results["rounds"].as_array().expect("rounds");
-    // Round 1: mains 2, boreholes 2, taps 1 — taps go; their ballot moves to boreholes: 3 of 5.
+    // Round 1: mains 2, boreholes 2, taps 2 — a three-way tie at the bottom, broken by the
+    // option order: taps (listed last) go, and both their ballots move to boreholes: 4 of 6.
     assert_eq!(
         round_votes(&rounds[0]),
         [
             ("mains".to_owned(), 2),
             ("boreholes".to_owned(), 2),
-            ("taps".to_owned(), 1)
+            ("taps".to_owned(), 2)
         ]
     );
     assert_eq!(rounds[0]["eliminated"], json!(["taps"]));
     assert_eq!(rounds.len(), 2);
     assert_eq!(
         round_votes(&rounds[1]),
-        [("mains".to_owned(), 2), ("boreholes".to_owned(), 3)]
+        [("mains".to_owned(), 2), ("boreholes".to_owned(), 4)]
     );
     assert_eq!(rounds[1]["elected"], json!(["boreholes"]));
     assert_eq!(
@@ -143,7 +180,7 @@ async fn rankings_from_the_web_and_by_sms_are_counted_round_by_round() {
         ))
         .await
         .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "duplicate_selection");
-    assert_eq!(server.stored_ballots("repairs").await.len(), 5);
+    assert_eq!(server.stored_ballots("repairs").await.len(), 6);
 
     let slug = Slug::parse("repairs").expect("slug");
     let in_memory = server.database.tally(&poll).expect("tally");

@@ -26,7 +26,8 @@ pub const SCREEN_CHARS: usize = 182;
 pub(super) const MORE: &str = "99";
 /// The entry that finishes ticking options on a poll that takes several.
 const DONE: &str = "0";
-/// How a ticked option is marked on a poll that takes several.
+/// How a ticked option is marked on a poll that takes several (a ranked poll shows its place,
+/// `#1 `, instead).
 const TICK: &str = "[x] ";
 
 /// One step of a session, as the aggregator posts it.
@@ -624,7 +625,13 @@ fn option_menu(
             .resolve(&[language], poll.default_language()),
     );
     for &index in &pages[page.min(pages.len() - 1)] {
-        let tick = if selected.contains(&index) { TICK } else { "" };
+        // A ranked poll shows each ticked option's place (`#2 `, no wider than the tick the
+        // pages leave room for); the others mark it `[x] `.
+        let tick = match selected.iter().position(|&i| i == index) {
+            Some(place) if poll.kind().is_ranked() => format!("#{} ", place + 1),
+            Some(_) => TICK.to_owned(),
+            None => String::new(),
+        };
         let option = format!("{tick}{}", label(poll, language, index));
         text.push_str(&menu_line(&(index + 1).to_string(), &option));
     }
