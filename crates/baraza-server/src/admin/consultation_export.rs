@@ -17,9 +17,10 @@
 //! organisation (or a demo one) answers `404`. Audited as `consultation.export_csv` /
 //! `consultation.export_json`.
 
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use baraza_core::Slug;
 use baraza_core::consultation::ModerationState;
 use serde::Serialize;
@@ -27,6 +28,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::auth::{ApiCaller, forbidden};
 use super::consultation_pages::member_consultation;
+use super::export::{self, Format};
 use super::language::SiteTexts;
 use super::site::{SiteResult, go_on, not_found, require_session, role_refused};
 use crate::AppState;
@@ -131,13 +133,6 @@ fn csv(rows: &[ExportedComment]) -> anyhow::Result<Vec<u8>> {
         .map_err(|error| anyhow::anyhow!("cannot finish the CSV: {error}"))
 }
 
-/// The two formats.
-#[derive(Debug, Clone, Copy)]
-enum Format {
-    Csv,
-    Json,
-}
-
 /// The download of `stored`'s comments in `format`, audited as `actor` of `organisation`.
 async fn download(
     state: &AppState,
@@ -147,45 +142,32 @@ async fn download(
     format: Format,
 ) -> anyhow::Result<Response> {
     let slug = stored.consultation.slug();
-    let action = match format {
-        Format::Csv => "consultation.export_csv",
-        Format::Json => "consultation.export_json",
-    };
+    let action = format.action("consultation");
     state
         .database
         .audit(&AuditEntry::new(
             Some(organisation),
             actor,
-            action,
+            &action,
             slug.as_str(),
             state.now(),
         ))
         .await?;
     let rows = rows(stored)?;
-    let (body, content_type, extension) = match format {
-        Format::Csv => (csv(&rows)?, "text/csv; charset=utf-8", "csv"),
+    let body = match format {
+        Format::Csv => csv(&rows)?,
         Format::Json => {
             let mut body = serde_json::to_vec(&rows)?;
             body.push(b'\n');
-            (body, "application/json", "json")
+            body
         }
     };
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{slug}-comments.{extension}\""
-    )) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let file_name = format!("{slug}-comments.{}", format.extension());
+    Ok(export::download(
+        Body::from(body),
+        format.content_type(),
+        &file_name,
+    ))
 }
 
 async fn site_download(

@@ -214,6 +214,36 @@ fn log_broken_export(error: anyhow::Error) -> std::io::Error {
     std::io::Error::other("the export failed part-way")
 }
 
+/// The two formats of every export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The response's `Content-Type`.
+    pub(crate) fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+        }
+    }
+
+    /// The file name's extension.
+    pub(crate) fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+
+    /// The audit log's action for exporting `instrument` (`feedback`, `consultation`) this way.
+    pub(crate) fn action(self, instrument: &str) -> String {
+        format!("{instrument}.export_{}", self.extension())
+    }
+}
+
 pub(crate) fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
@@ -221,7 +251,7 @@ pub(crate) fn download(body: Body, content_type: &'static str, file_name: &str) 
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CONTENT_DISPOSITION, disposition),
-            // Ballots are not for shared caches.
+            // Exports (ballots, responses, comments) are not for shared caches.
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         body,

@@ -19,14 +19,16 @@
 //! details a citizen typed. A form of another organisation (or a demo form) answers `404`;
 //! every download writes an audit row (`feedback.export_csv`, `feedback.export_json`).
 
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use baraza_core::Slug;
 use baraza_core::feedback::{AnswerInput, FeedbackForm, QuestionKind};
 use time::format_description::well_known::Rfc3339;
 
 use super::auth::{ApiCaller, forbidden};
+use super::export::{self, Format};
 use super::feedback_pages::member_form;
 use super::language::SiteTexts;
 use super::site::{SiteResult, go_on, not_found, require_session, role_refused};
@@ -40,22 +42,6 @@ pub(crate) fn safe_cell(text: &str) -> String {
         format!("'{text}")
     } else {
         text.to_owned()
-    }
-}
-
-/// The two formats.
-#[derive(Debug, Clone, Copy)]
-enum Format {
-    Csv,
-    Json,
-}
-
-impl Format {
-    fn action(self) -> &'static str {
-        match self {
-            Self::Csv => "feedback.export_csv",
-            Self::Json => "feedback.export_json",
-        }
     }
 }
 
@@ -154,37 +140,22 @@ async fn download(
         .audit(&AuditEntry::new(
             Some(organisation),
             actor,
-            format.action(),
+            &format.action("feedback"),
             form.slug().as_str(),
             state.now(),
         ))
         .await?;
     let responses = state.database.feedback_responses(form.slug()).await?;
-    let (body, content_type, extension) = match format {
-        Format::Csv => (
-            responses_csv(form, &responses)?,
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        Format::Json => (responses_json(&responses)?, "application/json", "json"),
+    let body = match format {
+        Format::Csv => responses_csv(form, &responses)?,
+        Format::Json => responses_json(&responses)?,
     };
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}-responses.{extension}\"",
-        form.slug()
-    )) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let file_name = format!("{}-responses.{}", form.slug(), format.extension());
+    Ok(export::download(
+        Body::from(body),
+        format.content_type(),
+        &file_name,
+    ))
 }
 
 /// The form and the member's organisation when they may download it (site).
