@@ -51,7 +51,7 @@ describe("<baraza-poll> for a ranked poll", () => {
       assert.equal(await focusedId(page), "rank-down-2", "at the top, focus goes to its down button");
       const ranking = poll.getByRole("list", { name: "Your ranking" });
       assert.deepEqual(
-        (await ranking.getByRole("listitem").allInnerTexts()).map((t) => t.split("\n")[0].trim()),
+        await ranking.getByRole("listitem").locator(".label").allInnerTexts(),
         ["The pump of kiosk 4", "The burst pipe by the market"],
       );
       assert.equal(await alert.count(), 0, "the message goes once the ranking changes");
