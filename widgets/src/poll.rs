@@ -113,6 +113,7 @@ impl Component for PollApp {
             Msg::PollLoaded(Ok(view)) => {
                 self.selected = vec![false; view.options.len()];
                 self.scores = vec![None; view.options.len()];
+                self.ranking.clear();
                 let phase = view.phase;
                 self.poll = Some(Rc::new(view));
                 if phase == PollPhase::Closed {

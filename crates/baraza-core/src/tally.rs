@@ -415,6 +415,12 @@ impl PollTally {
         if let Some(scores) = self.option_scores() {
             return best_means(&scores);
         }
+        // Without the `ranked` feature there is no count, and the most-ranked option is not
+        // the instant-runoff winner: no leader rather than a wrong one.
+        #[cfg(not(feature = "ranked"))]
+        if self.rankings.is_some() {
+            return Vec::new();
+        }
         #[cfg(feature = "ranked")]
         if let Some(count) = self.ranked_count() {
             // The instant-runoff winner (none before any ballot).
@@ -581,8 +587,8 @@ impl PollTally {
 
     /// A ranked poll's instant-runoff count, round by round, as [`crate::ranked`] counts it
     /// with its default rules (RCTab's; ties broken by the earlier rounds, then by the option
-    /// order). `None` for the other kinds. The candidates are the option ids, in option
-    /// order. Needs the `ranked` feature (on by default).
+    /// order). `None` for the other kinds, and before the first ballot. The candidates are the
+    /// option ids, in option order. Needs the `ranked` feature (on by default).
     ///
     /// ```
     /// use baraza_core::{Poll, PollTally};
@@ -603,7 +609,9 @@ impl PollTally {
     /// ```
     #[cfg(feature = "ranked")]
     pub fn ranked_count(&self) -> Option<Result<Tabulation, TallyError>> {
-        let rankings = self.rankings.as_ref()?;
+        // Before the first ballot there is nothing to count: a count of nothing would tie
+        // every option at zero and "elect" one by the tie-break.
+        let rankings = self.rankings.as_ref().filter(|r| !r.is_empty())?;
         let count = || -> Result<Tabulation, String> {
             let candidates = Candidates::new(self.option_ids.iter().map(|id| id.as_str()))
                 .map_err(|e| e.to_string())?;

@@ -119,6 +119,19 @@ fn the_count_runs_round_by_round_to_a_majority_and_the_results_carry_the_rounds(
 }
 
 #[test]
+fn before_the_first_ballot_there_is_no_count_and_no_winner() {
+    let poll = ranked();
+    let tally = PollTally::new(&poll);
+    assert!(tally.ranked_count().is_none());
+    assert!(tally.leaders().is_empty());
+    assert!(
+        PollResults::new(&tally, poll.phase_at(NOW))
+            .rounds
+            .is_none()
+    );
+}
+
+#[test]
 fn stored_rankings_rebuild_the_same_tally_and_inconsistent_ones_are_refused() {
     let poll = ranked();
     let live = tally_of(&poll, &[(&["mains", "taps"], 2), (&["taps"], 1)]);

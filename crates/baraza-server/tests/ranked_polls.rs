@@ -260,6 +260,17 @@ async fn an_editor_makes_a_ranked_poll_whose_page_shows_the_rounds() {
     assert!(page.contains(
         r#"<tr><th scope="row">1</th><td class="numeric">1</td><td class="numeric">1</td><td class="numeric">1</td><td class="numeric">0</td><td>Eliminated: School taps</td></tr>"#
     ), "{page}");
+    let csv = server
+        .get_as(&editor, "/admin/polls/repairs/export.csv")
+        .await;
+    let text = String::from_utf8(csv.body.to_vec()).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "ballot_id,submitted_at,mains,boreholes,taps");
+    assert!(
+        lines[1].ends_with(",1,,"),
+        "each cell is the option's place: {text}"
+    );
+    assert!(lines[2].ends_with(",,2,1"), "{text}");
     assert!(page.contains(
         r#"<tr><th scope="row">2</th><td class="numeric">1</td><td class="numeric">2</td><td class="numeric">–</td><td class="numeric">0</td><td>Elected: Village boreholes</td></tr>"#
     ), "{page}");

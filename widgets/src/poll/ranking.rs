@@ -33,6 +33,10 @@ impl Move {
                 let Some(at) = ranking.iter().position(|&o| o == option) else {
                     return (None, String::new());
                 };
+                if ranking.len() == 1 {
+                    // Nowhere to move: its only button is Remove.
+                    return (Some(1), format!("rank-remove-{option}"));
+                }
                 let to = match self {
                     Self::Up(_) => at.saturating_sub(1),
                     _ => (at + 1).min(ranking.len() - 1),
@@ -108,11 +112,11 @@ pub(crate) fn form(
             if ranking.is_empty() {
                 <p class="meta">{ texts.nothing_ranked() }</p>
             } else {
-                <ol class="ranking" aria-labelledby="ranking-title">{ for ranked }</ol>
+                <ol class="ranking" role="list" aria-labelledby="ranking-title">{ for ranked }</ol>
             }
             if !unranked.is_empty() {
                 <p class="subheading" id="unranked-title">{ texts.not_ranked() }</p>
-                <ul class="ranking" aria-labelledby="unranked-title">{ for unranked }</ul>
+                <ul class="ranking" role="list" aria-labelledby="unranked-title">{ for unranked }</ul>
             }
         </>
     }
@@ -154,7 +158,7 @@ pub(crate) fn results(
     html! {
         <>
             <p class="results-title" id="rounds-title">{ texts.rounds_heading() }</p>
-            <ol class="rounds" aria-labelledby="rounds-title">{ for lines }</ol>
+            <ol class="rounds" role="list" aria-labelledby="rounds-title">{ for lines }</ol>
         </>
     }
 }

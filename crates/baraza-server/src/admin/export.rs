@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `ballot_id` | the ballot's number, unique within the server |
 //! | `submitted_at` | when it was received, UTC, RFC 3339 (`2027-01-15T09:30:00Z`) |
-//! | one column per option id, in the poll's order | `1` if the ballot selected it, else `0`; in a score poll, the score the ballot gave it, empty if it did not rate it |
+//! | one column per option id, in the poll's order | `1` if the ballot selected it, else `0`; in a score poll, the score the ballot gave it, and in a ranked poll its place in the ranking (`1` for the first choice); empty if the ballot did not rate or rank it |
 //!
 //! JSON (`export.json`): an array of `{"ballot_id": 1, "submitted_at": "…", "selections":
 //! ["option-id", …]}`, selections in the order the citizen gave them; a score poll's ballots
@@ -199,6 +199,12 @@ pub(crate) fn csv_row(poll: &Poll, ballot: &ExportedBallot) -> anyhow::Result<St
                 None => anyhow::bail!("ballot {} has fewer scores than ratings", ballot.id),
             },
             (true, None) => row.push(','),
+            // A ranked ballot's cell is the option's place in the ranking, so the CSV can be
+            // recounted.
+            (false, Some(place)) if poll.kind().is_ranked() => {
+                row.push_str(&format!(",{}", place + 1));
+            }
+            (false, None) if poll.kind().is_ranked() => row.push(','),
             (false, Some(_)) => row.push_str(",1"),
             (false, None) => row.push_str(",0"),
         }
