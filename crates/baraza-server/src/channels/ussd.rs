@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::ChannelSettings;
 use super::phone::PhoneNumber;
 use super::texts::{Texts, texts_for};
-use super::ussd_scores::{self, ScoreStep};
+use super::ussd_scores;
 use crate::AppState;
 use crate::storage::{Channel, PhoneRoute, SubmitError};
 use crate::vouchers::{self, Sender, VoucherCheck, VoucherCode};
@@ -392,7 +392,7 @@ async fn answer_poll(
         (None, inputs)
     };
     if let Some(step) = ussd_scores::walk(&poll, inputs) {
-        return answer_score_poll(state, &poll, step, name, &voter, typed_voucher).await;
+        return ussd_scores::answer(state, &poll, step, name, &voter, typed_voucher).await;
     }
     match walk(&poll, inputs) {
         Step::ChooseLanguage { error } => Screen::Continue(language_menu(&languages(&poll), error)),
@@ -427,7 +427,7 @@ async fn answer_poll(
 }
 
 /// The confirmation screen of `answer`, with a note when something else was typed.
-fn confirm_screen(language: &str, answer: &str, error: bool) -> Screen {
+pub(super) fn confirm_screen(language: &str, answer: &str, error: bool) -> Screen {
     let texts = texts_for(language);
     let note = if error {
         format!("{}\n", texts.ussd_invalid)
@@ -451,59 +451,8 @@ fn confirm_screen(language: &str, answer: &str, error: bool) -> Screen {
     ))
 }
 
-/// A score poll's screen for the entries so far, storing the ballot when they confirm it.
-async fn answer_score_poll(
-    state: &AppState,
-    poll: &Poll,
-    step: ScoreStep,
-    name: &str,
-    voter: &str,
-    typed_voucher: Option<&str>,
-) -> Screen {
-    match step {
-        ScoreStep::ChooseLanguage { error } => {
-            Screen::Continue(language_menu(&languages(poll), error))
-        }
-        ScoreStep::Rate {
-            language,
-            option,
-            note,
-        } => Screen::Continue(ussd_scores::rate_screen(poll, &language, option, note)),
-        ScoreStep::Confirm {
-            language,
-            ratings,
-            error,
-        } => confirm_screen(
-            &language,
-            &ussd_scores::rated_labels(poll, &language, &ratings),
-            error,
-        ),
-        ScoreStep::Cancelled { language } => {
-            Screen::End(texts_for(&language).ussd_cancelled.to_owned())
-        }
-        ScoreStep::Confirmed { language, ratings } => {
-            let texts = texts_for(&language);
-            let submission = ussd_scores::submission(poll, &ratings);
-            let Ok(ballot) = poll.check_rated_ballot(&submission, voter) else {
-                return Screen::End(texts.invalid_answer.to_owned());
-            };
-            let answered = ussd_scores::rated_labels(poll, &language, &ratings);
-            store(
-                state,
-                poll.slug(),
-                name,
-                texts,
-                ballot,
-                typed_voucher,
-                &answered,
-            )
-            .await
-        }
-    }
-}
-
 /// Stores a confirmed ballot, spending its voucher code, and says how that went.
-async fn store(
+pub(super) async fn store(
     state: &AppState,
     slug: &Slug,
     name: &str,

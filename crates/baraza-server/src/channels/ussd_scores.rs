@@ -11,7 +11,10 @@ use baraza_core::score::{RatingSubmission, Scale};
 use baraza_core::{Poll, PollKind};
 
 use super::texts::texts_for;
-use super::ussd::{SCREEN_CHARS, languages, menu_line, pick_language};
+use super::ussd::{
+    SCREEN_CHARS, Screen, confirm_screen, language_menu, languages, menu_line, pick_language, store,
+};
+use crate::AppState;
 
 /// The entry that skips an option, unless the scale has a score 99 (then [`LONG_SKIP`]).
 const SKIP: &str = "99";
@@ -129,6 +132,53 @@ pub(super) fn walk(poll: &Poll, inputs: &[&str]) -> Option<ScoreStep> {
         ratings,
         error,
     })
+}
+
+/// A score poll's screen for the entries so far, storing the ballot when they confirm it.
+pub(super) async fn answer(
+    state: &AppState,
+    poll: &Poll,
+    step: ScoreStep,
+    name: &str,
+    voter: &str,
+    typed_voucher: Option<&str>,
+) -> Screen {
+    match step {
+        ScoreStep::ChooseLanguage { error } => {
+            Screen::Continue(language_menu(&languages(poll), error))
+        }
+        ScoreStep::Rate {
+            language,
+            option,
+            note,
+        } => Screen::Continue(rate_screen(poll, &language, option, note)),
+        ScoreStep::Confirm {
+            language,
+            ratings,
+            error,
+        } => confirm_screen(&language, &rated_labels(poll, &language, &ratings), error),
+        ScoreStep::Cancelled { language } => {
+            Screen::End(texts_for(&language).ussd_cancelled.to_owned())
+        }
+        ScoreStep::Confirmed { language, ratings } => {
+            let texts = texts_for(&language);
+            let submission = submission(poll, &ratings);
+            let Ok(ballot) = poll.check_rated_ballot(&submission, voter) else {
+                return Screen::End(texts.invalid_answer.to_owned());
+            };
+            let answered = rated_labels(poll, &language, &ratings);
+            store(
+                state,
+                poll.slug(),
+                name,
+                texts,
+                ballot,
+                typed_voucher,
+                &answered,
+            )
+            .await
+        }
+    }
 }
 
 /// The screen rating one option: a note, the question, `2/3 Staff`, the scale and how to skip.
